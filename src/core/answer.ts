@@ -1,0 +1,58 @@
+// The result of asking a question: cited sentences, or an abstention that says why.
+import type { Location } from "./location.js";
+
+export interface Citation {
+  documentId: string;
+  /** The document's source name (file path, or `path#recordId`). */
+  source: string;
+  chunkId: string;
+  /** Exact span of the quoted text in the document's extracted text. */
+  location: Location;
+  /** The supporting text, verbatim from the source. */
+  quote: string;
+}
+
+export interface AnswerSentence {
+  text: string;
+  citations: Citation[];
+}
+
+export type AbstentionReason =
+  | "no_relevant_sources"
+  | "unsupported_by_sources"
+  | "conflicting_sources"
+  | "model_declined";
+
+export interface ClosestSource {
+  documentId: string;
+  source: string;
+  title: string;
+  chunkId: string;
+  location: Location;
+  /** The passage's opening, for display. */
+  snippet: string;
+  score: number;
+}
+
+export interface Abstention {
+  reason: AbstentionReason;
+  /** A sentence a person can read: why Verity did not answer. */
+  detail: string;
+  closestSources: ClosestSource[];
+}
+
+export interface Trace {
+  answerer: string;
+  collection: string;
+  retrievalMs: number;
+  totalMs: number;
+  [key: string]: unknown;
+}
+
+export interface Answer {
+  question: string;
+  status: "answered" | "abstained";
+  sentences: AnswerSentence[];
+  abstention: Abstention | null;
+  trace: Trace;
+}

@@ -1,0 +1,5 @@
+export type * from "./answer.js";
+export type * from "./document.js";
+export * from "./errors.js";
+export type * from "./location.js";
+export * from "./logger.js";

@@ -1,0 +1,55 @@
+// What a loader hands to the chunker: the document's extracted text and its structure.
+
+/** A contiguous span of the extracted text: a heading, or a block of body text (paragraph, list item, table row, page). */
+export interface TextBlock {
+  kind: "heading" | "text";
+  /** Offset of the block's first character in `ExtractedDocument.text`. */
+  charStart: number;
+  /** Offset one past the block's last character. */
+  charEnd: number;
+  /** Heading level 1–6, for headings. */
+  level?: number;
+  /** 1-based page the block is on, for paginated sources. */
+  page?: number;
+}
+
+export interface ExtractedDocument {
+  /** Record id inside a multi-document file (JSONL); absent for one-document files. */
+  recordId?: string;
+  title: string;
+  /** Normalised plain text (LF line ends, NFC). Every location Verity reports is an offset into it. */
+  text: string;
+  /** Headings and body blocks in reading order; spans never overlap and lie within `text`. */
+  blocks: TextBlock[];
+  metadata?: Record<string, unknown>;
+}
+
+export interface LoaderLimits {
+  /** Largest source file accepted, in bytes. */
+  maxFileBytes: number;
+  /** Largest total uncompressed size of an archive-based format (DOCX), in bytes. */
+  maxUncompressedBytes: number;
+  /** Largest compression ratio accepted for any archive entry. */
+  maxCompressionRatio: number;
+}
+
+export const defaultLoaderLimits: LoaderLimits = {
+  maxFileBytes: 100 * 1024 * 1024,
+  maxUncompressedBytes: 512 * 1024 * 1024,
+  maxCompressionRatio: 200,
+};
+
+export interface LoaderInput {
+  /** Path of the file, for error messages and titles. */
+  path: string;
+  bytes: Uint8Array;
+  limits: LoaderLimits;
+}
+
+export interface Loader {
+  /** IANA media type of what this loader reads. */
+  mediaType: string;
+  /** Lower-case file extensions with the dot, e.g. `.md`. */
+  extensions: readonly string[];
+  load(input: LoaderInput): Promise<ExtractedDocument[]>;
+}
