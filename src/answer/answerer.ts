@@ -1,0 +1,24 @@
+// The Answerer seam: given a question and retrieved passages, produce cited sentences or an abstention.
+import type { Abstention, AnswerSentence } from "../core/answer.js";
+import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
+
+export interface AnswerRequest {
+  question: string;
+  passages: readonly RetrievedPassage[];
+  /** IDF of the question's terms over the whole index, keyed by stem (see `questionTermWeights`). */
+  termWeights?: ReadonlyMap<string, number>;
+}
+
+export interface AnswerDraft {
+  status: "answered" | "abstained";
+  sentences: AnswerSentence[];
+  abstention: Abstention | null;
+  /** Answerer-specific facts for the trace (scores, thresholds, model used). */
+  details: Record<string, unknown>;
+}
+
+export interface Answerer {
+  /** Stable name recorded in every trace, e.g. `extractive`. */
+  readonly id: string;
+  doAnswer(request: AnswerRequest): Promise<AnswerDraft>;
+}

@@ -1,0 +1,101 @@
+// Human-readable rendering of answers, lists and summaries for the terminal.
+import { relative, sep } from "node:path";
+import type { Answer } from "../core/answer.js";
+import type { Collection, DocumentRecord } from "../core/document.js";
+import type { Location } from "../core/location.js";
+import type { IngestSummary } from "../ingest/pipeline.js";
+import type { Job, StoreStats } from "../store/store.js";
+
+/** A path shown relative to the working folder when it lies inside it. */
+export function displayPath(path: string, cwd: string): string {
+  const hash = path.indexOf("#");
+  const file = hash >= 0 ? path.slice(0, hash) : path;
+  const rest = hash >= 0 ? path.slice(hash) : "";
+  const shown = file.startsWith(cwd + sep) ? relative(cwd, file) : file;
+  return shown + rest;
+}
+
+export function formatTime(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  return `${String(Math.floor(seconds / 60)).padStart(2, "0")}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+export function formatLocation(location: Location): string {
+  const parts: string[] = [];
+  if (location.startMs !== undefined && location.endMs !== undefined) {
+    parts.push(`${formatTime(location.startMs)}–${formatTime(location.endMs)}`);
+  }
+  if (location.page !== undefined) parts.push(`page ${location.page}`);
+  if (location.headingPath?.length) parts.push(location.headingPath.join(" › "));
+  parts.push(`chars ${location.charStart}–${location.charEnd}`);
+  return parts.join(", ");
+}
+
+export function formatAnswer(answer: Answer, cwd: string): string {
+  const lines: string[] = [];
+  if (answer.status === "answered") {
+    const sources: string[] = [];
+    for (const sentence of answer.sentences) {
+      const marks = sentence.citations.map((citation) => {
+        sources.push(
+          `  [${sources.length + 1}] ${displayPath(citation.source, cwd)} (${formatLocation(citation.location)})`,
+        );
+        return `[${sources.length}]`;
+      });
+      lines.push(`${sentence.text} ${marks.join("")}`);
+    }
+    lines.push("", "Sources:", ...sources);
+  } else if (answer.abstention) {
+    lines.push(`I don't know. ${answer.abstention.detail}`);
+    if (answer.abstention.closestSources.length > 0) {
+      lines.push("", "Closest sources:");
+      for (const source of answer.abstention.closestSources) {
+        lines.push(`  - ${displayPath(source.source, cwd)} (${formatLocation(source.location)})`);
+        lines.push(`    "${source.snippet}"`);
+      }
+    }
+  }
+  return lines.join("\n");
+}
+
+export function formatIngestSummary(summary: IngestSummary, cwd: string): string {
+  const lines = [
+    `Ingested into "${summary.collection}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed} failed` +
+      (summary.skipped > 0 ? `, ${summary.skipped} skipped (unsupported type)` : "") +
+      ` — ${summary.documents} documents, ${summary.chunks} chunks in ${(summary.durationMs / 1000).toFixed(1)} s`,
+  ];
+  for (const failure of summary.errors) {
+    lines.push(`  ✗ ${displayPath(failure.path, cwd)}: ${failure.error?.code} ${failure.error?.message}`);
+  }
+  return lines.join("\n");
+}
+
+export function formatDocuments(documents: DocumentRecord[], cwd: string): string {
+  if (documents.length === 0) return "No documents stored yet. Add some with: verity ingest <paths>";
+  return documents
+    .map(
+      (document) =>
+        `${document.id}  ${document.collection}  ${displayPath(document.source, cwd)}  ${document.mediaType}  ${document.chunkCount} chunks`,
+    )
+    .join("\n");
+}
+
+export function formatStats(stats: { store: StoreStats; collections: Collection[]; jobs: Job[] }): string {
+  const { store } = stats;
+  const lines = [
+    `collections ${store.collections}, files ${store.files}, documents ${store.documents}, chunks ${store.chunks}`,
+    `extracted text ${(store.textBytes / 1024 / 1024).toFixed(2)} MB, database ${(store.databaseBytes / 1024 / 1024).toFixed(2)} MB`,
+  ];
+  for (const collection of stats.collections) {
+    lines.push(
+      `  ${collection.name}: ${collection.documentCount} documents, ${collection.chunkCount} chunks`,
+    );
+  }
+  if (stats.jobs.length > 0) {
+    lines.push("recent jobs:");
+    for (const job of stats.jobs.slice(0, 5)) {
+      lines.push(`  ${job.startedAt}  ${job.kind}  ${job.collection}  ${job.status}`);
+    }
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,197 @@
+// The `verity` command line, thin over the engine. Testable in-process: streams and env are injected.
+
+import { SingleBar } from "cli-progress";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import pino from "pino";
+import { exitCodeFor, isVerityError } from "../core/errors.js";
+import type { Logger } from "../core/logger.js";
+import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
+import type { IngestProgress } from "../ingest/pipeline.js";
+import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const defaultIo: CliIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+};
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new InvalidArgumentError("expected a positive whole number");
+  return number;
+}
+
+function nonNegativeInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number >= 0");
+  return number;
+}
+
+function positiveNumber(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError("expected a positive number");
+  return number;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  const write = (line: string) => io.stdout.write(`${line}\n`);
+  let verity: Verity | undefined;
+  let exitCode = 0;
+  const open = (options: { dataDir?: string; verbose?: boolean }) => {
+    const logger = pino(
+      { level: options.verbose ? "debug" : "warn" },
+      pino.destination({ fd: 2, sync: true }),
+    );
+    verity = createVerity({
+      dataDir: options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`,
+      logger: logger as unknown as Logger,
+    });
+    return verity;
+  };
+
+  const program = new Command("verity")
+    .description(
+      'Grounded answers from your own documents: every sentence cites its source, or "I don\'t know".',
+    )
+    .option("--data-dir <dir>", `where the database lives (env VERITY_DATA_DIR; default ./${defaultDataDir})`)
+    .option("--verbose", "log debug details to stderr")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  program
+    .command("ingest")
+    .description("add files and folders (txt, md, html, pdf, docx, jsonl) to a collection")
+    .argument("<paths...>", "files or folders (walked recursively)")
+    .option("-c, --collection <name>", "collection to add to", defaultCollection)
+    .option("--include <glob>", "only files matching this glob inside folders (repeatable)", collect)
+    .option("--exclude <glob>", "skip files or folders matching this glob (repeatable)", collect)
+    .option("--max-file-mb <mb>", "largest file accepted, in MB", positiveNumber, 100)
+    .option("--chunk-size <chars>", "target chunk size in characters", positiveInteger, 800)
+    .option(
+      "--chunk-overlap <chars>",
+      "characters repeated between neighbouring chunks",
+      nonNegativeInteger,
+      150,
+    )
+    .option("--json", "print one JSON summary line (the default when stdout is not a terminal)")
+    .action(async (paths: string[], options) => {
+      const engine = open(program.opts());
+      const interactive = Boolean(io.stderr.isTTY) && !options.json;
+      const bar = interactive
+        ? new SingleBar({
+            format: "ingesting [{bar}] {percentage}% | {value}/{total} files | {file}",
+            stream: io.stderr,
+            hideCursor: true,
+          })
+        : undefined;
+      let started = false;
+      const summary = await engine.ingest(paths, {
+        collection: options.collection,
+        include: options.include,
+        exclude: options.exclude,
+        limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
+        chunker: {
+          targetChars: options.chunkSize,
+          maxChars: Math.max(options.chunkSize * 2, options.chunkSize),
+          overlapChars: Math.min(options.chunkOverlap, Math.floor(options.chunkSize / 2)),
+        },
+        onProgress: (progress: IngestProgress) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(progress.filesTotal, 0, { file: "" });
+            started = true;
+          }
+          bar.update(progress.filesDone, { file: displayPath(progress.last.path, io.cwd).slice(-40) });
+        },
+      });
+      bar?.stop();
+      if (io.stdout.isTTY && !options.json) write(formatIngestSummary(summary, io.cwd));
+      else write(JSON.stringify(summary));
+      if (summary.failed > 0) exitCode = 1;
+    });
+
+  program
+    .command("ask")
+    .description('answer a question from a collection, with citations, or say "I don\'t know"')
+    .argument("<question>", "the question, in quotes")
+    .option("-c, --collection <name>", "collection to ask", defaultCollection)
+    .option("--limit <n>", "passages to retrieve", positiveInteger, 8)
+    .option("--json", "print the answer as one JSON object")
+    .action(async (question: string, options) => {
+      const answer = await open(program.opts()).ask(question, {
+        collection: options.collection,
+        limit: options.limit,
+      });
+      write(options.json ? JSON.stringify(answer) : formatAnswer(answer, io.cwd));
+    });
+
+  program
+    .command("list")
+    .description("list stored documents")
+    .option("-c, --collection <name>", "only this collection")
+    .option("--json", "print JSON")
+    .action((options) => {
+      const documents = open(program.opts()).listDocuments(options.collection);
+      write(options.json ? JSON.stringify(documents) : formatDocuments(documents, io.cwd));
+    });
+
+  program
+    .command("remove")
+    .description(
+      "remove files, folders or documents (by path, id or source) and everything derived from them",
+    )
+    .argument("<targets...>", "file or folder paths, document ids or sources")
+    .option("-c, --collection <name>", "collection to remove from", defaultCollection)
+    .action((targets: string[], options) => {
+      const engine = open(program.opts());
+      for (const target of targets) {
+        const result = engine.remove(target, options.collection);
+        write(
+          `removed ${displayPath(result.target, io.cwd)} (${result.documents} document${result.documents === 1 ? "" : "s"})`,
+        );
+      }
+    });
+
+  program
+    .command("stats")
+    .description("counts, sizes and recent jobs")
+    .option("--json", "print JSON")
+    .action((options) => {
+      const stats = open(program.opts()).stats();
+      write(options.json ? JSON.stringify(stats) : formatStats(stats));
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      exitCode = error.exitCode === 0 ? 0 : 2;
+    } else if (isVerityError(error)) {
+      io.stderr.write(`verity: ${error.code}: ${error.message}\n`);
+      exitCode = exitCodeFor(error);
+    } else {
+      io.stderr.write(`verity: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      exitCode = 1;
+    }
+  } finally {
+    verity?.close();
+  }
+  return exitCode;
+}

@@ -1,0 +1,158 @@
+// The Verity facade: wires store, ingestion, retrieval and answering from options. The library's API.
+import { realpathSync } from "node:fs";
+import { join, resolve, sep } from "node:path";
+import type { Answerer } from "./answer/answerer.js";
+import { createExtractiveAnswerer } from "./answer/extractive-answerer.js";
+import type { Answer } from "./core/answer.js";
+import type { Collection, DocumentRecord } from "./core/document.js";
+import { VerityError } from "./core/errors.js";
+import { type Logger, noopLogger } from "./core/logger.js";
+import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
+import { questionTermWeights, retrieveBm25 } from "./retrieve/bm25-retriever.js";
+import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import type { Job, Store, StoreStats } from "./store/store.js";
+
+export const defaultCollection = "default";
+export const defaultDataDir = ".verity";
+
+export interface VerityOptions {
+  /** Folder holding the embedded database; default `./.verity`. Ignored when `store` is given. */
+  dataDir?: string;
+  store?: Store;
+  logger?: Logger;
+  /** The answerer used by `ask`; default: extractive (no model needed). */
+  answerer?: Answerer;
+  /** Passages retrieved per question. */
+  retrievalLimit?: number;
+}
+
+export interface AskOptions {
+  collection?: string;
+  /** Passages retrieved for this question. */
+  limit?: number;
+}
+
+export interface RemoveResult {
+  target: string;
+  documents: number;
+}
+
+export interface Verity {
+  readonly store: Store;
+  ingest(paths: readonly string[], options?: Partial<IngestOptions>): Promise<IngestSummary>;
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  listCollections(): Collection[];
+  listDocuments(collection?: string): DocumentRecord[];
+  /** Removes a file (by path), a folder's files (by folder path) or a document (by id or source). */
+  remove(target: string, collection?: string): RemoveResult;
+  stats(): { store: StoreStats; collections: Collection[]; jobs: Job[] };
+  close(): void;
+}
+
+export function createVerity(options: VerityOptions = {}): Verity {
+  const store =
+    options.store ??
+    createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
+  const logger = options.logger ?? noopLogger;
+  const answerer = options.answerer ?? createExtractiveAnswerer();
+  const retrievalLimit = options.retrievalLimit ?? 8;
+
+  return {
+    store,
+
+    async ingest(paths, ingestOptions = {}) {
+      if (paths.length === 0)
+        throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
+      const summary = await ingestPaths(store, paths, { collection: defaultCollection, ...ingestOptions });
+      logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
+      return summary;
+    },
+
+    async ask(question, askOptions = {}) {
+      const collection = askOptions.collection ?? defaultCollection;
+      const trimmed = question.trim();
+      if (!trimmed) throw new VerityError("E_INVALID_INPUT", "the question is empty; ask something");
+      if (trimmed.length > 4000) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `the question is ${trimmed.length} characters; keep it under 4000`,
+        );
+      }
+      if (!store.listCollections().some((entry) => entry.name === collection)) {
+        throw new VerityError(
+          "E_NOT_FOUND",
+          `collection "${collection}" does not exist; ingest documents into it first (verity ingest <paths> --collection ${collection})`,
+        );
+      }
+      const started = performance.now();
+      const passages = retrieveBm25(store, trimmed, {
+        collection,
+        limit: askOptions.limit ?? retrievalLimit,
+      });
+      const termWeights = questionTermWeights(store, trimmed);
+      const retrieved = performance.now();
+      const draft = await answerer.doAnswer({ question: trimmed, passages, termWeights });
+      const finished = performance.now();
+      const answer: Answer = {
+        question: trimmed,
+        status: draft.status,
+        sentences: draft.sentences,
+        abstention: draft.abstention,
+        trace: {
+          answerer: answerer.id,
+          collection,
+          retrievalMs: round(retrieved - started),
+          answerMs: round(finished - retrieved),
+          totalMs: round(finished - started),
+          passages: passages.length,
+          ...draft.details,
+        },
+      };
+      logger.debug({ status: answer.status, trace: answer.trace }, "answered");
+      return answer;
+    },
+
+    listCollections: () => store.listCollections(),
+    listDocuments: (collection) => store.listDocuments(collection),
+
+    remove(target, collection = defaultCollection) {
+      const path = canonicalPath(target);
+      const removedFile = store.removeFile(collection, path);
+      if (removedFile > 0) return { target: path, documents: removedFile };
+      const underFolder = store
+        .listDocuments(collection)
+        .filter((document) => document.file.startsWith(path + sep))
+        .map((document) => document.file);
+      if (underFolder.length > 0) {
+        const documents = [...new Set(underFolder)].reduce(
+          (sum, file) => sum + store.removeFile(collection, file),
+          0,
+        );
+        return { target: path, documents };
+      }
+      if (store.removeDocument(collection, target) || store.removeDocument(collection, path)) {
+        return { target, documents: 1 };
+      }
+      throw new VerityError(
+        "E_NOT_FOUND",
+        `nothing named ${target} in collection "${collection}"; see what is stored with: verity list --collection ${collection}`,
+      );
+    },
+
+    stats: () => ({ store: store.stats(), collections: store.listCollections(), jobs: store.listJobs(10) }),
+
+    close: () => store.close(),
+  };
+}
+
+function canonicalPath(target: string): string {
+  try {
+    return realpathSync(resolve(target));
+  } catch {
+    return resolve(target);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,132 @@
+// Structure-aware chunking: chunks follow headings, pages and paragraphs, break between sentences,
+// and each one is an exact span of the extracted text, so every citation can point at its source.
+import type { Location } from "../core/location.js";
+import { type Span, sentenceSpans } from "../core/sentences.js";
+import type { NewChunk } from "../store/store.js";
+import type { ExtractedDocument, TextBlock } from "./extracted.js";
+
+export interface ChunkerOptions {
+  /** Preferred chunk length in characters; a chunk only exceeds it when one sentence does. */
+  targetChars: number;
+  /** Hard ceiling: sentences longer than this are cut at word boundaries. */
+  maxChars: number;
+  /** Characters of trailing sentences repeated at the start of the next chunk in the same section. */
+  overlapChars: number;
+}
+
+export const defaultChunkerOptions: ChunkerOptions = { targetChars: 800, maxChars: 1600, overlapChars: 150 };
+
+interface Section {
+  headingPath: string[];
+  page: number | undefined;
+  blocks: TextBlock[];
+}
+
+export function chunkDocument(
+  document: ExtractedDocument,
+  options: Partial<ChunkerOptions> = {},
+): NewChunk[] {
+  const settings = { ...defaultChunkerOptions, ...options };
+  if (settings.targetChars <= 0 || settings.maxChars < settings.targetChars || settings.overlapChars < 0) {
+    throw new RangeError("chunker needs 0 < targetChars <= maxChars and overlapChars >= 0");
+  }
+  const chunks: NewChunk[] = [];
+  for (const section of sectionsOf(document)) {
+    for (const span of packSection(document.text, section, settings)) {
+      const location: Location = { charStart: span.start, charEnd: span.end };
+      if (section.page !== undefined) location.page = section.page;
+      if (section.headingPath.length > 0) location.headingPath = section.headingPath;
+      chunks.push({ ordinal: chunks.length, text: document.text.slice(span.start, span.end), location });
+    }
+  }
+  return chunks;
+}
+
+/** Groups body blocks into runs that share a heading path and a page. */
+function sectionsOf(document: ExtractedDocument): Section[] {
+  const hasBody = document.blocks.some((block) => block.kind === "text");
+  const headings: { level: number; text: string }[] = [];
+  const sections: Section[] = [];
+  let current: Section | undefined;
+  for (const block of document.blocks) {
+    if (block.kind === "heading" && hasBody) {
+      const level = block.level ?? 1;
+      while (headings.length > 0 && (headings[headings.length - 1] as { level: number }).level >= level) {
+        headings.pop();
+      }
+      headings.push({ level, text: document.text.slice(block.charStart, block.charEnd) });
+      current = undefined;
+      continue;
+    }
+    if (!current || current.page !== block.page) {
+      current = { headingPath: headings.map((heading) => heading.text), page: block.page, blocks: [] };
+      sections.push(current);
+    }
+    current.blocks.push(block);
+  }
+  return sections;
+}
+
+/** Splits a section into sentence units, then packs them greedily into chunk spans. */
+function packSection(text: string, section: Section, settings: ChunkerOptions): Span[] {
+  const units: (Span & { blockStart: boolean })[] = [];
+  for (const block of section.blocks) {
+    const sentences = sentenceSpans(text.slice(block.charStart, block.charEnd), block.charStart);
+    let first = true;
+    for (const sentence of sentences) {
+      for (const piece of cutLongSpan(text, sentence, settings.maxChars)) {
+        units.push({ ...piece, blockStart: first });
+        first = false;
+      }
+    }
+  }
+  const spans: Span[] = [];
+  let start = 0;
+  while (start < units.length) {
+    const chunkStart = (units[start] as Span).start;
+    let end = start + 1;
+    while (end < units.length) {
+      const unit = units[end] as Span & { blockStart: boolean };
+      if (unit.end - chunkStart > settings.targetChars) break;
+      end++;
+    }
+    // Prefer to end at a paragraph boundary when one lies in the back half of the chunk.
+    if (end < units.length && !(units[end] as { blockStart: boolean }).blockStart) {
+      for (let candidate = end - 1; candidate > start; candidate--) {
+        const unit = units[candidate] as Span & { blockStart: boolean };
+        if (unit.start - chunkStart < settings.targetChars / 2) break;
+        if (unit.blockStart) {
+          end = candidate;
+          break;
+        }
+      }
+    }
+    spans.push({ start: chunkStart, end: (units[end - 1] as Span).end });
+    if (end >= units.length) break;
+    let next = end;
+    while (
+      next - 1 > start &&
+      (units[end - 1] as Span).end - (units[next - 1] as Span).start <= settings.overlapChars
+    ) {
+      next--;
+    }
+    start = next;
+  }
+  return spans;
+}
+
+/** Cuts a span longer than `maxChars` at whitespace (or hard, for unbroken text) into pieces. */
+function cutLongSpan(text: string, span: Span, maxChars: number): Span[] {
+  if (span.end - span.start <= maxChars) return [span];
+  const pieces: Span[] = [];
+  let start = span.start;
+  while (span.end - start > maxChars) {
+    let cut = text.lastIndexOf(" ", start + maxChars);
+    if (cut <= start) cut = start + maxChars;
+    pieces.push({ start, end: cut });
+    start = cut;
+    while (start < span.end && /\s/.test(text[start] as string)) start++;
+  }
+  if (start < span.end) pieces.push({ start, end: span.end });
+  return pieces;
+}

@@ -1,0 +1,215 @@
+// Ingestion: discover files, skip unchanged bytes, extract, chunk, and store each file in one
+// transaction. A failing file is reported and the rest go on; nothing stored is ever lost to a bad file.
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import { type ErrorCode, VerityError } from "../core/errors.js";
+import type { Store } from "../store/store.js";
+import type { ChunkerOptions } from "./chunker.js";
+import { type DiscoverOptions, discoverFiles } from "./discover.js";
+import { defaultLoaderLimits, type LoaderLimits } from "./extracted.js";
+import { loaderFor, supportedExtensions } from "./loaders/registry.js";
+import { storeDocuments, validateCollection } from "./store-documents.js";
+
+export interface IngestOptions {
+  collection: string;
+  include?: DiscoverOptions["include"];
+  exclude?: DiscoverOptions["exclude"];
+  limits?: Partial<LoaderLimits>;
+  chunker?: Partial<ChunkerOptions>;
+  onProgress?: (progress: IngestProgress) => void;
+}
+
+export type FileStatus = "added" | "updated" | "unchanged" | "failed";
+
+export interface FileOutcome {
+  path: string;
+  status: FileStatus;
+  documents: number;
+  chunks: number;
+  error?: { code: ErrorCode; message: string };
+}
+
+export interface IngestProgress {
+  /** Files finished so far, and in all. */
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  last: FileOutcome;
+}
+
+export interface IngestSummary {
+  jobId: string;
+  collection: string;
+  files: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+  documents: number;
+  chunks: number;
+  bytes: number;
+  durationMs: number;
+  errors: FileOutcome[];
+}
+
+export async function ingestPaths(
+  store: Store,
+  paths: readonly string[],
+  options: IngestOptions,
+): Promise<IngestSummary> {
+  const started = performance.now();
+  const limits = { ...defaultLoaderLimits, ...options.limits };
+  validateCollection(options.collection);
+  const discovery = await discoverFiles(paths, {
+    include: options.include,
+    exclude: options.exclude,
+    extensions: supportedExtensions(),
+  });
+  const job = store.startJob("ingest", options.collection, { paths: [...paths] });
+  const outcomes: FileOutcome[] = discovery.problems.map((problem) => ({
+    path: problem.path,
+    status: "failed",
+    documents: 0,
+    chunks: 0,
+    error: { code: problem.code, message: problem.message },
+  }));
+  const bytesTotal = discovery.files.reduce((sum, file) => sum + file.size, 0);
+  let bytesDone = 0;
+  try {
+    for (const [index, file] of discovery.files.entries()) {
+      const outcome = await ingestFile(store, file.path, options, limits);
+      outcomes.push(outcome);
+      bytesDone += file.size;
+      options.onProgress?.({
+        filesDone: index + 1,
+        filesTotal: discovery.files.length,
+        bytesDone,
+        bytesTotal,
+        last: outcome,
+      });
+    }
+  } catch (error) {
+    store.finishJob(job.id, "failed", { error: (error as Error).message });
+    throw error;
+  }
+  const summary = summarise(
+    job.id,
+    options.collection,
+    outcomes,
+    discovery.skipped.length,
+    bytesDone,
+    started,
+  );
+  store.finishJob(job.id, summary.failed > 0 ? "failed" : "succeeded", {
+    ...summary,
+    errors: summary.errors.length,
+  });
+  return summary;
+}
+
+/** Ingests one file; every failure becomes an outcome, never a throw (store failures excepted). */
+async function ingestFile(
+  store: Store,
+  path: string,
+  options: IngestOptions,
+  limits: LoaderLimits,
+): Promise<FileOutcome> {
+  try {
+    const loader = loaderFor(path);
+    const bytes = await readBytes(path, limits.maxFileBytes);
+    const contentHash = createHash("sha256").update(bytes).digest("hex");
+    const stored = store.getFile(options.collection, path);
+    if (stored?.contentHash === contentHash) {
+      return { path, status: "unchanged", documents: 0, chunks: 0 };
+    }
+    const extracted = await loader.load({ path, bytes, limits });
+    const result = storeDocuments(store, {
+      collection: options.collection,
+      path,
+      contentHash,
+      size: bytes.byteLength,
+      mediaType: loader.mediaType,
+      documents: extracted,
+      chunker: options.chunker,
+    });
+    const changed = result.added + result.replaced + result.removed > 0;
+    return {
+      path,
+      status: stored ? (changed ? "updated" : "unchanged") : "added",
+      documents: extracted.length,
+      chunks: result.chunks,
+    };
+  } catch (error) {
+    if (error instanceof VerityError && error.code !== "E_STORE") {
+      return {
+        path,
+        status: "failed",
+        documents: 0,
+        chunks: 0,
+        error: { code: error.code, message: error.message },
+      };
+    }
+    if (!(error instanceof VerityError)) {
+      // A loader bug or an unexpected parser failure still only fails this file.
+      const message = `${path} could not be ingested: ${(error as Error).message ?? String(error)}`;
+      return { path, status: "failed", documents: 0, chunks: 0, error: { code: "E_CORRUPT", message } };
+    }
+    throw error;
+  }
+}
+
+async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array> {
+  let bytes: Buffer;
+  try {
+    const { size } = await stat(path);
+    if (size > maxFileBytes) throw tooLarge(path, size, maxFileBytes);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof VerityError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === "EACCES" || code === "EPERM"
+        ? "permission denied; check its permissions"
+        : (error as Error).message;
+    throw new VerityError("E_UNREADABLE", `${path} cannot be read: ${why}`, { cause: error });
+  }
+  // The file may have grown between stat and read.
+  if (bytes.byteLength > maxFileBytes) throw tooLarge(path, bytes.byteLength, maxFileBytes);
+  return bytes;
+}
+
+function tooLarge(path: string, size: number, limit: number): VerityError {
+  const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
+  return new VerityError(
+    "E_TOO_LARGE",
+    `${path} is ${mb(size)}, over the ${mb(limit)} limit; split it or raise the limit (--max-file-mb)`,
+  );
+}
+
+function summarise(
+  jobId: string,
+  collection: string,
+  outcomes: FileOutcome[],
+  skipped: number,
+  bytes: number,
+  started: number,
+): IngestSummary {
+  const count = (status: FileStatus) => outcomes.filter((outcome) => outcome.status === status).length;
+  return {
+    jobId,
+    collection,
+    files: outcomes.length,
+    added: count("added"),
+    updated: count("updated"),
+    unchanged: count("unchanged"),
+    failed: count("failed"),
+    skipped,
+    documents: outcomes.reduce((sum, outcome) => sum + outcome.documents, 0),
+    chunks: outcomes.reduce((sum, outcome) => sum + outcome.chunks, 0),
+    bytes,
+    durationMs: Math.round(performance.now() - started),
+    errors: outcomes.filter((outcome) => outcome.status === "failed"),
+  };
+}

@@ -1,0 +1,2 @@
+export { createSqliteStore, ftsExpression, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";
+export type * from "./store.js";

@@ -1,0 +1,85 @@
+// Versioned schema migrations for the embedded store, applied in order and tracked in `user_version`.
+import type { Database } from "better-sqlite3";
+
+const migrations: readonly string[] = [
+  // 1: collections, files, documents, chunks, BM25 index, ingestion jobs.
+  `
+  CREATE TABLE collections (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE files (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    path TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    UNIQUE (collection_id, path)
+  );
+  CREATE TABLE documents (
+    id TEXT PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (collection_id, source)
+  );
+  CREATE INDEX documents_file ON documents(file_id);
+  CREATE TABLE chunks (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    collection_id INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    location TEXT NOT NULL
+  );
+  CREATE INDEX chunks_document ON chunks(document_id, ordinal);
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    title, body,
+    content = '', contentless_delete = 1,
+    tokenize = 'porter unicode61 remove_diacritics 2'
+  );
+  CREATE VIRTUAL TABLE chunks_vocab USING fts5vocab(chunks_fts, 'row');
+  CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+    DELETE FROM chunks_fts WHERE rowid = old.rowid;
+  END;
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    status TEXT NOT NULL,
+    pid INTEGER,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    summary TEXT NOT NULL DEFAULT '{}'
+  );
+  `,
+];
+
+export const schemaVersion = migrations.length;
+
+export function migrate(db: Database): void {
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(
+      `the database was written by a newer Verity (schema ${current}, this build knows ${migrations.length}); upgrade Verity`,
+    );
+  }
+  for (let version = current; version < migrations.length; version++) {
+    db.transaction(() => {
+      db.exec(migrations[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

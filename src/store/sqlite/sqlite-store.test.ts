@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, describe, expect, it } from "vitest";
+import type { NewDocument, PutFileInput, Store } from "../store.js";
+import { createSqliteStore, ftsExpression } from "./sqlite-store.js";
+
+function documentOf(source: string, text: string): NewDocument {
+  return {
+    source,
+    title: source,
+    mediaType: "text/plain",
+    text,
+    size: text.length,
+    chunks: [{ ordinal: 0, text, location: { charStart: 0, charEnd: text.length } }],
+  };
+}
+
+function fileOf(path: string, documents: NewDocument[], contentHash = "h1"): PutFileInput {
+  return { collection: "default", path, contentHash, size: 10, mediaType: "text/plain", documents };
+}
+
+describe("sqlite store", () => {
+  const stores: Store[] = [];
+  const open = (path = ":memory:") => {
+    const store = createSqliteStore({ path });
+    stores.push(store);
+    return store;
+  };
+  afterEach(() => {
+    for (const store of stores.splice(0)) store.close();
+  });
+
+  it("stores a file's documents and finds them with BM25", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "Refunds are issued within 30 days of purchase.")]));
+    store.putFile(fileOf("/b.txt", [documentOf("/b.txt", "Sync runs every five minutes when online.")]));
+    const hits = store.searchBm25({ collection: "default", terms: ["refunds", "days"], limit: 5 });
+    expect(hits).toHaveLength(1);
+    expect(hits[0]?.document.source).toBe("/a.txt");
+    expect(hits[0]?.score).toBeGreaterThan(0);
+  });
+
+  it("stems terms so a question's word forms match the text", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "The exporter exported all notes.")]));
+    expect(store.searchBm25({ collection: "default", terms: ["exporting"], limit: 5 })).toHaveLength(1);
+  });
+
+  it("re-putting identical content changes nothing", () => {
+    const store = open();
+    const input = fileOf("/a.txt", [documentOf("/a.txt", "Same text.")]);
+    store.putFile(input);
+    const before = store.getChunks(store.listDocuments()[0]?.id as string);
+    const result = store.putFile(input);
+    expect(result).toMatchObject({ added: 0, replaced: 0, unchanged: 1, removed: 0 });
+    expect(store.getChunks(store.listDocuments()[0]?.id as string)).toEqual(before);
+  });
+
+  it("a changed document replaces its old chunks and the old text is no longer found", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "Old wording about pineapples.")]));
+    const result = store.putFile(
+      fileOf("/a.txt", [documentOf("/a.txt", "New wording about bananas.")], "h2"),
+    );
+    expect(result.replaced).toBe(1);
+    expect(store.searchBm25({ collection: "default", terms: ["pineapples"], limit: 5 })).toHaveLength(0);
+    expect(store.searchBm25({ collection: "default", terms: ["bananas"], limit: 5 })).toHaveLength(1);
+    expect(store.stats().chunks).toBe(1);
+  });
+
+  it("documents dropped from a multi-document file are removed with their chunks", () => {
+    const store = open();
+    store.putFile(
+      fileOf("/c.jsonl", [documentOf("/c.jsonl#1", "alpha one"), documentOf("/c.jsonl#2", "beta two")]),
+    );
+    const result = store.putFile(fileOf("/c.jsonl", [documentOf("/c.jsonl#1", "alpha one")], "h2"));
+    expect(result).toMatchObject({ unchanged: 1, removed: 1 });
+    expect(store.listDocuments().map((document) => document.source)).toEqual(["/c.jsonl#1"]);
+    expect(store.searchBm25({ collection: "default", terms: ["beta"], limit: 5 })).toHaveLength(0);
+  });
+
+  it("a failing write leaves the previously stored version intact", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "good version")]));
+    const duplicate = fileOf(
+      "/a.txt",
+      [documentOf("/a.txt", "bad one"), documentOf("/a.txt", "bad two")],
+      "h2",
+    );
+    expect(() => store.putFile(duplicate)).toThrow(/two documents named/);
+    expect(store.getFile("default", "/a.txt")?.contentHash).toBe("h1");
+    expect(store.searchBm25({ collection: "default", terms: ["good"], limit: 5 })).toHaveLength(1);
+  });
+
+  it("removing a file removes its documents, chunks and index entries", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "removable content")]));
+    expect(store.removeFile("default", "/a.txt")).toBe(1);
+    expect(store.stats()).toMatchObject({ files: 0, documents: 0, chunks: 0 });
+    expect(store.searchBm25({ collection: "default", terms: ["removable"], limit: 5 })).toHaveLength(0);
+  });
+
+  it("removing a document by source forgets its file so it can be ingested again", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "content")]));
+    expect(store.removeDocument("default", "/a.txt")).toBe(true);
+    expect(store.getFile("default", "/a.txt")).toBeUndefined();
+    expect(store.removeDocument("default", "/a.txt")).toBe(false);
+  });
+
+  it("keeps collections apart in search", () => {
+    const store = open();
+    store.putFile({ ...fileOf("/a.txt", [documentOf("/a.txt", "shared words here")]), collection: "one" });
+    store.putFile({ ...fileOf("/b.txt", [documentOf("/b.txt", "shared words here")]), collection: "two" });
+    const hits = store.searchBm25({ collection: "two", terms: ["shared"], limit: 5 });
+    expect(hits.map((hit) => hit.document.source)).toEqual(["/b.txt"]);
+    expect(store.listCollections().map((collection) => collection.name)).toEqual(["one", "two"]);
+  });
+
+  it("treats hostile query text as plain terms, never as FTS syntax", () => {
+    const store = open();
+    store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "near and not or")]));
+    const terms = ["NEAR(a b)", '"', "*", "col:umn", "NOT", ")", "'; DROP TABLE chunks; --"];
+    expect(() => store.searchBm25({ collection: "default", terms, limit: 5 })).not.toThrow();
+    expect(store.stats().chunks).toBe(1);
+    expect(ftsExpression(['a"b'])).toBe('"a""b"');
+  });
+
+  it("persists across reopen and marks jobs of dead processes as interrupted", () => {
+    const dir = mkdtempSync(join(tmpdir(), "verity-store-"));
+    try {
+      const path = join(dir, "verity.db");
+      const first = createSqliteStore({ path });
+      first.putFile(fileOf("/a.txt", [documentOf("/a.txt", "durable")]));
+      const job = first.startJob("ingest", "default");
+      first.close();
+      // Simulate a job whose process died: rewrite its pid to one that cannot exist.
+      const raw = createSqliteStore({ path });
+      raw.close();
+      const db = new Database(path);
+      db.prepare("UPDATE jobs SET pid = 2147483646 WHERE id = ?").run(job.id);
+      db.close();
+      const second = open(path);
+      expect(second.stats().documents).toBe(1);
+      expect(second.listJobs()[0]?.status).toBe("interrupted");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,512 @@
+// The embedded store: SQLite through better-sqlite3, WAL, FTS5 for BM25. The only place that writes SQL.
+import { createHash, randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { Chunk, Collection, DocumentRecord, SourceFile } from "../../core/document.js";
+import { VerityError } from "../../core/errors.js";
+import type { Location } from "../../core/location.js";
+import type {
+  Bm25Hit,
+  Bm25Query,
+  Job,
+  JobStatus,
+  NewDocument,
+  PutFileInput,
+  PutFileResult,
+  Store,
+  StoreStats,
+  TermStatistics,
+} from "../store.js";
+import { migrate } from "./migrations.js";
+
+export interface SqliteStoreOptions {
+  /** Database file path, or `:memory:`. */
+  path: string;
+  /** How long a writer waits for another process's lock, in ms. */
+  busyTimeoutMs?: number;
+  /** BM25 weight of the title/heading column relative to the body. */
+  titleWeight?: number;
+}
+
+interface DocumentRow {
+  id: string;
+  collection: string;
+  source: string;
+  file: string;
+  title: string;
+  media_type: string;
+  content_hash: string;
+  size: number;
+  created_at: string;
+  updated_at: string;
+  metadata: string;
+  chunk_count: number;
+}
+
+interface ChunkRow {
+  rowid: number;
+  id: string;
+  document_id: string;
+  ordinal: number;
+  text: string;
+  location: string;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  collection: string;
+  status: JobStatus;
+  started_at: string;
+  finished_at: string | null;
+  summary: string;
+}
+
+const documentColumns = `
+  d.id, c.name AS collection, d.source, f.path AS file, d.title, d.media_type, d.content_hash, d.size,
+  d.created_at, d.updated_at, d.metadata,
+  (SELECT count(*) FROM chunks k WHERE k.document_id = d.id) AS chunk_count`;
+
+export function createSqliteStore(options: SqliteStoreOptions): Store {
+  if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
+  let db: Database.Database;
+  try {
+    db = new Database(options.path);
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    migrate(db);
+  } catch (error) {
+    throw new VerityError(
+      "E_STORE",
+      `cannot open the Verity database at ${options.path}: ${(error as Error).message}. Check the path and its permissions, or pass another --data-dir.`,
+      { cause: error },
+    );
+  }
+  const titleWeight = options.titleWeight ?? 1;
+  markAbandonedJobs(db);
+
+  const statements = {
+    collectionId: db.prepare<[string], { id: number }>("SELECT id FROM collections WHERE name = ?"),
+    insertCollection: db.prepare("INSERT INTO collections (name, created_at) VALUES (?, ?)"),
+    getFile: db.prepare<[string, string], SourceFileRow>(
+      `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
+       WHERE c.name = ? AND f.path = ?`,
+    ),
+    upsertFile: db.prepare(
+      `INSERT INTO files (collection_id, path, content_hash, size, media_type, ingested_at)
+       VALUES (@collectionId, @path, @contentHash, @size, @mediaType, @now)
+       ON CONFLICT (collection_id, path) DO UPDATE SET content_hash = excluded.content_hash,
+         size = excluded.size, media_type = excluded.media_type, ingested_at = excluded.ingested_at
+       RETURNING id`,
+    ),
+    documentsOfFile: db.prepare<[number], { id: string; source: string; content_hash: string }>(
+      "SELECT id, source, content_hash FROM documents WHERE file_id = ?",
+    ),
+    documentBySource: db.prepare<[number, string], { id: string; file_id: number; content_hash: string }>(
+      "SELECT id, file_id, content_hash FROM documents WHERE collection_id = ? AND source = ?",
+    ),
+    deleteDocument: db.prepare("DELETE FROM documents WHERE id = ?"),
+    deleteChunksOfDocument: db.prepare("DELETE FROM chunks WHERE document_id = ?"),
+    insertDocument: db.prepare(
+      `INSERT INTO documents (id, collection_id, file_id, source, title, media_type, content_hash, size, text,
+         metadata, created_at, updated_at)
+       VALUES (@id, @collectionId, @fileId, @source, @title, @mediaType, @contentHash, @size, @text, @metadata,
+         @now, @now)
+       ON CONFLICT (id) DO UPDATE SET file_id = excluded.file_id, title = excluded.title,
+         media_type = excluded.media_type, content_hash = excluded.content_hash, size = excluded.size,
+         text = excluded.text, metadata = excluded.metadata, updated_at = excluded.updated_at`,
+    ),
+    insertChunk: db.prepare(
+      `INSERT INTO chunks (id, document_id, collection_id, ordinal, text, location)
+       VALUES (@id, @documentId, @collectionId, @ordinal, @text, @location)`,
+    ),
+    insertFts: db.prepare("INSERT INTO chunks_fts (rowid, title, body) VALUES (?, ?, ?)"),
+    deleteFile: db.prepare("DELETE FROM files WHERE id = ?"),
+    chunksOfDocument: db.prepare<[string], ChunkRow>(
+      "SELECT rowid, id, document_id, ordinal, text, location FROM chunks WHERE document_id = ? ORDER BY ordinal",
+    ),
+    documentText: db.prepare<[string], { text: string }>("SELECT text FROM documents WHERE id = ?"),
+    insertJob: db.prepare(
+      `INSERT INTO jobs (id, kind, collection, status, pid, started_at, summary)
+       VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+    ),
+    termFrequency: db.prepare<[string], { doc: number }>("SELECT doc FROM chunks_vocab WHERE term = ?"),
+    chunkCount: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks"),
+    finishJob: db.prepare("UPDATE jobs SET status = ?, finished_at = ?, summary = ? WHERE id = ?"),
+  };
+
+  function collectionId(name: string, create: boolean): number | undefined {
+    const row = statements.collectionId.get(name);
+    if (row) return row.id;
+    if (!create) return undefined;
+    return Number(statements.insertCollection.run(name, now()).lastInsertRowid);
+  }
+
+  function writeDocument(
+    collection: { id: number; name: string },
+    fileId: number,
+    document: NewDocument,
+  ): { status: "added" | "replaced" | "unchanged"; chunks: number } {
+    const contentHash = sha256(document.text);
+    const existing = statements.documentBySource.get(collection.id, document.source);
+    if (existing && existing.content_hash === contentHash && existing.file_id === fileId) {
+      return { status: "unchanged", chunks: 0 };
+    }
+    const id = documentId(collection.name, document.source);
+    if (existing) statements.deleteChunksOfDocument.run(existing.id);
+    statements.insertDocument.run({
+      id,
+      collectionId: collection.id,
+      fileId,
+      source: document.source,
+      title: document.title,
+      mediaType: document.mediaType,
+      contentHash,
+      size: document.size,
+      text: document.text,
+      metadata: JSON.stringify(document.metadata ?? {}),
+      now: now(),
+    });
+    for (const chunk of document.chunks) {
+      const info = statements.insertChunk.run({
+        id: chunkId(id, contentHash, chunk.ordinal),
+        documentId: id,
+        collectionId: collection.id,
+        ordinal: chunk.ordinal,
+        text: chunk.text,
+        location: JSON.stringify(chunk.location),
+      });
+      const heading = [document.title, ...(chunk.location.headingPath ?? [])].join(" ");
+      statements.insertFts.run(info.lastInsertRowid, heading, chunk.text);
+    }
+    return { status: existing ? "replaced" : "added", chunks: document.chunks.length };
+  }
+
+  let writes = 0;
+  const putFileTransaction = db.transaction((input: PutFileInput): PutFileResult => {
+    writes++;
+    const id = collectionId(input.collection, true) as number;
+    const collection = { id, name: input.collection };
+    const fileRow = statements.upsertFile.get({
+      collectionId: id,
+      path: input.path,
+      contentHash: input.contentHash,
+      size: input.size,
+      mediaType: input.mediaType,
+      now: now(),
+    }) as { id: number };
+    const result: PutFileResult = { added: 0, replaced: 0, unchanged: 0, removed: 0, chunks: 0 };
+    const keep = new Set<string>();
+    for (const document of input.documents) {
+      if (keep.has(document.source)) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `${input.path} holds two documents named ${document.source}`,
+        );
+      }
+      keep.add(document.source);
+      const written = writeDocument(collection, fileRow.id, document);
+      result[written.status]++;
+      result.chunks += written.chunks;
+    }
+    for (const old of statements.documentsOfFile.all(fileRow.id)) {
+      if (!keep.has(old.source)) {
+        statements.deleteDocument.run(old.id);
+        result.removed++;
+      }
+    }
+    return result;
+  });
+
+  // Counting a million rows costs milliseconds, so the count is kept until any connection writes.
+  let cachedChunkCount: { version: number; count: number } | undefined;
+  function chunkCount(): number {
+    const version = (db.pragma("data_version", { simple: true }) as number) * 1e9 + writes;
+    if (cachedChunkCount?.version !== version) {
+      cachedChunkCount = { version, count: statements.chunkCount.get()?.n ?? 0 };
+    }
+    return cachedChunkCount.count;
+  }
+
+  function rowToDocument(row: DocumentRow): DocumentRecord {
+    return {
+      id: row.id,
+      collection: row.collection,
+      source: row.source,
+      file: row.file,
+      title: row.title,
+      mediaType: row.media_type,
+      contentHash: row.content_hash,
+      size: row.size,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+      chunkCount: row.chunk_count,
+    };
+  }
+
+  const bm25Statements = new Map<number, Database.Statement<unknown[], Bm25Row>>();
+  function bm25Statement(): Database.Statement<unknown[], Bm25Row> {
+    let statement = bm25Statements.get(titleWeight);
+    if (!statement) {
+      statement = db.prepare<unknown[], Bm25Row>(
+        `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location,
+           d.source, d.title, d.media_type, -bm25(chunks_fts, ${titleWeight}, 1.0) AS score
+         FROM chunks_fts
+         JOIN chunks k ON k.rowid = chunks_fts.rowid
+         JOIN documents d ON d.id = k.document_id
+         WHERE chunks_fts MATCH ? AND k.collection_id = ?
+         ORDER BY bm25(chunks_fts, ${titleWeight}, 1.0)
+         LIMIT ?`,
+      );
+      bm25Statements.set(titleWeight, statement);
+    }
+    return statement;
+  }
+
+  return {
+    listCollections(): Collection[] {
+      const rows = db
+        .prepare<[], { name: string; created_at: string; documents: number; chunks: number }>(
+          `SELECT c.name, c.created_at,
+             (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS documents,
+             (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id) AS chunks
+           FROM collections c ORDER BY c.name`,
+        )
+        .all();
+      return rows.map((row) => ({
+        name: row.name,
+        createdAt: row.created_at,
+        documentCount: row.documents,
+        chunkCount: row.chunks,
+      }));
+    },
+
+    getFile(collection, path) {
+      const row = statements.getFile.get(collection, path);
+      return row ? rowToFile(row) : undefined;
+    },
+
+    putFile(input) {
+      return putFileTransaction(input);
+    },
+
+    removeFile(collection, path) {
+      writes++;
+      return db.transaction(() => {
+        const row = statements.getFile.get(collection, path);
+        if (!row) return 0;
+        const count = statements.documentsOfFile.all(row.id).length;
+        statements.deleteFile.run(row.id);
+        return count;
+      })();
+    },
+
+    removeDocument(collection, idOrSource) {
+      writes++;
+      return db.transaction(() => {
+        const id = collectionId(collection, false);
+        if (id === undefined) return false;
+        const row = db
+          .prepare<[number, string, string], { id: string; file_id: number }>(
+            "SELECT id, file_id FROM documents WHERE collection_id = ? AND (id = ? OR source = ?)",
+          )
+          .get(id, idOrSource, idOrSource);
+        if (!row) return false;
+        statements.deleteDocument.run(row.id);
+        const remaining = statements.documentsOfFile.all(row.file_id).length;
+        // A file with no documents left is forgotten, so ingesting it again adds it back.
+        if (remaining === 0) statements.deleteFile.run(row.file_id);
+        return true;
+      })();
+    },
+
+    listDocuments(collection) {
+      const where = collection === undefined ? "" : "WHERE c.name = ?";
+      const rows = db
+        .prepare<unknown[], DocumentRow>(
+          `SELECT ${documentColumns} FROM documents d
+           JOIN collections c ON c.id = d.collection_id JOIN files f ON f.id = d.file_id
+           ${where} ORDER BY c.name, d.source`,
+        )
+        .all(...(collection === undefined ? [] : [collection]));
+      return rows.map(rowToDocument);
+    },
+
+    getDocument(idOrSource, collection) {
+      const row = db
+        .prepare<unknown[], DocumentRow>(
+          `SELECT ${documentColumns} FROM documents d
+           JOIN collections c ON c.id = d.collection_id JOIN files f ON f.id = d.file_id
+           WHERE (d.id = ? OR d.source = ?) ${collection === undefined ? "" : "AND c.name = ?"}
+           LIMIT 1`,
+        )
+        .get(idOrSource, idOrSource, ...(collection === undefined ? [] : [collection]));
+      return row ? rowToDocument(row) : undefined;
+    },
+
+    getDocumentText(documentId) {
+      return statements.documentText.get(documentId)?.text;
+    },
+
+    getChunks(documentId) {
+      return statements.chunksOfDocument.all(documentId).map(rowToChunk);
+    },
+
+    searchBm25(query: Bm25Query): Bm25Hit[] {
+      const expression = ftsExpression(query.terms);
+      if (!expression || query.limit <= 0) return [];
+      const id = collectionId(query.collection, false);
+      if (id === undefined) return [];
+      return bm25Statement()
+        .all(expression, id, query.limit)
+        .map((row) => ({
+          chunk: rowToChunk(row),
+          document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
+          score: row.score,
+        }));
+    },
+
+    termStatistics(stems): TermStatistics {
+      const documentFrequency = new Map<string, number>();
+      for (const term of stems) documentFrequency.set(term, statements.termFrequency.get(term)?.doc ?? 0);
+      return { chunks: chunkCount(), documentFrequency };
+    },
+
+    startJob(kind, collection, summary = {}) {
+      const job: Job = {
+        id: randomUUID(),
+        kind,
+        collection,
+        status: "running",
+        startedAt: now(),
+        finishedAt: null,
+        summary,
+      };
+      statements.insertJob.run(job.id, kind, collection, process.pid, job.startedAt, JSON.stringify(summary));
+      return job;
+    },
+
+    finishJob(id, status, summary) {
+      statements.finishJob.run(status, now(), JSON.stringify(summary), id);
+    },
+
+    listJobs(limit = 20) {
+      return db
+        .prepare<[number], JobRow>("SELECT * FROM jobs ORDER BY started_at DESC LIMIT ?")
+        .all(limit)
+        .map((row) => ({
+          id: row.id,
+          kind: row.kind,
+          collection: row.collection,
+          status: row.status,
+          startedAt: row.started_at,
+          finishedAt: row.finished_at,
+          summary: JSON.parse(row.summary) as Record<string, unknown>,
+        }));
+    },
+
+    stats(): StoreStats {
+      const count = (sql: string) => (db.prepare<[], { n: number }>(sql).get() as { n: number }).n;
+      const pageCount = db.pragma("page_count", { simple: true }) as number;
+      const pageSize = db.pragma("page_size", { simple: true }) as number;
+      return {
+        collections: count("SELECT count(*) AS n FROM collections"),
+        files: count("SELECT count(*) AS n FROM files"),
+        documents: count("SELECT count(*) AS n FROM documents"),
+        chunks: count("SELECT count(*) AS n FROM chunks"),
+        textBytes: count("SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) AS n FROM documents"),
+        databaseBytes: pageCount * pageSize,
+      };
+    },
+
+    close() {
+      if (db.open) db.close();
+    },
+  };
+}
+
+interface SourceFileRow {
+  id: number;
+  collection: string;
+  path: string;
+  content_hash: string;
+  size: number;
+  media_type: string;
+  ingested_at: string;
+}
+
+interface Bm25Row extends ChunkRow {
+  source: string;
+  title: string;
+  media_type: string;
+  score: number;
+}
+
+function rowToFile(row: SourceFileRow): SourceFile {
+  return {
+    collection: row.collection,
+    path: row.path,
+    contentHash: row.content_hash,
+    size: row.size,
+    mediaType: row.media_type,
+    ingestedAt: row.ingested_at,
+  };
+}
+
+function rowToChunk(row: ChunkRow): Chunk {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    ordinal: row.ordinal,
+    text: row.text,
+    location: JSON.parse(row.location) as Location,
+  };
+}
+
+/** An FTS5 query matching any of the terms; each term quoted so user text can never be FTS syntax. */
+export function ftsExpression(terms: readonly string[]): string {
+  const quoted = [...new Set(terms.map((term) => term.trim()).filter((term) => term.length > 0))].map(
+    (term) => `"${term.replaceAll('"', '""')}"`,
+  );
+  return quoted.join(" OR ");
+}
+
+/** Jobs left `running` by a process that no longer exists were interrupted (killed, crashed). */
+function markAbandonedJobs(db: Database.Database): void {
+  const running = db.prepare<[], { id: string; pid: number | null }>(
+    "SELECT id, pid FROM jobs WHERE status = 'running'",
+  );
+  const mark = db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE id = ?");
+  for (const job of running.all()) {
+    if (job.pid === null || !processExists(job.pid)) mark.run(now(), job.id);
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+function documentId(collection: string, source: string): string {
+  return `doc_${sha256(`${collection}\u0000${source}`).slice(0, 20)}`;
+}
+
+function chunkId(documentIdValue: string, contentHash: string, ordinal: number): string {
+  return `chk_${sha256(`${documentIdValue}\u0000${contentHash}\u0000${ordinal}`).slice(0, 20)}`;
+}
+
+function now(): string {
+  return new Date().toISOString();
+}

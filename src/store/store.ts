@@ -1,0 +1,108 @@
+// The Store seam: everything Verity persists goes through it. `sqlite/` is the embedded default.
+import type { Chunk, Collection, DocumentRecord, SourceFile } from "../core/document.js";
+import type { Location } from "../core/location.js";
+
+export interface NewChunk {
+  ordinal: number;
+  text: string;
+  location: Location;
+}
+
+export interface NewDocument {
+  /** Unique within the collection: the file path, or `path#recordId` for multi-document files. */
+  source: string;
+  title: string;
+  mediaType: string;
+  /** The full extracted text; chunk locations are offsets into it. */
+  text: string;
+  size: number;
+  metadata?: Record<string, unknown>;
+  chunks: NewChunk[];
+}
+
+export interface PutFileInput {
+  collection: string;
+  path: string;
+  contentHash: string;
+  size: number;
+  mediaType: string;
+  documents: NewDocument[];
+}
+
+export interface PutFileResult {
+  added: number;
+  replaced: number;
+  unchanged: number;
+  removed: number;
+  chunks: number;
+}
+
+export interface Bm25Query {
+  collection: string;
+  /** Terms to match (any of them); the store applies its own tokenizer and stemming. */
+  terms: string[];
+  limit: number;
+}
+
+export interface Bm25Hit {
+  chunk: Chunk;
+  document: Pick<DocumentRecord, "id" | "source" | "title" | "mediaType">;
+  /** Higher is better. */
+  score: number;
+}
+
+export interface TermStatistics {
+  /** Chunks in the index (all collections). */
+  chunks: number;
+  /** Chunks containing each index term (stemmed), for the terms asked about; absent terms are 0. */
+  documentFrequency: Map<string, number>;
+}
+
+export type JobStatus = "running" | "succeeded" | "failed" | "interrupted";
+
+export interface Job {
+  id: string;
+  kind: string;
+  collection: string;
+  status: JobStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  summary: Record<string, unknown>;
+}
+
+export interface StoreStats {
+  collections: number;
+  files: number;
+  documents: number;
+  chunks: number;
+  textBytes: number;
+  databaseBytes: number;
+}
+
+export interface Store {
+  /** Collections with their document and chunk counts. */
+  listCollections(): Collection[];
+  getFile(collection: string, path: string): SourceFile | undefined;
+  /**
+   * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are
+   * kept, changed ones replaced with their chunks, ones no longer in the file removed.
+   */
+  putFile(input: PutFileInput): PutFileResult;
+  /** Removes a file and every document and chunk derived from it. Returns the number of documents removed. */
+  removeFile(collection: string, path: string): number;
+  /** Removes one document (by id or source) and everything derived from it. */
+  removeDocument(collection: string, idOrSource: string): boolean;
+  listDocuments(collection?: string): DocumentRecord[];
+  getDocument(idOrSource: string, collection?: string): DocumentRecord | undefined;
+  /** The document's full extracted text. */
+  getDocumentText(documentId: string): string | undefined;
+  getChunks(documentId: string): Chunk[];
+  searchBm25(query: Bm25Query): Bm25Hit[];
+  /** Index statistics for already-stemmed terms (Porter, lower case), for IDF weighting. */
+  termStatistics(stems: readonly string[]): TermStatistics;
+  startJob(kind: string, collection: string, summary?: Record<string, unknown>): Job;
+  finishJob(id: string, status: Exclude<JobStatus, "running">, summary: Record<string, unknown>): void;
+  listJobs(limit?: number): Job[];
+  stats(): StoreStats;
+  close(): void;
+}

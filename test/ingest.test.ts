@@ -1,0 +1,170 @@
+// Ingestion through the engine: idempotency, replacement, removal, and every kind of bad input.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createVerity, type Verity } from "../src/engine.js";
+import { zip } from "./fixtures/zip.js";
+
+let dir: string;
+let docs: string;
+let verity: Verity;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "verity-ingest-"));
+  docs = join(dir, "docs");
+  mkdirSync(docs);
+  verity = createVerity({ dataDir: join(dir, ".verity") });
+});
+
+afterEach(() => {
+  verity.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const write = (name: string, content: string | Uint8Array) => {
+  const path = join(docs, name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe("ingest", () => {
+  it("ingests a folder recursively and finds its text", async () => {
+    write("a.md", "# Refunds\n\nRefunds are issued within 30 days.");
+    mkdirSync(join(docs, "nested"));
+    write("nested/b.txt", "Sync runs every five minutes.");
+    const summary = await verity.ingest([docs]);
+    expect(summary).toMatchObject({ added: 2, failed: 0, documents: 2 });
+    const answer = await verity.ask("How often does sync run?");
+    expect(answer.status).toBe("answered");
+    expect(answer.sentences[0]?.citations[0]?.source).toBe(join(docs, "nested/b.txt"));
+  });
+
+  it("re-ingesting identical bytes changes nothing", async () => {
+    write("a.md", "# Title\n\nSome text here.");
+    await verity.ingest([docs]);
+    const before = verity.listDocuments();
+    const chunks = verity.store.getChunks(before[0]?.id as string);
+    const again = await verity.ingest([docs]);
+    expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
+    expect(verity.listDocuments()).toEqual(before);
+    expect(verity.store.getChunks(before[0]?.id as string)).toEqual(chunks);
+  });
+
+  it("a changed file replaces its old chunks", async () => {
+    const path = write("a.txt", "Pineapples grow in the tropics.");
+    await verity.ingest([path]);
+    write("a.txt", "Bananas grow in the tropics too.");
+    const summary = await verity.ingest([path]);
+    expect(summary.updated).toBe(1);
+    expect(verity.store.searchBm25({ collection: "default", terms: ["pineapples"], limit: 5 })).toHaveLength(
+      0,
+    );
+    expect(verity.store.searchBm25({ collection: "default", terms: ["bananas"], limit: 5 })).toHaveLength(1);
+  });
+
+  it("remove deletes a document and everything derived from it", async () => {
+    const path = write("a.txt", "Removable words.");
+    await verity.ingest([path]);
+    expect(verity.remove(path).documents).toBe(1);
+    expect(verity.stats().store).toMatchObject({ documents: 0, chunks: 0, files: 0 });
+    expect(() => verity.remove(path)).toThrow(/nothing named/);
+  });
+
+  it("remove by folder removes every file under it", async () => {
+    write("a.txt", "one");
+    write("b.txt", "two");
+    await verity.ingest([docs]);
+    expect(verity.remove(docs).documents).toBe(2);
+  });
+
+  it("include and exclude globs filter folder walks", async () => {
+    write("keep.md", "kept text");
+    write("drop.md", "dropped text");
+    write("note.txt", "text note");
+    const summary = await verity.ingest([docs], { include: ["*.md"], exclude: ["drop*"] });
+    expect(summary.added).toBe(1);
+    expect(verity.listDocuments().map((document) => document.title)).toEqual(["keep"]);
+  });
+
+  it("reports each bad file with a clear error while the good files still ingest", async () => {
+    write("good.md", "# Good\n\nGood content survives.");
+    write("empty.txt", "");
+    write("blank.md", "   \n\n  ");
+    write("binary.txt", Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d, 1, 2, 3, 0, 0, 255, 254]));
+    write("latin1.txt", Buffer.from("Caf\xe9 cr\xe8me br\xfbl\xe9e", "latin1"));
+    write("corrupt.pdf", "%PDF-1.7\n this is not really a pdf \n%%EOF");
+    write("corrupt.docx", Buffer.from("PK\u0003\u0004 garbage that is not a zip"));
+    write("no-document.docx", zip([{ name: "hello.txt", data: Buffer.from("hi") }]));
+    write(
+      "bomb.docx",
+      zip([
+        { name: "[Content_Types].xml", data: Buffer.from("<Types/>") },
+        { name: "word/document.xml", data: Buffer.alloc(600 * 1024 * 1024) },
+      ]),
+    );
+    write("records.jsonl", '{"id":"1","text":"fine"}\n{not json\n');
+    symlinkSync(join(docs, "missing-target.md"), join(docs, "dangling.md"));
+    const summary = await verity.ingest([docs, join(dir, "does-not-exist.md")]);
+    const byName = Object.fromEntries(
+      summary.errors.map((error) => [error.path.split("/").pop(), error.error?.code]),
+    );
+    expect(byName).toEqual({
+      "empty.txt": "E_EMPTY",
+      "blank.md": "E_EMPTY",
+      "binary.txt": "E_BINARY_CONTENT",
+      "latin1.txt": "E_ENCODING",
+      "corrupt.pdf": "E_CORRUPT",
+      "corrupt.docx": "E_CORRUPT",
+      "no-document.docx": "E_CORRUPT",
+      "bomb.docx": "E_ZIP_BOMB",
+      "records.jsonl": "E_CORRUPT",
+      "dangling.md": "E_NOT_FOUND",
+      "does-not-exist.md": "E_NOT_FOUND",
+    });
+    for (const error of summary.errors) expect(error.error?.message).toContain(error.path.split("/").pop());
+    expect(summary.added).toBe(1);
+    expect(verity.listDocuments().map((document) => document.title)).toEqual(["Good"]);
+  });
+
+  it("names an unsupported file given explicitly, and skips unsupported files inside folders", async () => {
+    const image = write("photo.xyz", "not supported");
+    const explicit = await verity.ingest([image]);
+    expect(explicit.errors[0]?.error?.code).toBe("E_UNSUPPORTED_TYPE");
+    expect(explicit.errors[0]?.error?.message).toMatch(/photo\.xyz.*\.md/s);
+    const walked = await verity.ingest([docs]);
+    expect(walked).toMatchObject({ failed: 0, skipped: 1 });
+  });
+
+  it("rejects a file over the size limit before reading it", async () => {
+    const path = write("big.txt", "x ".repeat(5000));
+    const summary = await verity.ingest([path], { limits: { maxFileBytes: 1000 } });
+    expect(summary.errors[0]?.error).toMatchObject({ code: "E_TOO_LARGE" });
+    expect(summary.errors[0]?.error?.message).toMatch(/big\.txt.*limit/);
+  });
+
+  it("reports a path that is not a regular file", async () => {
+    const fifo = join(docs, "pipe.txt");
+    execFileSync("mkfifo", [fifo]);
+    const summary = await verity.ingest([fifo]);
+    expect(summary.errors[0]?.error?.code).toBe("E_UNREADABLE");
+  });
+
+  it("re-ingesting a corrupt version of a stored file keeps the good version", async () => {
+    const path = write("guide.md", "# Guide\n\nThe original good text about lanterns.");
+    await verity.ingest([path]);
+    write("guide.md", Buffer.from([0, 0, 0, 0, 1, 2, 3, 0, 0xff]));
+    const summary = await verity.ingest([path]);
+    expect(summary.failed).toBe(1);
+    const answer = await verity.ask("What is the text about lanterns?");
+    expect(answer.sentences[0]?.text).toContain("lanterns");
+    expect(verity.store.getFile("default", path)).toBeDefined();
+  });
+
+  it("rejects an invalid collection name without storing anything", async () => {
+    write("a.txt", "text");
+    await expect(verity.ingest([docs], { collection: "../evil" })).rejects.toThrow(/invalid collection name/);
+    expect(verity.stats().store.documents).toBe(0);
+  });
+});
