@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createVerity, type Verity } from "../src/engine.js";
-import { zip } from "./fixtures/zip.js";
+import { deflatedZeros, makeZip } from "../src/ingest/loaders/loader-test-support.js";
 
 let dir: string;
 let docs: string;
@@ -96,12 +96,12 @@ describe("ingest", () => {
     write("latin1.txt", Buffer.from("Caf\xe9 cr\xe8me br\xfbl\xe9e", "latin1"));
     write("corrupt.pdf", "%PDF-1.7\n this is not really a pdf \n%%EOF");
     write("corrupt.docx", Buffer.from("PK\u0003\u0004 garbage that is not a zip"));
-    write("no-document.docx", zip([{ name: "hello.txt", data: Buffer.from("hi") }]));
+    write("no-document.docx", makeZip([{ name: "hello.txt", data: "hi" }]));
     write(
       "bomb.docx",
-      zip([
-        { name: "[Content_Types].xml", data: Buffer.from("<Types/>") },
-        { name: "word/document.xml", data: Buffer.alloc(600 * 1024 * 1024) },
+      makeZip([
+        { name: "[Content_Types].xml", data: "<Types/>" },
+        { name: "word/document.xml", deflated: deflatedZeros(600) },
       ]),
     );
     write("records.jsonl", '{"id":"1","text":"fine"}\n{not json\n');

@@ -1,5 +1,7 @@
 // Answer triggering: given how the candidate sentences scored, is the best one likely to answer the
 // question at all? A second small model, so abstention looks at the whole field, not one score.
+// Nothing here may depend on how many candidates there are: WikiQA fields are one short article,
+// Verity's are a fixed number of retrieved passages, and the model must carry over.
 import type { FeatureVector } from "./sentence-features.js";
 import { featureNames } from "./sentence-features.js";
 
@@ -7,7 +9,7 @@ export const triggerFeatureNames = [
   "bias",
   "topProbability",
   "margin",
-  "candidates",
+  "relativeMargin",
   "askWhat",
   "askWho",
   "askWhen",
@@ -39,7 +41,7 @@ export function triggerFeatures(
     1,
     best,
     best - (probabilities[1] ?? 0),
-    Math.log1p(probabilities.length) / 3,
+    best > 0 ? 1 - (probabilities[1] ?? 0) / best : 0,
     ...questionWords.map((word) => (lower.startsWith(` ${word}`) || lower.includes(` ${word} `) ? 1 : 0)),
     top[indexOf("coverage")] ?? 0,
     top[indexOf("idfCoverage")] ?? 0,

@@ -1,6 +1,6 @@
 // Features of a candidate answer sentence for a question: how much of the question it covers, how
 // specifically, whether it holds the kind of thing asked for, and how well its passage ranked.
-import { contentTokens, stem, tokens } from "../core/terms.js";
+import { contentTokens, questionTokens, stem, tokens } from "../core/terms.js";
 
 export interface Candidate {
   /** Sentence text, verbatim. */
@@ -50,7 +50,7 @@ interface Question {
 }
 
 function analyseQuestion(question: string): Question {
-  const stems = contentTokens(question).map(stem);
+  const stems = questionTokens(question).map(stem);
   const bigrams = new Set<string>();
   for (let index = 1; index < stems.length; index++) bigrams.add(`${stems[index - 1]} ${stems[index]}`);
   return {
@@ -73,7 +73,15 @@ function answerTypeOf(question: string): AnswerType {
     return "number";
   }
   if (/\bwhen\b|\bwhat (year|date|day|month|time)\b/.test(lower)) return "date";
-  if (/\bwho\b|\bwhere\b|\bwhich (country|city|company|person|team|state)\b/.test(lower)) return "name";
+  if (/\bwho\b|\bwhere\b/.test(lower)) return "name";
+  // "Which encryption algorithm...", "what browser...": asks for a named thing.
+  if (
+    /\b(which|what)\s+(?!(is|are|was|were|does|do|did|can|could|should|will|would|has|have|had|happens|happened|if)\b)[a-z]+/.test(
+      lower,
+    )
+  ) {
+    return "name";
+  }
   return "other";
 }
 
@@ -93,8 +101,9 @@ function hasAnswerType(text: string, type: AnswerType, question: Question): numb
         ? 1
         : 0;
     case "name": {
-      // A capitalised word not at the sentence start and not already in the question.
-      const words = text.match(/(?<=\s)[A-Z][\p{L}]+/gu) ?? [];
+      // A capitalised word or an acronym/code (AES-256, FIDO2) not at the sentence start and not in the question.
+      const words =
+        text.match(/(?<=\s)[A-Z][\p{L}\p{N}-]*|\b[\p{L}]*\p{N}[\p{L}\p{N}-]*[\p{L}][\p{L}\p{N}-]*/gu) ?? [];
       return words.some((word) => !question.rawTokens.has(word.toLowerCase())) ? 1 : 0;
     }
     default:

@@ -1,5 +1,7 @@
 // The `verity` command line, thin over the engine. Testable in-process: streams and env are injected.
 
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pino from "pino";
@@ -102,25 +104,28 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           })
         : undefined;
       let started = false;
-      const summary = await engine.ingest(paths, {
-        collection: options.collection,
-        include: options.include,
-        exclude: options.exclude,
-        limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
-        chunker: {
-          targetChars: options.chunkSize,
-          maxChars: Math.max(options.chunkSize * 2, options.chunkSize),
-          overlapChars: Math.min(options.chunkOverlap, Math.floor(options.chunkSize / 2)),
+      const summary = await engine.ingest(
+        paths.map((path) => resolve(io.cwd, path)),
+        {
+          collection: options.collection,
+          include: options.include,
+          exclude: options.exclude,
+          limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
+          chunker: {
+            targetChars: options.chunkSize,
+            maxChars: Math.max(options.chunkSize * 2, options.chunkSize),
+            overlapChars: Math.min(options.chunkOverlap, Math.floor(options.chunkSize / 2)),
+          },
+          onProgress: (progress: IngestProgress) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(progress.filesTotal, 0, { file: "" });
+              started = true;
+            }
+            bar.update(progress.filesDone, { file: displayPath(progress.last.path, io.cwd).slice(-40) });
+          },
         },
-        onProgress: (progress: IngestProgress) => {
-          if (!bar) return;
-          if (!started) {
-            bar.start(progress.filesTotal, 0, { file: "" });
-            started = true;
-          }
-          bar.update(progress.filesDone, { file: displayPath(progress.last.path, io.cwd).slice(-40) });
-        },
-      });
+      );
       bar?.stop();
       if (io.stdout.isTTY && !options.json) write(formatIngestSummary(summary, io.cwd));
       else write(JSON.stringify(summary));
@@ -162,7 +167,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .action((targets: string[], options) => {
       const engine = open(program.opts());
       for (const target of targets) {
-        const result = engine.remove(target, options.collection);
+        // A target that is not an existing path is a document id or source, passed as given.
+        const path = resolve(io.cwd, target);
+        const result = engine.remove(existsSync(path) ? path : target, options.collection);
         write(
           `removed ${displayPath(result.target, io.cwd)} (${result.documents} document${result.documents === 1 ? "" : "s"})`,
         );

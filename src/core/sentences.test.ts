@@ -19,10 +19,27 @@ describe("sentenceSpans", () => {
   });
 
   it("ends a sentence at a line break so list items stand alone", () => {
-    expect(split("- first item\n- second item\nNext paragraph.")).toEqual([
+    expect(split("- first item\n- second item\n1. third item\n\nNext paragraph.")).toEqual([
       "- first item",
       "- second item",
+      "1. third item",
       "Next paragraph.",
+    ]);
+  });
+
+  it("joins a sentence wrapped across lines, as in PDFs and hard-wrapped text", () => {
+    expect(
+      split("The account is locked for 30 minutes and we\nemail the owner. Sessions expire\nafter 14 days."),
+    ).toEqual([
+      "The account is locked for 30 minutes and we\nemail the owner.",
+      "Sessions expire\nafter 14 days.",
+    ]);
+  });
+
+  it("ends a sentence at a blank line even without punctuation", () => {
+    expect(split("Encryption at rest\n\nOn our servers data is encrypted.")).toEqual([
+      "Encryption at rest",
+      "On our servers data is encrypted.",
     ]);
   });
 

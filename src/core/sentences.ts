@@ -93,8 +93,20 @@ function endsWithAbbreviation(segment: string): boolean {
 }
 
 /**
+ * A single line break inside a sentence is wrapping (PDF lines, hard-wrapped text), not an ending:
+ * the sentence goes on unless the line ended with punctuation, a blank line follows, or the next
+ * line starts a list item.
+ */
+function continuesAcrossLineBreak(previous: string, current: string): boolean {
+  if (/\n[^\S\n]*\n\s*$/.test(previous)) return false;
+  if (/[.!?:;。！？]["'”’)\]]*\s*$/.test(previous)) return false;
+  if (/^\s*([-*+•–]|\d+[.)]|[a-z][.)])\s/.test(current)) return false;
+  return /\S/.test(previous);
+}
+
+/**
  * Splits `text` into sentences and returns their spans, whitespace trimmed, in order.
- * Line breaks end sentences (list items and headings stand alone).
+ * Blank lines and list items end sentences; a line wrapped mid-sentence does not.
  */
 export function sentenceSpans(text: string, offset = 0): Span[] {
   const raw: Span[] = [];
@@ -107,8 +119,9 @@ export function sentenceSpans(text: string, offset = 0): Span[] {
     if (previous) {
       const previousText = text.slice(previous.start, previous.end);
       const current = text.slice(span.start, span.end);
-      const continues =
-        !/\n\s*$/.test(previousText) && (endsWithAbbreviation(previousText) || /^\s*[a-z]/.test(current));
+      const continues = /\n\s*$/.test(previousText)
+        ? continuesAcrossLineBreak(previousText, current)
+        : endsWithAbbreviation(previousText) || /^\s*[a-z]/.test(current);
       if (continues) {
         previous.end = span.end;
         continue;

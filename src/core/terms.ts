@@ -25,3 +25,27 @@ export function contentTokens(text: string): string[] {
 export function stem(token: string): string {
   return /^\p{N}+$/u.test(token) ? token : stemmer(token.replace(/['’]s$/u, ""));
 }
+
+// "How long", "how much", ...: the word after "how" names the kind of answer, not its topic.
+const howPhrase = /\bhow\s+(much|many|long|often|far|old|big|large|soon|fast)\b/giu;
+
+// Verbs that frame a question rather than name its topic ("what makes...", "do I need...").
+const questionFraming = new Set([
+  "make",
+  "makes",
+  "made",
+  "get",
+  "gets",
+  "got",
+  "want",
+  "wants",
+  "need",
+  "needs",
+]);
+
+/** Content tokens of a question: stopwords and question-phrasing words ("how long", "makes me") removed. */
+export function questionTokens(question: string): string[] {
+  const content = contentTokens(question.replace(howPhrase, "how"));
+  const topical = content.filter((token) => !questionFraming.has(token));
+  return topical.length > 0 ? topical : content;
+}

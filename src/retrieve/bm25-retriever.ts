@@ -1,6 +1,6 @@
 // BM25 retrieval over the store's full-text index: the question becomes a bag of content terms.
 import type { Chunk } from "../core/document.js";
-import { contentTokens, stem } from "../core/terms.js";
+import { questionTokens, stem } from "../core/terms.js";
 import type { Store } from "../store/store.js";
 
 export interface RetrievedPassage {
@@ -19,7 +19,7 @@ export interface RetrieveOptions {
 
 /** The terms a question is searched with: content words, deduplicated, in order. */
 export function queryTerms(question: string): string[] {
-  return [...new Set(contentTokens(question))];
+  return [...new Set(questionTokens(question))];
 }
 
 export function retrieveBm25(store: Store, question: string, options: RetrieveOptions): RetrievedPassage[] {
