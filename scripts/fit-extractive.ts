@@ -214,8 +214,12 @@ export const extractiveModel: ExtractiveModel = {
 `,
   );
   // Keep the generated file in the project's format so lint stays clean.
-  execFileSync(fileURLToPath(new URL("../node_modules/.bin/biome", import.meta.url)), ["format", "--write", target], {
-    stdio: "ignore",
-  });
+  execFileSync(
+    fileURLToPath(new URL("../node_modules/.bin/biome", import.meta.url)),
+    ["format", "--write", target],
+    {
+      stdio: "ignore",
+    },
+  );
   console.log(`wrote ${target}`);
 }

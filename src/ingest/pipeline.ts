@@ -2,11 +2,12 @@
 // transaction. A failing file is reported and the rest go on; nothing stored is ever lost to a bad file.
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
+import type { SourceFile } from "../core/document.js";
 import { type ErrorCode, VerityError } from "../core/errors.js";
-import type { Store } from "../store/store.js";
+import type { PutFileResult, Store } from "../store/store.js";
 import type { ChunkerOptions } from "./chunker.js";
 import { type DiscoverOptions, discoverFiles } from "./discover.js";
-import { defaultLoaderLimits, type LoaderLimits } from "./extracted.js";
+import { defaultLoaderLimits, type ExtractedDocument, type Loader, type LoaderLimits } from "./extracted.js";
 import { loaderFor, supportedExtensions } from "./loaders/registry.js";
 import { storeDocuments, validateCollection } from "./store-documents.js";
 
@@ -116,48 +117,66 @@ async function ingestFile(
   options: IngestOptions,
   limits: LoaderLimits,
 ): Promise<FileOutcome> {
+  const failed = (code: ErrorCode, message: string): FileOutcome => ({
+    path,
+    status: "failed",
+    documents: 0,
+    chunks: 0,
+    error: { code, message },
+  });
+  let extracted: ExtractedDocument[];
+  let contentHash: string;
+  let size: number;
+  let loader: Loader;
+  let stored: SourceFile | undefined;
   try {
-    const loader = loaderFor(path);
+    loader = loaderFor(path);
     const bytes = await readBytes(path, limits.maxFileBytes);
-    const contentHash = createHash("sha256").update(bytes).digest("hex");
-    const stored = store.getFile(options.collection, path);
-    if (stored?.contentHash === contentHash) {
-      return { path, status: "unchanged", documents: 0, chunks: 0 };
-    }
-    const extracted = await loader.load({ path, bytes, limits });
-    const result = storeDocuments(store, {
+    contentHash = createHash("sha256").update(bytes).digest("hex");
+    size = bytes.byteLength;
+    stored = store.getFile(options.collection, path);
+    if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
+    extracted = await loader.load({ path, bytes, limits });
+  } catch (error) {
+    if (error instanceof VerityError) return failed(error.code, error.message);
+    // A parser failure the loader did not anticipate still fails only this file.
+    return failed(
+      "E_CORRUPT",
+      `${path} could not be read by its parser: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+  // Store failures (disk full, database locked) are not the file's fault: they stop the job.
+  let result: PutFileResult;
+  try {
+    result = storeDocuments(store, {
       collection: options.collection,
       path,
       contentHash,
-      size: bytes.byteLength,
+      size,
       mediaType: loader.mediaType,
       documents: extracted,
       chunker: options.chunker,
     });
-    const changed = result.added + result.replaced + result.removed > 0;
-    return {
-      path,
-      status: stored ? (changed ? "updated" : "unchanged") : "added",
-      documents: extracted.length,
-      chunks: result.chunks,
-    };
   } catch (error) {
-    if (error instanceof VerityError && error.code !== "E_STORE") {
-      return {
-        path,
-        status: "failed",
-        documents: 0,
-        chunks: 0,
-        error: { code: error.code, message: error.message },
-      };
+    if (error instanceof VerityError) {
+      if (error.code === "E_STORE") throw error;
+      return failed(error.code, error.message);
     }
-    if (!(error instanceof VerityError)) {
-      // A loader bug or an unexpected parser failure still only fails this file.
-      const message = `${path} could not be ingested: ${(error as Error).message ?? String(error)}`;
-      return { path, status: "failed", documents: 0, chunks: 0, error: { code: "E_CORRUPT", message } };
-    }
-    throw error;
+    throw new VerityError(
+      "E_STORE",
+      `storing ${path} failed: ${(error as Error).message}; nothing of it was stored`,
+      {
+        cause: error,
+      },
+    );
   }
+  const changed = result.added + result.replaced + result.removed > 0;
+  return {
+    path,
+    status: stored ? (changed ? "updated" : "unchanged") : "added",
+    documents: extracted.length,
+    chunks: result.chunks,
+  };
 }
 
 async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array> {
