@@ -1,6 +1,6 @@
 // Ingestion throughput on a JSONL corpus (default: BEIR SciFact, 5,183 abstracts), into a fresh
 // on-disk store each run, through the full pipeline (load, chunk, store, index).
-//   npm run bench:ingest -- [--data ../shared/data/beir-scifact/corpus.jsonl] [--runs 3] [--write]
+//   npm run bench:ingest -- [--data ../shared/data/beir-scifact/corpus.jsonl] [--runs 5] [--write]
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,7 +15,7 @@ const { values } = parseArgs({
       type: "string",
       default: fileURLToPath(new URL("../../shared/data/beir-scifact/corpus.jsonl", import.meta.url)),
     },
-    runs: { type: "string", default: "3" },
+    runs: { type: "string", default: "5" },
     write: { type: "boolean", default: false },
   },
 });

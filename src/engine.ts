@@ -78,7 +78,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
           `the question is ${trimmed.length} characters; keep it under 4000`,
         );
       }
-      if (!store.listCollections().some((entry) => entry.name === collection)) {
+      if (!store.hasCollection(collection)) {
         throw new VerityError(
           "E_NOT_FOUND",
           `collection "${collection}" does not exist; ingest documents into it first (verity ingest <paths> --collection ${collection})`,

@@ -21,7 +21,7 @@ class Capture extends Writable {
 
 async function cli(args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const stdout = new Capture(options.tty);
-  const stderr = new Capture(false);
+  const stderr = new Capture(options.tty);
   const code = await runCli(args, { stdout, stderr, env: options.env ?? {}, cwd: dir });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
@@ -44,6 +44,13 @@ describe("verity CLI", () => {
     const lines = result.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0] as string)).toMatchObject({ added: 1, failed: 0, collection: "default" });
+  });
+
+  it("ingest shows a progress bar and a readable summary on a terminal", async () => {
+    const result = await cli(["ingest", "docs"], { tty: true });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/ingesting \[.*\] 100% \| 1\/1 files/);
+    expect(result.stdout).toMatch(/^Ingested into "default": 1 added, 0 updated, 0 unchanged, 0 failed/);
   });
 
   it("ask --json prints one object that follows the documented contract", async () => {

@@ -162,6 +162,22 @@ describe("ingest", () => {
     expect(verity.store.getFile("default", path)).toBeDefined();
   });
 
+  it("answers hostile and oversized questions with clear outcomes, never a crash", async () => {
+    write("a.md", "# Notes\n\nLanterns are lit at dusk.");
+    await verity.ingest([docs]);
+    for (const question of [
+      'NEAR("lanterns" dusk) OR *',
+      "'; DROP TABLE chunks; --",
+      "lanterns\u0000dusk",
+      "😀 🙃",
+    ]) {
+      const answer = await verity.ask(question);
+      expect(["answered", "abstained"]).toContain(answer.status);
+    }
+    await expect(verity.ask("x".repeat(5000))).rejects.toThrow(/keep it under 4000/);
+    expect(verity.stats().store.chunks).toBe(1);
+  });
+
   it("rejects an invalid collection name without storing anything", async () => {
     write("a.txt", "text");
     await expect(verity.ingest([docs], { collection: "../evil" })).rejects.toThrow(/invalid collection name/);

@@ -82,6 +82,7 @@ export interface StoreStats {
 export interface Store {
   /** Collections with their document and chunk counts. */
   listCollections(): Collection[];
+  hasCollection(name: string): boolean;
   getFile(collection: string, path: string): SourceFile | undefined;
   /**
    * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are

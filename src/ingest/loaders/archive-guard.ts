@@ -1,5 +1,5 @@
 // Checks a zip archive against zip-bomb limits before any parser inflates it.
-import yauzl from "yauzl";
+import type yauzl from "yauzl";
 import { VerityError } from "../../core/errors.js";
 import type { LoaderLimits } from "../extracted.js";
 
@@ -23,9 +23,10 @@ export async function inspectArchive(
   path: string,
   limits: LoaderLimits,
 ): Promise<ArchiveSummary> {
+  const { default: zipReader } = await import("yauzl");
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (error, file) =>
+    zipReader.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true }, (error, file) =>
       error ? reject(notAnArchive(path, error)) : resolve(file),
     );
   });

@@ -1,7 +1,5 @@
 // DOCX: checked against zip bombs, converted by mammoth to HTML (keeping headings), then walked into blocks.
 import { basename, extname } from "node:path";
-import { parseHTML } from "linkedom";
-import mammoth from "mammoth";
 import { VerityError } from "../../core/errors.js";
 import type { Loader } from "../extracted.js";
 import { inspectArchive } from "./archive-guard.js";
@@ -9,13 +7,17 @@ import { type HtmlNode, htmlBlocks } from "./html-blocks.js";
 
 const mainPart = "word/document.xml";
 
-const conversion = {
-  // Word's Title style is the document's title; mammoth would otherwise flatten it to a paragraph.
-  styleMap: ["p[style-name='Title'] => h1:fresh"],
-  // Images carry no text: leave them unread instead of inlining them as base64.
-  convertImage: mammoth.images.imgElement(async () => ({ src: "" })),
-  externalFileAccess: false,
-};
+type Mammoth = typeof import("mammoth");
+
+function conversionFor(mammoth: Mammoth) {
+  return {
+    // Word's Title style is the document's title; mammoth would otherwise flatten it to a paragraph.
+    styleMap: ["p[style-name='Title'] => h1:fresh"],
+    // Images carry no text: leave them unread instead of inlining them as base64.
+    convertImage: mammoth.images.imgElement(async () => ({ src: "" })),
+    externalFileAccess: false,
+  };
+}
 
 export const docxLoader: Loader = {
   mediaType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -29,10 +31,12 @@ export const docxLoader: Loader = {
           "Open it in Word or LibreOffice and save it as .docx again.",
       );
     }
-    let result: Awaited<ReturnType<typeof mammoth.convertToHtml>>;
+    // mammoth and linkedom are large: load them only when a DOCX turns up (keeps `verity ask` start-up fast).
+    const [{ default: mammoth }, { parseHTML }] = await Promise.all([import("mammoth"), import("linkedom")]);
+    let result: Awaited<ReturnType<Mammoth["convertToHtml"]>>;
     try {
       const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      result = await mammoth.convertToHtml({ buffer }, conversion);
+      result = await mammoth.convertToHtml({ buffer }, conversionFor(mammoth));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new VerityError(

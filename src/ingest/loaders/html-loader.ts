@@ -1,7 +1,5 @@
 // HTML: the page's main content (Readability), or the body without navigation when Readability finds too little.
 import { basename, extname } from "node:path";
-import { Readability } from "@mozilla/readability";
-import { parseHTML } from "linkedom";
 import { VerityError } from "../../core/errors.js";
 import type { Loader } from "../extracted.js";
 import { type HtmlBlocks, type HtmlNode, headingLevelAttribute, htmlBlocks } from "./html-blocks.js";
@@ -17,11 +15,12 @@ export const htmlLoader: Loader = {
   extensions: [".html", ".htm"],
   async load({ path, bytes }) {
     const html = decodeText(bytes, path);
-    const document = parseDocument(html);
+    const libraries = await htmlLibraries();
+    const document = parseDocument(html, libraries);
     for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
       heading.setAttribute(headingLevelAttribute, heading.tagName.slice(1));
     }
-    const content = mainContent(document);
+    const content = mainContent(document, libraries);
     if (content.blocks.length === 0) {
       throw new VerityError(
         "E_EMPTY",
@@ -36,6 +35,20 @@ export const htmlLoader: Loader = {
   },
 };
 
+interface HtmlLibraries {
+  Readability: typeof import("@mozilla/readability").Readability;
+  parseHTML: typeof import("linkedom").parseHTML;
+}
+
+/** linkedom and Readability are large: load them only when an HTML file turns up (keeps `verity ask` fast). */
+async function htmlLibraries(): Promise<HtmlLibraries> {
+  const [{ Readability }, { parseHTML }] = await Promise.all([
+    import("@mozilla/readability"),
+    import("linkedom"),
+  ]);
+  return { Readability, parseHTML };
+}
+
 // linkedom's document is typed against the DOM lib, which this Node project does not load.
 // biome-ignore lint/suspicious/noExplicitAny: see above
 type LinkedomDocument = any;
@@ -44,10 +57,10 @@ type LinkedomDocument = any;
  * Readability's article when it found one of at least its own minimum size, else the body without page
  * furniture (short pages, where Readability guesses poorly).
  */
-function mainContent(document: LinkedomDocument): HtmlBlocks {
-  const article = new Readability(document.cloneNode(true)).parse();
+function mainContent(document: LinkedomDocument, libraries: HtmlLibraries): HtmlBlocks {
+  const article = new libraries.Readability(document.cloneNode(true)).parse();
   if (article?.content) {
-    const articleBody = parseDocument(article.content).body;
+    const articleBody = parseDocument(article.content, libraries).body;
     restoreTitleHeading(document, articleBody, article.title ?? "");
     const readable = htmlBlocks(withoutFurniture(articleBody));
     if (readable.text.length >= enoughArticleChars) return readable;
@@ -69,7 +82,7 @@ function withoutFurniture(element: LinkedomDocument): HtmlNode {
 }
 
 /** linkedom only builds a body for complete documents, so fragments are wrapped into one first. */
-function parseDocument(html: string): LinkedomDocument {
+function parseDocument(html: string, { parseHTML }: HtmlLibraries): LinkedomDocument {
   const complete = /<html[\s>]/i.test(html) && /<body[\s>]/i.test(html);
   const { document } = parseHTML(complete ? html : wrapped(html));
   return document.body ? document : parseHTML(wrapped(html)).document;

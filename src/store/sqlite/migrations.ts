@@ -45,6 +45,7 @@ const migrations: readonly string[] = [
     location TEXT NOT NULL
   );
   CREATE INDEX chunks_document ON chunks(document_id, ordinal);
+  CREATE INDEX chunks_collection ON chunks(collection_id);
   CREATE VIRTUAL TABLE chunks_fts USING fts5(
     title, body,
     content = '', contentless_delete = 1,

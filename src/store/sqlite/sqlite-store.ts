@@ -285,6 +285,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       }));
     },
 
+    hasCollection(name) {
+      return collectionId(name, false) !== undefined;
+    },
+
     getFile(collection, path) {
       const row = statements.getFile.get(collection, path);
       return row ? rowToFile(row) : undefined;
