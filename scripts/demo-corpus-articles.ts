@@ -476,7 +476,7 @@ export const demoQuestions: DemoQuestion[] = [
     expectedPhrase: "AES-256",
   },
   {
-    question: "What is the phone number of the Berlin office?",
+    question: "What is the phone number of Quillfern's office in Berlin?",
     answerable: false,
   },
 ];

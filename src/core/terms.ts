@@ -9,9 +9,11 @@ export const stopwords: ReadonlySet<string> = new Set(stopwordList.split(" "));
 
 const tokenPattern = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
-/** Lower-cased word tokens of a text, NFKC-normalised. */
+/** Lower-cased word tokens of a text, NFKC-normalised, possessives dropped. */
 export function tokens(text: string): string[] {
-  return text.normalize("NFKC").toLowerCase().match(tokenPattern) ?? [];
+  const found = text.normalize("NFKC").toLowerCase().match(tokenPattern) ?? [];
+  // A possessive is the word itself ("Quillfern's" → "quillfern"), as the index sees it.
+  return found.map((token) => token.replace(/['’]s$/u, ""));
 }
 
 /** Tokens that carry content: stopwords removed (kept when nothing else is left). */

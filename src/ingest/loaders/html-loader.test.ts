@@ -47,6 +47,15 @@ describe("htmlLoader", () => {
     expect(describeBlocks(document)[0]).toBe("# Composting at home");
   });
 
+  it("keeps the h1 as the root heading when the page title adds a site name", async () => {
+    const page = articlePage.replace(
+      "<title>Composting at home</title>",
+      "<title>Composting at home | Example Gardens</title>",
+    );
+    const document = await loadOne(htmlLoader, "site/compost.html", page);
+    expect(describeBlocks(document)[0]).toBe("# Composting at home");
+  });
+
   it("leaves out link lists that are not marked up as navigation, on article pages", async () => {
     const page = `<html><head><title>Compost</title></head><body>
       <div class="menu"><a href="/a">Shop all garden tools</a> | <a href="/b">Seeds on offer</a></div>

@@ -71,7 +71,11 @@ function mainContent(document: LinkedomDocument, libraries: HtmlLibraries): Html
 /** Readability drops the h1 that repeats the page title; put it back so heading paths keep their root. */
 function restoreTitleHeading(document: LinkedomDocument, articleBody: LinkedomDocument, title: string): void {
   const heading = document.querySelector("h1");
-  if (!heading || collapse(heading.textContent ?? "") !== collapse(title)) return;
+  if (!heading || heading.closest(furniture)) return;
+  const text = collapse(heading.textContent ?? "").toLowerCase();
+  const pageTitle = collapse(document.querySelector("title")?.textContent ?? "").toLowerCase();
+  // Readability matches the h1 against the page title, which often carries a site suffix ("Plans | Help Centre").
+  if (!text || !(collapse(title).toLowerCase().includes(text) || pageTitle.includes(text))) return;
   if (articleBody.querySelector(`[${headingLevelAttribute}="1"]`)) return;
   articleBody.prepend(heading.cloneNode(true));
 }
