@@ -3,14 +3,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { Chunk, Collection, DocumentRecord, SourceFile } from "../../core/document.js";
+import type { Collection } from "../../core/document.js";
 import { VerityError } from "../../core/errors.js";
-import type { Location } from "../../core/location.js";
 import type {
   Bm25Hit,
   Bm25Query,
   Job,
-  JobStatus,
   NewDocument,
   PutFileInput,
   PutFileResult,
@@ -19,6 +17,16 @@ import type {
   TermStatistics,
 } from "../store.js";
 import { migrate } from "./migrations.js";
+import {
+  type Bm25Row,
+  type ChunkRow,
+  type DocumentRow,
+  type JobRow,
+  rowToChunk,
+  rowToDocument,
+  rowToFile,
+  type SourceFileRow,
+} from "./rows.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
@@ -27,40 +35,6 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** BM25 weight of the title/heading column relative to the body. */
   titleWeight?: number;
-}
-
-interface DocumentRow {
-  id: string;
-  collection: string;
-  source: string;
-  file: string;
-  title: string;
-  media_type: string;
-  content_hash: string;
-  size: number;
-  created_at: string;
-  updated_at: string;
-  metadata: string;
-  chunk_count: number;
-}
-
-interface ChunkRow {
-  rowid: number;
-  id: string;
-  document_id: string;
-  ordinal: number;
-  text: string;
-  location: string;
-}
-
-interface JobRow {
-  id: string;
-  kind: string;
-  collection: string;
-  status: JobStatus;
-  started_at: string;
-  finished_at: string | null;
-  summary: string;
 }
 
 const documentColumns = `
@@ -229,23 +203,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       cachedChunkCount = { version, count: statements.chunkCount.get()?.n ?? 0 };
     }
     return cachedChunkCount.count;
-  }
-
-  function rowToDocument(row: DocumentRow): DocumentRecord {
-    return {
-      id: row.id,
-      collection: row.collection,
-      source: row.source,
-      file: row.file,
-      title: row.title,
-      mediaType: row.media_type,
-      contentHash: row.content_hash,
-      size: row.size,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-      chunkCount: row.chunk_count,
-    };
   }
 
   const bm25Statements = new Map<number, Database.Statement<unknown[], Bm25Row>>();
@@ -430,44 +387,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     close() {
       if (db.open) db.close();
     },
-  };
-}
-
-interface SourceFileRow {
-  id: number;
-  collection: string;
-  path: string;
-  content_hash: string;
-  size: number;
-  media_type: string;
-  ingested_at: string;
-}
-
-interface Bm25Row extends ChunkRow {
-  source: string;
-  title: string;
-  media_type: string;
-  score: number;
-}
-
-function rowToFile(row: SourceFileRow): SourceFile {
-  return {
-    collection: row.collection,
-    path: row.path,
-    contentHash: row.content_hash,
-    size: row.size,
-    mediaType: row.media_type,
-    ingestedAt: row.ingested_at,
-  };
-}
-
-function rowToChunk(row: ChunkRow): Chunk {
-  return {
-    id: row.id,
-    documentId: row.document_id,
-    ordinal: row.ordinal,
-    text: row.text,
-    location: JSON.parse(row.location) as Location,
   };
 }
 

@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
+import { triggerFeatureNames } from "./answer-trigger.js";
+import { createExtractiveAnswerer } from "./extractive-answerer.js";
+import { extractiveModel } from "./extractive-model.js";
+import { featureNames } from "./sentence-features.js";
+
+function passage(text: string, rank: number, charStart = 0, title = "Help"): RetrievedPassage {
+  return {
+    chunk: {
+      id: `chk_${rank}`,
+      documentId: `doc_${title}`,
+      ordinal: rank,
+      text,
+      location: { charStart, charEnd: charStart + text.length },
+    },
+    document: { id: `doc_${title}`, source: `/docs/${title}.md`, title, mediaType: "text/markdown" },
+    score: 10 - rank,
+    rank,
+  };
+}
+
+const answerer = createExtractiveAnswerer();
+
+describe("extractive answerer", () => {
+  it("was fitted for the features the code computes (a stale model fails here)", () => {
+    expect(extractiveModel.sentence.features).toEqual([...featureNames]);
+    expect(extractiveModel.sentence.weights).toHaveLength(featureNames.length);
+    expect(extractiveModel.trigger.features).toEqual([...triggerFeatureNames]);
+    expect(extractiveModel.trigger.weights).toHaveLength(triggerFeatureNames.length);
+    expect(extractiveModel.threshold).toBeGreaterThan(0);
+    expect(extractiveModel.threshold).toBeLessThan(1);
+  });
+
+  it("quotes the answering sentence verbatim with its exact location", async () => {
+    const text =
+      "Plans differ in storage. The Team plan costs $8 per user per month. Support replies within a day.";
+    const draft = await answerer.doAnswer({
+      question: "How much does the Team plan cost per user?",
+      passages: [passage(text, 0, 100, "pricing")],
+    });
+    expect(draft.status).toBe("answered");
+    const [sentence] = draft.sentences;
+    expect(sentence?.text).toBe("The Team plan costs $8 per user per month.");
+    const citation = sentence?.citations[0];
+    expect(citation).toMatchObject({
+      documentId: "doc_pricing",
+      source: "/docs/pricing.md",
+      chunkId: "chk_0",
+    });
+    const offset = text.indexOf("The Team");
+    expect(citation?.location).toMatchObject({
+      charStart: 100 + offset,
+      charEnd: 100 + offset + (sentence?.text.length ?? 0),
+    });
+    expect(citation?.quote).toBe(sentence?.text);
+  });
+
+  it("abstains with no_relevant_sources when nothing was retrieved", async () => {
+    const draft = await answerer.doAnswer({ question: "Anything?", passages: [] });
+    expect(draft).toMatchObject({ status: "abstained", sentences: [] });
+    expect(draft.abstention).toMatchObject({ reason: "no_relevant_sources", closestSources: [] });
+  });
+
+  it("abstains and shows the closest sources when the passages do not answer", async () => {
+    const draft = await answerer.doAnswer({
+      question: "What is the phone number of the Berlin office?",
+      passages: [passage("Our office plants are watered on Mondays. The kitchen closes at six.", 0)],
+    });
+    expect(draft.status).toBe("abstained");
+    expect(draft.abstention?.reason).toBe("unsupported_by_sources");
+    expect(draft.abstention?.detail).toMatch(/below the threshold/);
+    expect(draft.abstention?.closestSources[0]).toMatchObject({ chunkId: "chk_0", source: "/docs/Help.md" });
+  });
+
+  it("scores a sentence repeated by overlapping chunks only once", () => {
+    const first = "Sync runs every five minutes. Offline edits are queued.";
+    const second = "Offline edits are queued. Conflicts keep both versions.";
+    const field = answerer.score({
+      question: "Are offline edits queued?",
+      passages: [passage(first, 0, 0), passage(second, 1, first.indexOf("Offline"))],
+    });
+    const texts = field.sentences.map((sentence) => sentence.text);
+    expect(texts.filter((text) => text === "Offline edits are queued.")).toHaveLength(1);
+    expect(texts).toHaveLength(3);
+  });
+
+  it("abstains more when the threshold is raised", async () => {
+    const request = {
+      question: "How much does the Team plan cost per user?",
+      passages: [passage("The Team plan costs $8 per user per month.", 0)],
+    };
+    expect((await createExtractiveAnswerer({ threshold: 0.999 }).doAnswer(request)).status).toBe("abstained");
+    expect((await createExtractiveAnswerer({ threshold: 0.001 }).doAnswer(request)).status).toBe("answered");
+  });
+});
