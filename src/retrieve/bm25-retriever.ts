@@ -45,3 +45,16 @@ export function questionTermWeights(store: Store, question: string): Map<string,
   }
   return weights;
 }
+
+/** Documents in the order of their best passage, each once, with that passage. */
+export function rankDocuments(passages: readonly RetrievedPassage[], limit: number): RetrievedPassage[] {
+  const seen = new Set<string>();
+  const documents: RetrievedPassage[] = [];
+  for (const passage of passages) {
+    if (seen.has(passage.document.id)) continue;
+    seen.add(passage.document.id);
+    documents.push(passage);
+    if (documents.length === limit) break;
+  }
+  return documents;
+}
