@@ -15,6 +15,8 @@ export interface RetrievedPassage {
 export interface RetrieveOptions {
   collection: string;
   limit: number;
+  /** Which of the question's terms are searched; default `defaultTermPruning`. */
+  pruning?: TermPruning;
 }
 
 /** The terms a question is searched with: content words, deduplicated, in order. */
@@ -22,11 +24,57 @@ export function queryTerms(question: string): string[] {
   return [...new Set(questionTokens(question))];
 }
 
-export function retrieveBm25(store: Store, question: string, options: RetrieveOptions): RetrievedPassage[] {
+/**
+ * FTS5 scores every chunk that matches any term, so one very common term in a long question makes the
+ * search cost grow with the index. Such terms still count in the score, but a chunk must hold at least
+ * one rarer term (an anchor) to be considered: the common terms' long lists are then only probed.
+ */
+export interface TermPruning {
+  /**
+   * Most chunks the anchors may hold between them (summed document frequencies), rarest terms first:
+   * the search then costs about the same at a million chunks as at ten thousand.
+   */
+  anchorBudget: number;
+  /** The rarest terms anchor even beyond the budget, so a question of common words still matches. */
+  minAnchors: number;
+}
+
+export const defaultTermPruning: TermPruning = { anchorBudget: 5_000, minAnchors: 2 };
+
+export interface SearchTerms {
+  terms: string[];
+  /** The terms a match must hold one of; all terms when none is common. */
+  anchors: string[];
+}
+
+/** The question's terms, and which of them anchor the search, by the index's own statistics. */
+export function searchTerms(
+  store: Store,
+  question: string,
+  pruning: TermPruning = defaultTermPruning,
+): SearchTerms {
   const terms = queryTerms(question);
+  if (terms.length <= pruning.minAnchors) return { terms, anchors: terms };
+  const stems = terms.map(stem);
+  const statistics = store.termStatistics([...new Set(stems)]);
+  const byRarity = terms
+    .map((term, index) => ({ term, chunks: statistics.documentFrequency.get(stems[index] as string) ?? 0 }))
+    .sort((a, b) => a.chunks - b.chunks);
+  const anchors: string[] = [];
+  let budget = pruning.anchorBudget;
+  for (const entry of byRarity) {
+    if (anchors.length >= pruning.minAnchors && entry.chunks > budget) break;
+    anchors.push(entry.term);
+    budget -= entry.chunks;
+  }
+  return { terms, anchors };
+}
+
+export function retrieveBm25(store: Store, question: string, options: RetrieveOptions): RetrievedPassage[] {
+  const { terms, anchors } = searchTerms(store, question, options.pruning);
   if (terms.length === 0) return [];
   return store
-    .searchBm25({ collection: options.collection, terms, limit: options.limit })
+    .searchBm25({ collection: options.collection, terms, anchors, limit: options.limit })
     .map((hit, rank) => ({ ...hit, rank }));
 }
 

@@ -39,8 +39,13 @@ export interface PutFileResult {
 
 export interface Bm25Query {
   collection: string;
-  /** Terms to match (any of them); the store applies its own tokenizer and stemming. */
+  /** Terms to score; the store applies its own tokenizer and stemming. */
   terms: string[];
+  /**
+   * Terms of which a match must contain at least one (default: any of `terms`). Naming only the
+   * rare terms here keeps common ones in the score without scanning every chunk that holds them.
+   */
+  anchors?: string[];
   limit: number;
 }
 

@@ -119,6 +119,31 @@ describe("sqlite store", () => {
     expect(store.listCollections().map((collection) => collection.name)).toEqual(["one", "two"]);
   });
 
+  it("finds a small collection's matches even when a big one outranks them", () => {
+    const store = open();
+    for (let index = 0; index < 60; index++) {
+      store.putFile({
+        ...fileOf(`/big/${index}.txt`, [documentOf(`/big/${index}.txt`, "lantern lantern lantern")]),
+        collection: "big",
+      });
+    }
+    for (let index = 0; index < 3; index++) {
+      store.putFile({
+        ...fileOf(`/small/${index}.txt`, [
+          documentOf(`/small/${index}.txt`, `a long text that mentions a lantern once, number ${index}`),
+        ]),
+        collection: "small",
+      });
+    }
+    const hits = store.searchBm25({ collection: "small", terms: ["lantern"], limit: 3 });
+    expect(hits.map((hit) => hit.document.source).sort()).toEqual([
+      "/small/0.txt",
+      "/small/1.txt",
+      "/small/2.txt",
+    ]);
+    expect(store.searchBm25({ collection: "big", terms: ["lantern"], limit: 100 })).toHaveLength(60);
+  });
+
   it("treats hostile query text as plain terms, never as FTS syntax", () => {
     const store = open();
     store.putFile(fileOf("/a.txt", [documentOf("/a.txt", "near and not or")]));

@@ -153,7 +153,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         text: chunk.text,
         location: JSON.stringify(chunk.location),
       });
-      const heading = [document.title, ...(chunk.location.headingPath ?? [])].join(" ");
+      const heading = [everyChunk, document.title, ...(chunk.location.headingPath ?? [])].join(" ");
       statements.insertFts.run(info.lastInsertRowid, heading, chunk.text);
     }
     return { status: existing ? "replaced" : "added", chunks: document.chunks.length };
@@ -205,23 +205,44 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return cachedChunkCount.count;
   }
 
-  const bm25Statements = new Map<number, Database.Statement<unknown[], Bm25Row>>();
-  function bm25Statement(): Database.Statement<unknown[], Bm25Row> {
-    let statement = bm25Statements.get(titleWeight);
-    if (!statement) {
-      statement = db.prepare<unknown[], Bm25Row>(
-        `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location,
-           d.source, d.title, d.media_type, -bm25(chunks_fts, ${titleWeight}, 1.0) AS score
-         FROM chunks_fts
-         JOIN chunks k ON k.rowid = chunks_fts.rowid
-         JOIN documents d ON d.id = k.document_id
-         WHERE chunks_fts MATCH ? AND k.collection_id = ?
-         ORDER BY bm25(chunks_fts, ${titleWeight}, 1.0)
-         LIMIT ?`,
+  // BM25 in two steps: rank rowids in the full-text index alone (FTS5 scores every match, so nothing
+  // else may run per match), then load only the winners. A join inside the ranking query made SQLite
+  // fetch the chunk and document row of every match and cost 5x at 100k chunks.
+  const topHits = db.prepare<[string, number], { rowid: number; score: number }>(
+    `SELECT rowid, -bm25(chunks_fts, ${titleWeight}, 1.0) AS score FROM chunks_fts
+     WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, ${titleWeight}, 1.0) LIMIT ?`,
+  );
+  const hydrate = db.prepare<[string, number], Omit<Bm25Row, "score">>(
+    `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location, d.source, d.title, d.media_type
+     FROM chunks k JOIN documents d ON d.id = k.document_id
+     WHERE k.rowid IN (SELECT value FROM json_each(?)) AND k.collection_id = ?`,
+  );
+  const collectionCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM collections");
+
+  function searchCollection(expression: string, collection: number, limit: number): Bm25Hit[] {
+    // The index spans every collection: over-fetch when others exist, and widen until enough are this one's.
+    let fetch = (collectionCount.get()?.n ?? 1) > 1 ? limit * 4 : limit;
+    for (;;) {
+      const ranked = topHits.all(expression, fetch);
+      const rows = new Map(
+        hydrate
+          .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+          .map((row) => [row.rowid, row]),
       );
-      bm25Statements.set(titleWeight, statement);
+      const hits: Bm25Hit[] = [];
+      for (const hit of ranked) {
+        const row = rows.get(hit.rowid);
+        if (!row) continue;
+        hits.push({
+          chunk: rowToChunk(row),
+          document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
+          score: hit.score,
+        });
+        if (hits.length === limit) return hits;
+      }
+      if (ranked.length < fetch) return hits;
+      fetch *= 4;
     }
-    return statement;
   }
 
   return {
@@ -318,17 +339,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     searchBm25(query: Bm25Query): Bm25Hit[] {
-      const expression = ftsExpression(query.terms);
+      const expression = ftsExpression(query.terms, query.anchors);
       if (!expression || query.limit <= 0) return [];
       const id = collectionId(query.collection, false);
       if (id === undefined) return [];
-      return bm25Statement()
-        .all(expression, id, query.limit)
-        .map((row) => ({
-          chunk: rowToChunk(row),
-          document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
-          score: row.score,
-        }));
+      return searchCollection(expression, id, query.limit);
     },
 
     termStatistics(stems): TermStatistics {
@@ -390,12 +405,27 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   };
 }
 
-/** An FTS5 query matching any of the terms; each term quoted so user text can never be FTS syntax. */
-export function ftsExpression(terms: readonly string[]): string {
-  const quoted = [...new Set(terms.map((term) => term.trim()).filter((term) => term.length > 0))].map(
-    (term) => `"${term.replaceAll('"', '""')}"`,
-  );
-  return quoted.join(" OR ");
+/**
+ * A token indexed with every chunk. FTS5 has no "optional" operator, so `(anchors) AND (others OR
+ * everyChunk)` is how a query requires an anchor while still scoring the other terms; the token's own
+ * BM25 weight is nil because every chunk holds it.
+ */
+const everyChunk = "x0verity0every0chunk";
+
+/**
+ * An FTS5 query: any of the terms when there are no anchors, else chunks holding an anchor, scored
+ * on all terms. Each term is quoted so user text can never be FTS syntax.
+ */
+export function ftsExpression(terms: readonly string[], anchors?: readonly string[]): string {
+  const quote = (list: readonly string[]) =>
+    [...new Set(list.map((term) => term.trim()).filter((term) => term.length > 0))].map(
+      (term) => `"${term.replaceAll('"', '""')}"`,
+    );
+  const all = quote(terms);
+  const required = anchors === undefined ? all : quote(anchors).filter((term) => all.includes(term));
+  const optional = all.filter((term) => !required.includes(term));
+  if (required.length === 0 || optional.length === 0) return all.join(" OR ");
+  return `(${required.join(" OR ")}) AND (${[...optional, `"${everyChunk}"`].join(" OR ")})`;
 }
 
 /** Jobs left `running` by a process that no longer exists were interrupted (killed, crashed). */
