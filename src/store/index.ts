@@ -1,2 +1,3 @@
 export { createSqliteStore, ftsExpression, type SqliteStoreOptions } from "./sqlite/sqlite-store.js";
 export type * from "./store.js";
+export type * from "./vectors.js";

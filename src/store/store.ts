@@ -1,6 +1,7 @@
 // The Store seam: everything Verity persists goes through it. `sqlite/` is the embedded default.
 import type { Chunk, Collection, DocumentRecord, SourceFile } from "../core/document.js";
 import type { Location } from "../core/location.js";
+import type { VectorStore } from "./vectors.js";
 
 export interface NewChunk {
   ordinal: number;
@@ -84,7 +85,7 @@ export interface StoreStats {
   databaseBytes: number;
 }
 
-export interface Store {
+export interface Store extends VectorStore {
   /** Collections with their document and chunk counts. */
   listCollections(): Collection[];
   hasCollection(name: string): boolean;

@@ -66,6 +66,24 @@ const migrations: readonly string[] = [
     summary TEXT NOT NULL DEFAULT '{}'
   );
   `,
+  // 2: embedding spaces; each space's vectors live in a sqlite-vec table `space_<id>` made with it.
+  `
+  CREATE TABLE embedding_spaces (
+    id INTEGER PRIMARY KEY,
+    collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    dimensions INTEGER NOT NULL,
+    normalised INTEGER NOT NULL,
+    version TEXT NOT NULL,
+    quantization TEXT NOT NULL CHECK (quantization IN ('float32', 'int8', 'binary')),
+    active INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (collection_id, name)
+  );
+  CREATE UNIQUE INDEX embedding_spaces_one_active ON embedding_spaces(collection_id) WHERE active = 1;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
 import type { Collection } from "../../core/document.js";
 import { VerityError } from "../../core/errors.js";
 import type {
@@ -27,6 +28,7 @@ import {
   rowToFile,
   type SourceFileRow,
 } from "./rows.js";
+import { createSqliteVectorIndex } from "./vector-index.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
@@ -51,6 +53,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma("synchronous = NORMAL");
     db.pragma("foreign_keys = ON");
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    // Vector spaces live in sqlite-vec tables, and their triggers run on every chunk delete.
+    sqliteVec.load(db);
     migrate(db);
   } catch (error) {
     throw new VerityError(
@@ -219,33 +223,40 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   );
   const collectionCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM collections");
 
+  /** Hits for ranked rowids that belong to `collection`, in rank order. */
+  function hydrateHits(ranked: readonly { rowid: number; score: number }[], collection: number): Bm25Hit[] {
+    const rows = new Map(
+      hydrate.all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection).map((row) => [row.rowid, row]),
+    );
+    const hits: Bm25Hit[] = [];
+    for (const hit of ranked) {
+      const row = rows.get(hit.rowid);
+      if (!row) continue;
+      hits.push({
+        chunk: rowToChunk(row),
+        document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
+        score: hit.score,
+      });
+    }
+    return hits;
+  }
+
   function searchCollection(expression: string, collection: number, limit: number): Bm25Hit[] {
     // The index spans every collection: over-fetch when others exist, and widen until enough are this one's.
     let fetch = (collectionCount.get()?.n ?? 1) > 1 ? limit * 4 : limit;
     for (;;) {
       const ranked = topHits.all(expression, fetch);
-      const rows = new Map(
-        hydrate
-          .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
-          .map((row) => [row.rowid, row]),
-      );
-      const hits: Bm25Hit[] = [];
-      for (const hit of ranked) {
-        const row = rows.get(hit.rowid);
-        if (!row) continue;
-        hits.push({
-          chunk: rowToChunk(row),
-          document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
-          score: hit.score,
-        });
-        if (hits.length === limit) return hits;
-      }
-      if (ranked.length < fetch) return hits;
+      const hits = hydrateHits(ranked, collection);
+      if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
       fetch *= 4;
     }
   }
 
+  const vectors = createSqliteVectorIndex({ db, collectionId, hydrate: hydrateHits, now });
+
   return {
+    ...vectors,
+
     listCollections(): Collection[] {
       const rows = db
         .prepare<[], { name: string; created_at: string; documents: number; chunks: number }>(

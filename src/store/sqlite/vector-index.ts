@@ -1,0 +1,317 @@
+// Embedding spaces in SQLite: one sqlite-vec `vec0` table per space, keyed by chunk rowid, with a
+// trigger that drops a chunk's vector with the chunk. Quantised spaces keep float32 copies in a plain
+// table to rescore their candidates exactly.
+import type Database from "better-sqlite3";
+import { VerityError } from "../../core/errors.js";
+import type {
+  ChunkToEmbed,
+  EmbeddingSpace,
+  NewEmbeddingSpace,
+  Quantization,
+  VectorHit,
+  VectorQuery,
+  VectorStore,
+} from "../vectors.js";
+
+/** Candidates fetched per wanted result from a quantised index, before exact rescoring. */
+const rescoreFactor = 10;
+
+interface SpaceRow {
+  id: number;
+  collection: string;
+  name: string;
+  provider: string;
+  model: string;
+  dimensions: number;
+  normalised: number;
+  version: string;
+  quantization: Quantization;
+  active: number;
+  created_at: string;
+}
+
+export interface VectorIndexContext {
+  db: Database.Database;
+  collectionId(name: string, create: boolean): number | undefined;
+  /** Loads hits for ranked chunk rowids of one collection, in rank order. */
+  hydrate(ranked: readonly { rowid: number; score: number }[], collection: number): VectorHit[];
+  now(): string;
+}
+
+export function createSqliteVectorIndex(context: VectorIndexContext): VectorStore {
+  const { db } = context;
+  const spaceColumns = `s.id, c.name AS collection, s.name, s.provider, s.model, s.dimensions, s.normalised,
+    s.version, s.quantization, s.active, s.created_at`;
+
+  const table = (row: SpaceRow) => `space_${row.id}`;
+  const fullTable = (row: SpaceRow) => `space_${row.id}_full`;
+
+  function spaceRow(collection: string, name: string): SpaceRow | undefined {
+    return db
+      .prepare<[string, string], SpaceRow>(
+        `SELECT ${spaceColumns} FROM embedding_spaces s JOIN collections c ON c.id = s.collection_id
+         WHERE c.name = ? AND s.name = ?`,
+      )
+      .get(collection, name);
+  }
+
+  function requireSpace(collection: string, name: string): SpaceRow {
+    const row = spaceRow(collection, name);
+    if (!row) {
+      throw new VerityError(
+        "E_NOT_FOUND",
+        `collection "${collection}" has no embedding space "${name}"; list them with: verity spaces --collection ${collection}`,
+      );
+    }
+    return row;
+  }
+
+  function toSpace(row: SpaceRow): EmbeddingSpace {
+    const collection = context.collectionId(row.collection, false) ?? -1;
+    const embedded = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table(row)}`).get()?.n ?? 0;
+    const total =
+      db
+        .prepare<[number], { n: number }>("SELECT count(*) AS n FROM chunks WHERE collection_id = ?")
+        .get(collection)?.n ?? 0;
+    return {
+      collection: row.collection,
+      name: row.name,
+      provider: row.provider,
+      model: row.model,
+      dimensions: row.dimensions,
+      normalised: row.normalised === 1,
+      version: row.version,
+      quantization: row.quantization,
+      active: row.active === 1,
+      createdAt: row.created_at,
+      embeddedChunks: embedded,
+      totalChunks: total,
+    };
+  }
+
+  function createTables(row: SpaceRow): void {
+    const dimensions = row.dimensions;
+    const column =
+      row.quantization === "binary"
+        ? `embedding bit[${dimensions}]`
+        : row.quantization === "int8"
+          ? `embedding int8[${dimensions}]`
+          : `embedding float[${dimensions}] distance_metric=cosine`;
+    db.exec(`CREATE VIRTUAL TABLE ${table(row)} USING vec0(${column})`);
+    const deletes = [`DELETE FROM ${table(row)} WHERE rowid = old.rowid;`];
+    if (row.quantization !== "float32") {
+      db.exec(`CREATE TABLE ${fullTable(row)} (rowid INTEGER PRIMARY KEY, vector BLOB NOT NULL)`);
+      deletes.push(`DELETE FROM ${fullTable(row)} WHERE rowid = old.rowid;`);
+    }
+    db.exec(
+      `CREATE TRIGGER ${table(row)}_chunk_delete AFTER DELETE ON chunks BEGIN ${deletes.join(" ")} END`,
+    );
+  }
+
+  return {
+    createSpace(space) {
+      validateSpace(space);
+      return db.transaction(() => {
+        const existing = spaceRow(space.collection, space.name);
+        if (existing) {
+          const same =
+            existing.provider === space.provider &&
+            existing.model === space.model &&
+            existing.dimensions === space.dimensions &&
+            (existing.normalised === 1) === space.normalised &&
+            existing.version === space.version &&
+            existing.quantization === space.quantization;
+          if (!same) {
+            throw new VerityError(
+              "E_INVALID_INPUT",
+              `embedding space "${space.name}" already exists in "${space.collection}" with other settings; choose another name or remove it first`,
+            );
+          }
+          return toSpace(existing);
+        }
+        const collection = context.collectionId(space.collection, true) as number;
+        const id = Number(
+          db
+            .prepare(
+              `INSERT INTO embedding_spaces (collection_id, name, provider, model, dimensions, normalised, version,
+                 quantization, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+            )
+            .run(
+              collection,
+              space.name,
+              space.provider,
+              space.model,
+              space.dimensions,
+              space.normalised ? 1 : 0,
+              space.version,
+              space.quantization,
+              context.now(),
+            ).lastInsertRowid,
+        );
+        const row = spaceRow(space.collection, space.name) as SpaceRow;
+        if (row.id !== id) throw new Error("embedding space id mismatch");
+        createTables(row);
+        return toSpace(row);
+      })();
+    },
+
+    listSpaces(collection) {
+      const rows = db
+        .prepare<unknown[], SpaceRow>(
+          `SELECT ${spaceColumns} FROM embedding_spaces s JOIN collections c ON c.id = s.collection_id
+           ${collection === undefined ? "" : "WHERE c.name = ?"} ORDER BY c.name, s.created_at, s.id`,
+        )
+        .all(...(collection === undefined ? [] : [collection]));
+      return rows.map(toSpace);
+    },
+
+    getSpace(collection, name) {
+      const row = spaceRow(collection, name);
+      return row ? toSpace(row) : undefined;
+    },
+
+    chunksToEmbed(collection, name, limit): ChunkToEmbed[] {
+      const row = requireSpace(collection, name);
+      const collectionId = context.collectionId(collection, false) as number;
+      return db
+        .prepare<[number, number], { id: string; text: string }>(
+          `SELECT k.id, k.text FROM chunks k
+           WHERE k.collection_id = ? AND NOT EXISTS (SELECT 1 FROM ${table(row)} v WHERE v.rowid = k.rowid)
+           ORDER BY k.rowid LIMIT ?`,
+        )
+        .all(collectionId, limit)
+        .map((chunk) => ({ chunkId: chunk.id, text: chunk.text }));
+    },
+
+    putVectors(collection, name, vectors) {
+      const row = requireSpace(collection, name);
+      const rowidOf = db.prepare<[string, number], { rowid: number }>(
+        "SELECT rowid FROM chunks WHERE id = ? AND collection_id = ?",
+      );
+      const value =
+        row.quantization === "binary"
+          ? "vec_quantize_binary(?)"
+          : row.quantization === "int8"
+            ? "vec_quantize_int8(?, 'unit')"
+            : "?";
+      const insert = db.prepare(
+        `INSERT OR REPLACE INTO ${table(row)} (rowid, embedding) VALUES (?, ${value})`,
+      );
+      const insertFull =
+        row.quantization === "float32"
+          ? undefined
+          : db.prepare(`INSERT OR REPLACE INTO ${fullTable(row)} (rowid, vector) VALUES (?, ?)`);
+      const collectionId = context.collectionId(collection, false) as number;
+      return db.transaction(() => {
+        let stored = 0;
+        for (const { chunkId, vector } of vectors) {
+          if (vector.length !== row.dimensions) {
+            throw new VerityError(
+              "E_INVALID_INPUT",
+              `vector for ${chunkId} has ${vector.length} dimensions; space "${row.name}" has ${row.dimensions}`,
+            );
+          }
+          const chunk = rowidOf.get(chunkId, collectionId);
+          if (!chunk) continue;
+          const bytes = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength);
+          // vec0 wants integer rowids bound as BigInt.
+          insert.run(BigInt(chunk.rowid), bytes);
+          insertFull?.run(chunk.rowid, bytes);
+          stored++;
+        }
+        return stored;
+      })();
+    },
+
+    activateSpace(collection, name) {
+      const row = requireSpace(collection, name);
+      db.transaction(() => {
+        db.prepare(
+          "UPDATE embedding_spaces SET active = 0 WHERE collection_id = (SELECT collection_id FROM embedding_spaces WHERE id = ?)",
+        ).run(row.id);
+        db.prepare("UPDATE embedding_spaces SET active = 1 WHERE id = ?").run(row.id);
+      })();
+    },
+
+    removeSpace(collection, name) {
+      const row = requireSpace(collection, name);
+      if (row.active === 1) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `"${name}" is the active embedding space of "${collection}"; activate another before removing it`,
+        );
+      }
+      db.transaction(() => {
+        db.exec(`DROP TRIGGER IF EXISTS ${table(row)}_chunk_delete`);
+        db.exec(`DROP TABLE IF EXISTS ${table(row)}`);
+        db.exec(`DROP TABLE IF EXISTS ${fullTable(row)}`);
+        db.prepare("DELETE FROM embedding_spaces WHERE id = ?").run(row.id);
+      })();
+    },
+
+    searchVectors(query: VectorQuery): VectorHit[] {
+      const collection = context.collectionId(query.collection, false);
+      if (collection === undefined || query.limit <= 0) return [];
+      const row = query.space
+        ? requireSpace(query.collection, query.space)
+        : db
+            .prepare<[number], SpaceRow>(
+              `SELECT ${spaceColumns} FROM embedding_spaces s JOIN collections c ON c.id = s.collection_id
+               WHERE s.collection_id = ? AND s.active = 1`,
+            )
+            .get(collection);
+      if (!row) return [];
+      if (query.vector.length !== row.dimensions) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `query vector has ${query.vector.length} dimensions; space "${row.name}" has ${row.dimensions}`,
+        );
+      }
+      const bytes = Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength);
+      if (row.quantization === "float32") {
+        const ranked = db
+          .prepare<[Buffer, number], { rowid: number; distance: number }>(
+            `SELECT rowid, distance FROM ${table(row)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
+          )
+          .all(bytes, query.limit)
+          .map((hit) => ({ rowid: hit.rowid, score: 1 - hit.distance }));
+        return context.hydrate(ranked, collection);
+      }
+      const probe = row.quantization === "binary" ? "vec_quantize_binary(?)" : "vec_quantize_int8(?, 'unit')";
+      const candidates = db
+        .prepare<[Buffer, number], { rowid: number }>(
+          `SELECT rowid FROM ${table(row)} WHERE embedding MATCH ${probe} AND k = ? ORDER BY distance`,
+        )
+        .all(bytes, query.limit * rescoreFactor);
+      const exact = db.prepare<[Buffer, number], { score: number }>(
+        `SELECT 1 - vec_distance_cosine(vector, ?) AS score FROM ${fullTable(row)} WHERE rowid = ?`,
+      );
+      const ranked = candidates
+        .map((candidate) => ({
+          rowid: candidate.rowid,
+          score: exact.get(bytes, candidate.rowid)?.score ?? -1,
+        }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, query.limit);
+      return context.hydrate(ranked, collection);
+    },
+  };
+}
+
+function validateSpace(space: NewEmbeddingSpace): void {
+  if (!Number.isInteger(space.dimensions) || space.dimensions <= 0 || space.dimensions > 8192) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `embedding dimensions must be a whole number from 1 to 8192, not ${space.dimensions}`,
+    );
+  }
+  if (space.quantization === "binary" && space.dimensions % 8 !== 0) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `binary quantisation needs dimensions divisible by 8, not ${space.dimensions}`,
+    );
+  }
+  if (!/^[\w.:@/-]{1,200}$/.test(space.name)) {
+    throw new VerityError("E_INVALID_INPUT", `invalid embedding space name ${JSON.stringify(space.name)}`);
+  }
+}

@@ -1,0 +1,74 @@
+// The Store's vector side: embedding spaces and the vectors that belong to them.
+import type { Chunk } from "../core/document.js";
+
+export type Quantization = "float32" | "int8" | "binary";
+
+/** How vectors were made: every vector belongs to exactly one space. */
+export interface EmbeddingSpaceSpec {
+  provider: string;
+  model: string;
+  dimensions: number;
+  /** Vectors are L2-normalised (so cosine = dot product). */
+  normalised: boolean;
+  /** Anything else that changes the vectors (a prompt prefix, a model revision). */
+  version: string;
+}
+
+export interface EmbeddingSpace extends EmbeddingSpaceSpec {
+  collection: string;
+  /** Stable name within the collection, e.g. `ollama:nomic-embed-text:v1`. */
+  name: string;
+  quantization: Quantization;
+  /** The one space queries use; a collection has at most one. */
+  active: boolean;
+  createdAt: string;
+  /** Chunks of the collection with a vector in this space, and in all. */
+  embeddedChunks: number;
+  totalChunks: number;
+}
+
+export interface NewEmbeddingSpace extends EmbeddingSpaceSpec {
+  collection: string;
+  name: string;
+  quantization: Quantization;
+}
+
+export interface ChunkToEmbed {
+  chunkId: string;
+  text: string;
+}
+
+export interface VectorQuery {
+  collection: string;
+  /** Space to search; default the collection's active space. */
+  space?: string;
+  vector: Float32Array;
+  limit: number;
+}
+
+export interface VectorHit {
+  chunk: Chunk;
+  document: { id: string; source: string; title: string; mediaType: string };
+  /** Cosine similarity (higher is better). */
+  score: number;
+}
+
+export interface VectorStore {
+  /** Creates the space, or returns it if one of that name exists with the same spec. */
+  createSpace(space: NewEmbeddingSpace): EmbeddingSpace;
+  listSpaces(collection?: string): EmbeddingSpace[];
+  getSpace(collection: string, name: string): EmbeddingSpace | undefined;
+  /** Chunks of the space's collection with no vector in it yet, oldest first. */
+  chunksToEmbed(collection: string, space: string, limit: number): ChunkToEmbed[];
+  /** Stores vectors in one transaction; chunks deleted meanwhile are skipped. Returns how many were stored. */
+  putVectors(
+    collection: string,
+    space: string,
+    vectors: readonly { chunkId: string; vector: Float32Array }[],
+  ): number;
+  /** Makes `space` the collection's active space, atomically. */
+  activateSpace(collection: string, space: string): void;
+  /** Drops a space and its vectors (not the active one). */
+  removeSpace(collection: string, space: string): void;
+  searchVectors(query: VectorQuery): VectorHit[];
+}
