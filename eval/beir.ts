@@ -7,8 +7,8 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { markdownTable, median, quantile, writeSection } from "../bench/report.js";
 import { createVerity } from "../src/engine.js";
-import { rankDocuments, retrieveBm25 } from "../src/retrieve/bm25-retriever.js";
-import { readBeir, recordIdOf } from "./beir-data.js";
+import { readBeir } from "./beir-data.js";
+import { beirDepth, beirRanking, verityRanking } from "./beir-ranking.js";
 import { mean, mrrAt, ndcgAt, recallAt } from "./metrics.js";
 
 const { values } = parseArgs({
@@ -44,14 +44,9 @@ try {
   for (const query of beir.queries) {
     const judgements = beir.qrels.get(query.id) ?? new Map();
     const before = performance.now();
-    // Several chunks can come from one document: over-fetch, then rank documents by their best chunk.
-    const passages = retrieveBm25(verity.store, query.text, { collection: "beir", limit: 1000 });
+    const ids = verityRanking(verity.store, query.text, "beir", beirDepth + 1);
     latencies.push(performance.now() - before);
-    // BEIR ignores a document that is the query itself.
-    const ranking = rankDocuments(passages, 101)
-      .map((passage) => recordIdOf(passage.document.source))
-      .filter((id) => id !== query.id)
-      .slice(0, 100);
+    const ranking = beirRanking(ids, query.id);
     ndcg.push(ndcgAt(ranking, judgements, 10));
     recall.push(recallAt(ranking, judgements, 100));
     mrr.push(mrrAt(ranking, judgements, 10));
