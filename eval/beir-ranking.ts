@@ -1,6 +1,6 @@
 // How one BEIR query's ranking is made: Verity's documents ranked by their best chunk, and BEIR's rule
 // that a document which is the query itself does not count. Shared by eval/beir.ts and bench/retrieval.ts.
-import { rankDocuments, retrieveBm25 } from "../src/retrieve/bm25-retriever.js";
+import { retrieveDocuments } from "../src/retrieve/bm25-retriever.js";
 import type { Store } from "../src/store/store.js";
 import { recordIdOf } from "./beir-data.js";
 
@@ -8,12 +8,12 @@ import { recordIdOf } from "./beir-data.js";
 export const beirDepth = 100;
 
 /**
- * Corpus ids of the `limit` best documents for `question` by Verity's BM25. Several chunks can come
- * from one document, so chunks are over-fetched and each document is placed at its best chunk.
+ * Corpus ids of the `limit` best documents for `question` by Verity's BM25, each at its best chunk.
  */
 export function verityRanking(store: Store, question: string, collection: string, limit: number): string[] {
-  const passages = retrieveBm25(store, question, { collection, limit: 1000 });
-  return rankDocuments(passages, limit).map((passage) => recordIdOf(passage.document.source));
+  return retrieveDocuments(store, question, { collection, limit }).map((passage) =>
+    recordIdOf(passage.document.source),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createSqliteStore } from "../store/sqlite/sqlite-store.js";
 import type { NewDocument, Store } from "../store/store.js";
-import { queryTerms, rankDocuments, retrieveBm25, searchTerms } from "./bm25-retriever.js";
+import { queryTerms, rankDocuments, retrieveBm25, retrieveDocuments, searchTerms } from "./bm25-retriever.js";
 
 function documentOf(source: string, texts: string[]): NewDocument {
   let offset = 0;
@@ -75,5 +75,16 @@ describe("BM25 retrieval", () => {
     const passages = retrieveBm25(s, "lantern", { collection: "c", limit: 10 });
     expect(passages).toHaveLength(3);
     expect(rankDocuments(passages, 10).map((passage) => passage.document.source)).toEqual(["/a", "/b"]);
+  });
+
+  it("fetches more chunks when the first ones all come from a few documents", () => {
+    const many = Array.from({ length: 12 }, () => "lantern lantern lantern");
+    const s = storeWith([
+      documentOf("/long", many),
+      documentOf("/x", ["lantern"]),
+      documentOf("/y", ["a lantern here"]),
+    ]);
+    const documents = retrieveDocuments(s, "lantern", { collection: "c", limit: 3 });
+    expect(documents.map((passage) => passage.document.source)).toEqual(["/long", "/x", "/y"]);
   });
 });

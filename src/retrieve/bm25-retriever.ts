@@ -106,3 +106,21 @@ export function rankDocuments(passages: readonly RetrievedPassage[], limit: numb
   }
   return documents;
 }
+
+/**
+ * The `limit` best documents, each at its best passage. A document has several chunks, so chunks are
+ * over-fetched (three per document wanted), widening only when that did not yield enough documents.
+ */
+export function retrieveDocuments(
+  store: Store,
+  question: string,
+  options: RetrieveOptions,
+): RetrievedPassage[] {
+  let fetch = options.limit * 3;
+  for (;;) {
+    const passages = retrieveBm25(store, question, { ...options, limit: fetch });
+    const documents = rankDocuments(passages, options.limit);
+    if (documents.length >= options.limit || passages.length < fetch) return documents;
+    fetch *= 3;
+  }
+}
