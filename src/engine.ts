@@ -7,8 +7,11 @@ import type { Answer } from "./core/answer.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
 import { VerityError } from "./core/errors.js";
 import { type Logger, noopLogger } from "./core/logger.js";
+import type { Embedder } from "./embed/embedder.js";
+import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
 import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
-import { questionTermWeights, retrieveBm25 } from "./retrieve/bm25-retriever.js";
+import { questionTermWeights } from "./retrieve/bm25-retriever.js";
+import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Job, Store, StoreStats } from "./store/store.js";
 
@@ -24,6 +27,10 @@ export interface VerityOptions {
   answerer?: Answerer;
   /** Passages retrieved per question. */
   retrievalLimit?: number;
+  /** Embeds questions for hybrid retrieval when a collection has an active embedding space. */
+  embedder?: Embedder;
+  /** Hybrid fusion: RRF k and [BM25, vector] weights. */
+  fusion?: { k?: number; weights?: readonly [number, number] };
 }
 
 export interface AskOptions {
@@ -46,6 +53,8 @@ export interface Verity {
   /** Removes a file (by path), a folder's files (by folder path) or a document (by id or source). */
   remove(target: string, collection?: string): RemoveResult;
   stats(): { store: StoreStats; collections: Collection[]; jobs: Job[] };
+  /** Builds (or resumes building) an embedding space for a collection; queries keep running meanwhile. */
+  reindex(options: Omit<ReindexOptions, "embedder"> & { embedder?: Embedder }): Promise<ReindexResult>;
   close(): void;
 }
 
@@ -85,10 +94,14 @@ export function createVerity(options: VerityOptions = {}): Verity {
         );
       }
       const started = performance.now();
-      const passages = retrieveBm25(store, trimmed, {
+      const retrieval = await retrieveHybrid(store, trimmed, {
         collection,
         limit: askOptions.limit ?? retrievalLimit,
+        embedder: options.embedder,
+        fusion: options.fusion,
       });
+      const { passages } = retrieval;
+      for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
       const termWeights = questionTermWeights(store, trimmed);
       const retrieved = performance.now();
       const draft = await answerer.doAnswer({ question: trimmed, passages, termWeights });
@@ -105,6 +118,9 @@ export function createVerity(options: VerityOptions = {}): Verity {
           answerMs: round(finished - retrieved),
           totalMs: round(finished - started),
           passages: passages.length,
+          retrieval: retrieval.mode,
+          ...(retrieval.space ? { space: retrieval.space } : {}),
+          ...(retrieval.warnings.length > 0 ? { warnings: retrieval.warnings } : {}),
           ...draft.details,
         },
       };
@@ -140,6 +156,17 @@ export function createVerity(options: VerityOptions = {}): Verity {
     },
 
     stats: () => ({ store: store.stats(), collections: store.listCollections(), jobs: store.listJobs(10) }),
+
+    async reindex(reindexOptions) {
+      const embedder = reindexOptions.embedder ?? options.embedder;
+      if (!embedder) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          "re-embedding needs an embedder; pass --embedder <spec> (e.g. ollama:nomic-embed-text)",
+        );
+      }
+      return reindexCollection(store, { ...reindexOptions, embedder });
+    },
 
     close: () => store.close(),
   };

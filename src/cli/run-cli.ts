@@ -7,9 +7,11 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import pino from "pino";
 import { exitCodeFor, isVerityError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
+import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
 import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
 import type { IngestProgress } from "../ingest/pipeline.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
+import { addSpaceCommands } from "./space-commands.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -53,14 +55,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   const write = (line: string) => io.stdout.write(`${line}\n`);
   let verity: Verity | undefined;
   let exitCode = 0;
-  const open = (options: { dataDir?: string; verbose?: boolean }) => {
+  const open = (options: { dataDir?: string; verbose?: boolean; embedder?: string }) => {
     const logger = pino(
       { level: options.verbose ? "debug" : "warn" },
       pino.destination({ fd: 2, sync: true }),
     );
+    const embedderSpec = options.embedder ?? io.env.VERITY_EMBEDDER;
     verity = createVerity({
       dataDir: options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`,
       logger: logger as unknown as Logger,
+      ...(embedderSpec ? { embedder: createEmbedderFromSpec(embedderSpec) } : {}),
     });
     return verity;
   };
@@ -71,6 +75,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     )
     .option("--data-dir <dir>", `where the database lives (env VERITY_DATA_DIR; default ./${defaultDataDir})`)
     .option("--verbose", "log debug details to stderr")
+    .option(
+      "--embedder <spec>",
+      "embedding model for hybrid search and reindex, e.g. ollama:nomic-embed-text (env VERITY_EMBEDDER)",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -184,6 +192,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       const stats = open(program.opts()).stats();
       write(options.json ? JSON.stringify(stats) : formatStats(stats));
     });
+
+  addSpaceCommands(program, { open: () => open(program.opts()), write, io });
 
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -13,6 +13,10 @@ export const errorCodes = {
   E_INVALID_INPUT: { exit: 2, summary: "invalid input" },
   E_STORE: { exit: 5, summary: "store failure" },
   E_INGEST_FAILED: { exit: 1, summary: "some files failed to ingest" },
+  E_PROVIDER_UNREACHABLE: { exit: 6, summary: "a model or embedding endpoint cannot be reached" },
+  E_PROVIDER_HTTP: { exit: 6, summary: "a model or embedding endpoint answered with an HTTP error" },
+  E_PROVIDER_RESPONSE: { exit: 6, summary: "a model or embedding endpoint returned a malformed response" },
+  E_PROVIDER_TIMEOUT: { exit: 6, summary: "a model or embedding endpoint did not answer in time" },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,140 @@
+// `verity reindex` and `verity spaces`: build embedding spaces in the background, then switch.
+import { SingleBar } from "cli-progress";
+import { type Command, InvalidArgumentError } from "commander";
+import { VerityError } from "../core/errors.js";
+import { defaultCollection, type Verity } from "../engine.js";
+import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
+import type { CliIo } from "./run-cli.js";
+
+interface SpaceCommandContext {
+  open(): Verity;
+  write(line: string): void;
+  io: CliIo;
+}
+
+const quantizations: readonly Quantization[] = ["float32", "int8", "binary"];
+
+function quantization(value: string): Quantization {
+  if (!(quantizations as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${quantizations.join(", ")}`);
+  }
+  return value as Quantization;
+}
+
+function positiveInteger(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0)
+    throw new InvalidArgumentError("expected a positive whole number");
+  return number;
+}
+
+function formatSpace(space: EmbeddingSpace): string {
+  const share = space.totalChunks > 0 ? Math.round((100 * space.embeddedChunks) / space.totalChunks) : 100;
+  return `${space.active ? "*" : " "} ${space.name}  ${space.provider}:${space.model}  ${space.dimensions}d ${space.quantization}  ${space.embeddedChunks}/${space.totalChunks} chunks (${share}%)`;
+}
+
+function formatEta(ms: number | undefined): string {
+  if (ms === undefined) return "…";
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60
+    ? `${seconds}s`
+    : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, "0")}s`;
+}
+
+export function addSpaceCommands(program: Command, context: SpaceCommandContext): void {
+  program
+    .command("reindex")
+    .description(
+      "embed a collection into a new embedding space in the background (resumable); queries keep using the active space",
+    )
+    .option("-c, --collection <name>", "collection to embed", defaultCollection)
+    .option("--space <name>", "space name (default <provider>:<model>:<version>)")
+    .option("--space-version <version>", "bump when the same model's vectors change", "1")
+    .option(
+      "--quantization <kind>",
+      "float32, int8 or binary (binary and int8 rescore with float32)",
+      quantization,
+      "float32",
+    )
+    .option("--batch-size <n>", "chunks per embedding request", positiveInteger)
+    .option("--activate", "switch queries to the new space once it is complete")
+    .option("--json", "print one JSON summary line")
+    .action(async (options) => {
+      const verity = context.open();
+      const interactive = Boolean(context.io.stderr.isTTY) && !options.json;
+      const bar = interactive
+        ? new SingleBar({
+            format: "embedding [{bar}] {percentage}% | {value}/{total} chunks | ETA {eta_text}",
+            stream: context.io.stderr,
+          })
+        : undefined;
+      let started = false;
+      const result = await verity.reindex({
+        collection: options.collection,
+        ...(options.space ? { space: options.space } : {}),
+        version: options.spaceVersion,
+        quantization: options.quantization,
+        ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+        onProgress: (progress) => {
+          if (!bar) return;
+          if (!started) {
+            bar.start(progress.total, progress.embedded, { eta_text: formatEta(progress.etaMs) });
+            started = true;
+          }
+          bar.update(progress.embedded, { eta_text: formatEta(progress.etaMs) });
+        },
+      });
+      bar?.stop();
+      const complete = result.space.embeddedChunks === result.space.totalChunks;
+      if (options.activate) {
+        if (!complete) {
+          throw new VerityError(
+            "E_INVALID_INPUT",
+            `space ${result.space.name} is incomplete (${result.space.embeddedChunks}/${result.space.totalChunks}); run reindex again before activating`,
+          );
+        }
+        verity.store.activateSpace(options.collection, result.space.name);
+      }
+      const space = verity.store.getSpace(options.collection, result.space.name) as EmbeddingSpace;
+      if (options.json || !context.io.stdout.isTTY) {
+        context.write(JSON.stringify({ ...result, space }));
+      } else {
+        context.write(
+          `${space.name}: ${space.embeddedChunks}/${space.totalChunks} chunks embedded (${result.embeddedNow} this run, ${(result.durationMs / 1000).toFixed(1)} s)${space.active ? ", active" : options.activate ? "" : `; switch with: verity spaces activate ${space.name} --collection ${options.collection}`}`,
+        );
+      }
+    });
+
+  const spaces = program.command("spaces").description("list, activate or remove embedding spaces");
+  spaces
+    .command("list", { isDefault: true })
+    .description("list a collection's embedding spaces (* marks the active one)")
+    .option("-c, --collection <name>", "only this collection")
+    .option("--json", "print JSON")
+    .action((options) => {
+      const list = context.open().store.listSpaces(options.collection);
+      if (options.json) context.write(JSON.stringify(list));
+      else
+        context.write(
+          list.length > 0
+            ? list.map(formatSpace).join("\n")
+            : "No embedding spaces yet. Build one with: verity reindex --embedder <spec>",
+        );
+    });
+  spaces
+    .command("activate")
+    .argument("<name>", "space to switch queries to")
+    .option("-c, --collection <name>", "collection", defaultCollection)
+    .action((name: string, options) => {
+      context.open().store.activateSpace(options.collection, name);
+      context.write(`queries in "${options.collection}" now use ${name}`);
+    });
+  spaces
+    .command("remove")
+    .argument("<name>", "space to drop with its vectors (not the active one)")
+    .option("-c, --collection <name>", "collection", defaultCollection)
+    .action((name: string, options) => {
+      context.open().store.removeSpace(options.collection, name);
+      context.write(`removed ${name} from "${options.collection}"`);
+    });
+}

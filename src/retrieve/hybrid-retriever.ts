@@ -1,0 +1,79 @@
+// Hybrid retrieval: BM25 and the collection's active embedding space, fused by weighted reciprocal
+// rank. Falls back to BM25 alone, with a note, when there is no usable space or the embedder fails:
+// a question is never left unanswered because a vector endpoint is down.
+import type { Embedder } from "../embed/embedder.js";
+import { normalise } from "../embed/embedder.js";
+import type { Store } from "../store/store.js";
+import { type RetrievedPassage, type RetrieveOptions, retrieveBm25 } from "./bm25-retriever.js";
+import { defaultFusion, fuseReciprocalRank } from "./fusion.js";
+
+export interface HybridOptions extends RetrieveOptions {
+  embedder?: Embedder;
+  /** RRF settings; weights are [BM25, vector]. */
+  fusion?: { k?: number; weights?: readonly [number, number] };
+  signal?: AbortSignal;
+}
+
+export interface HybridResult {
+  passages: RetrievedPassage[];
+  mode: "bm25" | "hybrid";
+  /** The space searched, when vectors were used. */
+  space?: string;
+  /** Why vectors were not used, when they could have been. */
+  warnings: string[];
+}
+
+/**
+ * Default weights favour the dense list: published BEIR results show equal-weight RRF of BM25 and a
+ * good dense model (bge-base) averaging below the dense model alone (0.507 against 0.526).
+ */
+export const defaultHybridWeights: readonly [number, number] = [0.5, 1];
+
+export async function retrieveHybrid(
+  store: Store,
+  question: string,
+  options: HybridOptions,
+): Promise<HybridResult> {
+  const bm25 = retrieveBm25(store, question, options);
+  const space = store.listSpaces(options.collection).find((candidate) => candidate.active);
+  if (!space) return { passages: bm25, mode: "bm25", warnings: [] };
+  const { embedder } = options;
+  if (!embedder) {
+    return {
+      passages: bm25,
+      mode: "bm25",
+      warnings: [
+        `collection has an active embedding space (${space.name}) but no embedder is configured; used BM25 only`,
+      ],
+    };
+  }
+  if (embedder.provider !== space.provider || embedder.model !== space.model) {
+    return {
+      passages: bm25,
+      mode: "bm25",
+      warnings: [
+        `the active embedding space ${space.name} was built with ${space.provider}:${space.model}, not the configured ${embedder.provider}:${embedder.model}; used BM25 only`,
+      ],
+    };
+  }
+  let dense: RetrievedPassage[];
+  try {
+    const { embeddings } = await embedder.doEmbed({ texts: [question], signal: options.signal });
+    const vector = normalise(embeddings[0] as Float32Array);
+    dense = store
+      .searchVectors({ collection: options.collection, space: space.name, vector, limit: options.limit })
+      .map((hit, rank) => ({ ...hit, rank }));
+  } catch (error) {
+    return {
+      passages: bm25,
+      mode: "bm25",
+      warnings: [`vector search failed (${(error as Error).message}); used BM25 only`],
+    };
+  }
+  const passages = fuseReciprocalRank([bm25, dense], {
+    k: options.fusion?.k ?? defaultFusion.k,
+    weights: options.fusion?.weights ?? defaultHybridWeights,
+    limit: options.limit,
+  });
+  return { passages, mode: "hybrid", space: space.name, warnings: [] };
+}

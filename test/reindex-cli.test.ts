@@ -1,0 +1,96 @@
+// Re-embedding end to end through the CLI, against a fake OpenAI-compatible embedding server on loopback.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../src/cli/run-cli.js";
+import {
+  type FakeEmbeddingServer,
+  startFakeEmbeddingServer,
+  unusedLoopbackUrl,
+} from "./fakes/fake-embedding-server.js";
+
+class Capture extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: string, done: () => void) {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+let dir: string;
+let server: FakeEmbeddingServer;
+
+async function cli(args: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await runCli(args, { stdout, stderr, env: {}, cwd: dir });
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "verity-reindex-cli-"));
+  mkdirSync(join(dir, "docs"));
+  for (let index = 0; index < 6; index++) {
+    writeFileSync(
+      join(dir, "docs", `n${index}.md`),
+      `# Note ${index}\n\nThe lantern number ${index} is kept in room ${index}.`,
+    );
+  }
+  server = await startFakeEmbeddingServer({ dimensions: 32 });
+  expect((await cli(["ingest", "docs"])).code).toBe(0);
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("verity reindex and spaces", () => {
+  it("builds a space over the wire, activates it, and ask then searches hybrid", async () => {
+    const embedder = `openai-compatible:fake@${server.url}/v1`;
+    const built = await cli(["--embedder", embedder, "reindex", "--activate", "--batch-size", "4"]);
+    expect(built.code).toBe(0);
+    const summary = JSON.parse(built.stdout);
+    expect(summary.space).toMatchObject({ embeddedChunks: 6, totalChunks: 6, active: true, dimensions: 32 });
+    expect(
+      server.requests.filter((request) => request.path === "/v1/embeddings").length,
+    ).toBeGreaterThanOrEqual(2);
+
+    const answer = JSON.parse(
+      (await cli(["--embedder", embedder, "ask", "Where is lantern number 3 kept?", "--json"])).stdout,
+    );
+    expect(answer.trace).toMatchObject({ retrieval: "hybrid", space: summary.space.name });
+    expect(answer.sentences[0]?.text).toContain("room 3");
+
+    const listed = JSON.parse((await cli(["spaces", "--json"])).stdout);
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ active: true });
+  });
+
+  it("says clearly when the embedding endpoint cannot be reached, and stores nothing", async () => {
+    const result = await cli([
+      "--embedder",
+      "openai-compatible:fake@http://127.0.0.1:9/v1",
+      "reindex",
+      "--space",
+      "unreachable",
+    ]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/E_PROVIDER_UNREACHABLE|cannot reach/);
+    expect(
+      JSON.parse((await cli(["spaces", "--json"])).stdout).map((space: { name: string }) => space.name),
+    ).not.toContain("unreachable");
+  });
+
+  it("refuses to remove the active space and rejects a bad quantisation", async () => {
+    const listed = JSON.parse((await cli(["spaces", "--json"])).stdout);
+    const removed = await cli(["spaces", "remove", listed[0].name]);
+    expect(removed.code).toBe(2);
+    expect(removed.stderr).toMatch(/active embedding space/);
+    const bad = await cli(["--embedder", "ollama:x", "reindex", "--quantization", "int4"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/float32, int8, binary/);
+  });
+});
