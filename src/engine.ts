@@ -66,6 +66,25 @@ export function createVerity(options: VerityOptions = {}): Verity {
   const answerer = options.answerer ?? createExtractiveAnswerer();
   const retrievalLimit = options.retrievalLimit ?? 8;
 
+  /**
+   * New chunks join the collection's active space when the configured embedder made it, so hybrid
+   * search covers them at once; otherwise (or if the endpoint fails) `reindex` catches up later.
+   */
+  async function embedNewChunks(collection: string): Promise<void> {
+    const embedder = options.embedder;
+    const space = store.listSpaces(collection).find((candidate) => candidate.active);
+    if (!embedder || !space || space.embeddedChunks === space.totalChunks) return;
+    if (space.provider !== embedder.provider || space.model !== embedder.model) return;
+    try {
+      await reindexCollection(store, { collection, embedder, space: space.name });
+    } catch (error) {
+      logger.warn(
+        { collection, space: space.name, error: (error as Error).message },
+        "new chunks were stored but not embedded; run verity reindex to embed them",
+      );
+    }
+  }
+
   return {
     store,
 
@@ -74,6 +93,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
         throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
       const summary = await ingestPaths(store, paths, { collection: defaultCollection, ...ingestOptions });
       logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
+      await embedNewChunks(summary.collection);
       return summary;
     },
 

@@ -127,6 +127,19 @@ describe("reindex", () => {
     expect(String((await other.ask("topic3?")).trace.warnings)).toMatch(/was built with test:bag-of-words/);
   });
 
+  it("embeds newly ingested chunks into the active space when its embedder is configured", async () => {
+    const embedder = bagOfWords();
+    await verity.reindex({ collection: "default", embedder });
+    verity.store.activateSpace("default", "test:bag-of-words:1");
+    const withEmbedder = createVerity({ store: verity.store, embedder });
+    writeFileSync(join(dir, "docs", "new.md"), "# New\n\nA fresh note about candles.");
+    await withEmbedder.ingest([join(dir, "docs")]);
+    expect(verity.store.getSpace("default", "test:bag-of-words:1")).toMatchObject({
+      embeddedChunks: 11,
+      totalChunks: 11,
+    });
+  });
+
   it("refuses to reindex without an embedder or a collection", async () => {
     await expect(verity.reindex({ collection: "default" })).rejects.toThrow(/needs an embedder/);
     await expect(verity.reindex({ collection: "nope", embedder: bagOfWords() })).rejects.toThrow(
