@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readBeir } from "../eval/beir-data.js";
-import { mean, ndcgAt, recallAt } from "../eval/metrics.js";
 import { queryTerms } from "../src/retrieve/bm25-retriever.js";
+import { mean, ndcgAt, recallAt } from "../src/retrieve/ranking-metrics.js";
 import { markdownTable, median, writeSection } from "./report.js";
 import type { EngineMeasurement } from "./retrieval-engines/run-engine.js";
 

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { VerityError } from "../src/core/errors.js";
-import type { Judgements } from "./metrics.js";
+import type { Judgements } from "../src/retrieve/ranking-metrics.js";
 
 export interface BeirQuery {
   id: string;

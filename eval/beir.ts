@@ -7,9 +7,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { markdownTable, median, quantile, writeSection } from "../bench/report.js";
 import { createVerity } from "../src/engine.js";
+import { mean, mrrAt, ndcgAt, recallAt } from "../src/retrieve/ranking-metrics.js";
 import { readBeir } from "./beir-data.js";
 import { beirDepth, beirRanking, verityRanking } from "./beir-ranking.js";
-import { mean, mrrAt, ndcgAt, recallAt } from "./metrics.js";
 
 const { values } = parseArgs({
   options: {

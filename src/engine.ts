@@ -10,7 +10,8 @@ import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
 import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
-import { questionTermWeights } from "./retrieve/bm25-retriever.js";
+import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
+import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./retrieve/compare-spaces.js";
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Job, Store, StoreStats } from "./store/store.js";
@@ -53,6 +54,17 @@ export interface Verity {
   /** Removes a file (by path), a folder's files (by folder path) or a document (by id or source). */
   remove(target: string, collection?: string): RemoveResult;
   stats(): { store: StoreStats; collections: Collection[]; jobs: Job[] };
+  /**
+   * Overlap@10 (and nDCG@10 with judgements) of the documents retrieved now and with `space`, before
+   * switching to it. Judgements are keyed by query id, then by JSONL record id or file path.
+   */
+  compareSpace(options: {
+    collection: string;
+    space: string;
+    embedder?: Embedder;
+    queries: readonly ComparisonQuery[];
+    judgements?: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  }): Promise<SpaceComparison>;
   /** Builds (or resumes building) an embedding space for a collection; queries keep running meanwhile. */
   reindex(options: Omit<ReindexOptions, "embedder"> & { embedder?: Embedder }): Promise<ReindexResult>;
   close(): void;
@@ -176,6 +188,34 @@ export function createVerity(options: VerityOptions = {}): Verity {
     },
 
     stats: () => ({ store: store.stats(), collections: store.listCollections(), jobs: store.listJobs(10) }),
+
+    async compareSpace(compareOptions) {
+      const newEmbedder = compareOptions.embedder ?? options.embedder;
+      if (!newEmbedder)
+        throw new VerityError("E_INVALID_INPUT", "comparing spaces needs the new space's embedder");
+      return compareSpaces(store, {
+        collection: compareOptions.collection,
+        queries: compareOptions.queries,
+        judgements: compareOptions.judgements,
+        newSpace: compareOptions.space,
+        newEmbedder,
+        currentEmbedder: options.embedder,
+        rank: async (question, space, embedder) => {
+          const { passages } = await retrieveHybrid(store, question, {
+            collection: compareOptions.collection,
+            limit: 40,
+            embedder,
+            space: space ?? null,
+          });
+          // JSONL records are judged by record id (as in BEIR qrels), files by path.
+          return rankDocuments(passages, 10).map(({ document }) =>
+            document.source.includes("#")
+              ? document.source.slice(document.source.lastIndexOf("#") + 1)
+              : document.source,
+          );
+        },
+      });
+    },
 
     async reindex(reindexOptions) {
       const embedder = reindexOptions.embedder ?? options.embedder;

@@ -69,16 +69,53 @@ describe("verity reindex and spaces", () => {
     expect(listed[0]).toMatchObject({ active: true });
   });
 
-  it("says clearly when the embedding endpoint cannot be reached, and stores nothing", async () => {
+  it("compares retrieval now and with the new space before switching, with nDCG@10 when judged", async () => {
+    const records = Array.from({ length: 8 }, (_, index) =>
+      JSON.stringify({
+        _id: `r${index}`,
+        title: `Record ${index}`,
+        text: `Candle ${index} burns for ${index} hours.`,
+      }),
+    );
+    writeFileSync(join(dir, "records.jsonl"), records.join("\n"));
+    writeFileSync(
+      join(dir, "queries.jsonl"),
+      '{"_id":"q1","text":"How long does candle 3 burn?"}\n{"_id":"q2","text":"candle 5"}\n',
+    );
+    writeFileSync(join(dir, "qrels.tsv"), "query-id\tcorpus-id\tscore\nq1\tr3\t1\nq2\tr5\t1\n");
+    expect((await cli(["ingest", "records.jsonl", "--collection", "records"])).code).toBe(0);
+    const embedder = `openai-compatible:fake@${server.url}/v1`;
     const result = await cli([
       "--embedder",
-      "openai-compatible:fake@http://127.0.0.1:9/v1",
+      embedder,
+      "reindex",
+      "--collection",
+      "records",
+      "--compare",
+      "queries.jsonl",
+      "--qrels",
+      "qrels.tsv",
+    ]);
+    expect(result.code).toBe(0);
+    const { comparison, space } = JSON.parse(result.stdout);
+    expect(space.active).toBe(false);
+    expect(comparison).toMatchObject({ queries: 2, current: "BM25", candidate: `hybrid (${space.name})` });
+    expect(comparison.overlapAt10).toBeGreaterThan(0);
+    expect(comparison.ndcgAt10.judgedQueries).toBe(2);
+    expect(comparison.ndcgAt10.current).toBeGreaterThan(0.5);
+  });
+
+  it("says clearly when the embedding endpoint cannot be reached, and stores nothing", async () => {
+    const nobody = await unusedLoopbackUrl();
+    const result = await cli([
+      "--embedder",
+      `openai-compatible:fake@${nobody}/v1`,
       "reindex",
       "--space",
       "unreachable",
     ]);
     expect(result.code).not.toBe(0);
-    expect(result.stderr).toMatch(/E_PROVIDER_UNREACHABLE|cannot reach/);
+    expect(result.stderr).toMatch(/E_PROVIDER_UNREACHABLE: cannot reach the embedding endpoint/);
     expect(
       JSON.parse((await cli(["spaces", "--json"])).stdout).map((space: { name: string }) => space.name),
     ).not.toContain("unreachable");

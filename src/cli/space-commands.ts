@@ -1,8 +1,11 @@
 // `verity reindex` and `verity spaces`: build embedding spaces in the background, then switch.
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
 import { VerityError } from "../core/errors.js";
 import { defaultCollection, type Verity } from "../engine.js";
+import type { ComparisonQuery, SpaceComparison } from "../retrieve/compare-spaces.js";
 import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
 import type { CliIo } from "./run-cli.js";
 
@@ -58,6 +61,11 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     )
     .option("--batch-size <n>", "chunks per embedding request", positiveInteger)
     .option("--activate", "switch queries to the new space once it is complete")
+    .option(
+      "--compare <queries>",
+      "before switching, compare retrieval now and with the new space on these questions (.jsonl {_id,text} or .txt, one per line)",
+    )
+    .option("--qrels <tsv>", "judgements for --compare (query-id, corpus-id, score): adds nDCG@10 old vs new")
     .option("--json", "print one JSON summary line")
     .action(async (options) => {
       const verity = context.open();
@@ -86,6 +94,16 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
       });
       bar?.stop();
       const complete = result.space.embeddedChunks === result.space.totalChunks;
+      const comparison = options.compare
+        ? await verity.compareSpace({
+            collection: options.collection,
+            space: result.space.name,
+            queries: readQueries(resolve(context.io.cwd, options.compare)),
+            ...(options.qrels ? { judgements: readJudgements(resolve(context.io.cwd, options.qrels)) } : {}),
+          })
+        : undefined;
+      const forPeople = !options.json && Boolean(context.io.stdout.isTTY);
+      if (comparison && forPeople) context.write(formatComparison(comparison));
       if (options.activate) {
         if (!complete) {
           throw new VerityError(
@@ -96,8 +114,8 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
         verity.store.activateSpace(options.collection, result.space.name);
       }
       const space = verity.store.getSpace(options.collection, result.space.name) as EmbeddingSpace;
-      if (options.json || !context.io.stdout.isTTY) {
-        context.write(JSON.stringify({ ...result, space }));
+      if (!forPeople) {
+        context.write(JSON.stringify({ ...result, space, ...(comparison ? { comparison } : {}) }));
       } else {
         context.write(
           `${space.name}: ${space.embeddedChunks}/${space.totalChunks} chunks embedded (${result.embeddedNow} this run, ${(result.durationMs / 1000).toFixed(1)} s)${space.active ? ", active" : options.activate ? "" : `; switch with: verity spaces activate ${space.name} --collection ${options.collection}`}`,
@@ -137,4 +155,67 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
       context.open().store.removeSpace(options.collection, name);
       context.write(`removed ${name} from "${options.collection}"`);
     });
+}
+
+/** Questions for --compare: BEIR-style JSONL (`{_id|id, text}`) or plain text, one per line. */
+function readQueries(path: string): ComparisonQuery[] {
+  const lines = readLines(path);
+  if (!path.endsWith(".jsonl")) return lines.map((text, index) => ({ id: String(index + 1), text }));
+  return lines.map((line, index) => {
+    try {
+      const record = JSON.parse(line) as { _id?: unknown; id?: unknown; text?: unknown };
+      if (typeof record.text !== "string") throw new Error("no text field");
+      return { id: String(record._id ?? record.id ?? index + 1), text: record.text };
+    } catch (error) {
+      throw new VerityError(
+        "E_INVALID_INPUT",
+        `${path}:${index + 1} is not a {"_id","text"} record: ${(error as Error).message}`,
+      );
+    }
+  });
+}
+
+/** TREC/BEIR qrels: `query-id corpus-id score` per line, tab or space separated, header optional. */
+function readJudgements(path: string): Map<string, Map<string, number>> {
+  const judgements = new Map<string, Map<string, number>>();
+  for (const [index, line] of readLines(path).entries()) {
+    const cells = line.split(/\s+/);
+    if (index === 0 && /query/i.test(cells[0] ?? "")) continue;
+    const [query, document, score] = cells.length >= 4 ? [cells[0], cells[2], cells[3]] : cells;
+    if (!query || !document || score === undefined || Number.isNaN(Number(score))) {
+      throw new VerityError(
+        "E_INVALID_INPUT",
+        `${path}:${index + 1} needs query-id, corpus-id and a numeric score`,
+      );
+    }
+    const forQuery = judgements.get(query) ?? new Map<string, number>();
+    forQuery.set(document, Number(score));
+    judgements.set(query, forQuery);
+  }
+  return judgements;
+}
+
+function readLines(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new VerityError("E_NOT_FOUND", `cannot read ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return text.split(/\r?\n/).filter((line) => line.trim() !== "");
+}
+
+function formatComparison(comparison: SpaceComparison): string {
+  const lines = [
+    `compared on ${comparison.queries} questions: ${comparison.current} → ${comparison.candidate}`,
+    `  overlap@10 of retrieved documents: ${(comparison.overlapAt10 * 100).toFixed(1)}%`,
+  ];
+  if (comparison.ndcgAt10) {
+    lines.push(
+      `  nDCG@10 on ${comparison.ndcgAt10.judgedQueries} judged questions: ${comparison.ndcgAt10.current.toFixed(3)} → ${comparison.ndcgAt10.candidate.toFixed(3)}`,
+    );
+  }
+  return lines.join("\n");
 }

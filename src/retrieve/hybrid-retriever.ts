@@ -9,6 +9,8 @@ import { defaultFusion, fuseReciprocalRank } from "./fusion.js";
 
 export interface HybridOptions extends RetrieveOptions {
   embedder?: Embedder;
+  /** Search this space instead of the collection's active one (to compare a new space); null: BM25 only. */
+  space?: string | null;
   /** RRF settings; weights are [BM25, vector]. */
   fusion?: { k?: number; weights?: readonly [number, number] };
   signal?: AbortSignal;
@@ -35,7 +37,10 @@ export async function retrieveHybrid(
   options: HybridOptions,
 ): Promise<HybridResult> {
   const bm25 = retrieveBm25(store, question, options);
-  const space = store.listSpaces(options.collection).find((candidate) => candidate.active);
+  if (options.space === null) return { passages: bm25, mode: "bm25", warnings: [] };
+  const space = store
+    .listSpaces(options.collection)
+    .find((candidate) => (options.space === undefined ? candidate.active : candidate.name === options.space));
   if (!space) return { passages: bm25, mode: "bm25", warnings: [] };
   const { embedder } = options;
   if (!embedder) {

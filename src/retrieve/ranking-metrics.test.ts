@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mrrAt, ndcgAt, recallAt } from "./metrics.js";
+import { mrrAt, ndcgAt, recallAt } from "./ranking-metrics.js";
 
 const judged = new Map([
   ["a", 1],
