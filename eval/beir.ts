@@ -1,14 +1,19 @@
 // Retrieval quality on any BEIR-format folder: nDCG@10, Recall@100 and MRR@10 (trec_eval definitions)
-// of Verity's BM25, documents ranked by their best chunk.
-//   npm run eval:beir -- --data ../shared/data/beir-scifact [--split test] [--chunk-size 800] [--write]
+// of Verity's BM25 and, given an embedder, of vectors alone and hybrid fusion, side by side; documents
+// ranked by their best chunk.
+//   npm run eval:beir -- --data ../shared/data/beir-scifact [--split test] [--chunk-size 800]
+//     [--embedder ollama:nomic-embed-text] [--fusion-weights 0.5,1] [--write]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { markdownTable, median, quantile, writeSection } from "../bench/report.js";
+import { createEmbedderFromSpec } from "../src/embed/embedder-spec.js";
 import { createVerity } from "../src/engine.js";
+import { rankDocuments } from "../src/retrieve/bm25-retriever.js";
+import { defaultHybridWeights, retrieveHybrid } from "../src/retrieve/hybrid-retriever.js";
 import { mean, mrrAt, ndcgAt, recallAt } from "../src/retrieve/ranking-metrics.js";
-import { readBeir } from "./beir-data.js";
+import { readBeir, recordIdOf } from "./beir-data.js";
 import { beirDepth, beirRanking, verityRanking } from "./beir-ranking.js";
 
 const { values } = parseArgs({
@@ -16,6 +21,8 @@ const { values } = parseArgs({
     data: { type: "string" },
     split: { type: "string", default: "test" },
     "chunk-size": { type: "string", default: "800" },
+    embedder: { type: "string" },
+    "fusion-weights": { type: "string" },
     write: { type: "boolean", default: false },
   },
 });
@@ -37,24 +44,71 @@ try {
     chunker: { targetChars: chunkSize, maxChars: chunkSize * 2, overlapChars: Math.min(150, chunkSize / 4) },
   });
   const indexSeconds = (performance.now() - started) / 1000;
-  const ndcg: number[] = [];
-  const recall: number[] = [];
-  const mrr: number[] = [];
-  const latencies: number[] = [];
-  for (const query of beir.queries) {
-    const judgements = beir.qrels.get(query.id) ?? new Map();
-    const before = performance.now();
-    const ids = verityRanking(verity.store, query.text, "beir", beirDepth + 1);
-    latencies.push(performance.now() - before);
-    const ranking = beirRanking(ids, query.id);
-    ndcg.push(ndcgAt(ranking, judgements, 10));
-    recall.push(recallAt(ranking, judgements, 100));
-    mrr.push(mrrAt(ranking, judgements, 10));
+  type Method = { name: string; rank: (question: string) => Promise<string[]> };
+  const methods: Method[] = [
+    { name: "BM25", rank: async (question) => verityRanking(verity.store, question, "beir", beirDepth + 1) },
+  ];
+  if (values.embedder) {
+    const embedder = createEmbedderFromSpec(values.embedder);
+    const built = await verity.reindex({
+      collection: "beir",
+      embedder,
+      onProgress: (step) => process.stderr.write(`\rembedding ${step.embedded}/${step.total}`),
+    });
+    process.stderr.write("\n");
+    const space = built.space.name;
+    const weights = (values["fusion-weights"]?.split(",").map(Number) ?? [...defaultHybridWeights]) as [
+      number,
+      number,
+    ];
+    const dense = (fusion: [number, number]) => async (question: string) => {
+      const { passages } = await retrieveHybrid(verity.store, question, {
+        collection: "beir",
+        limit: (beirDepth + 1) * 3,
+        embedder,
+        space,
+        fusion: { weights: fusion },
+      });
+      return rankDocuments(passages, beirDepth + 1).map((passage) => recordIdOf(passage.document.source));
+    };
+    methods.push({ name: `vectors (${space})`, rank: dense([0, 1]) });
+    methods.push({ name: `hybrid RRF k=60, weights ${weights.join("/")}`, rank: dense(weights) });
+  }
+  const rows: (string | number)[][] = [];
+  for (const method of methods) {
+    const ndcg: number[] = [];
+    const recall: number[] = [];
+    const mrr: number[] = [];
+    const latencies: number[] = [];
+    for (const query of beir.queries) {
+      const judgements = beir.qrels.get(query.id) ?? new Map();
+      const before = performance.now();
+      const ids = await method.rank(query.text);
+      latencies.push(performance.now() - before);
+      const ranking = beirRanking(ids, query.id);
+      ndcg.push(ndcgAt(ranking, judgements, 10));
+      recall.push(recallAt(ranking, judgements, 100));
+      mrr.push(mrrAt(ranking, judgements, 10));
+    }
+    rows.push([
+      folder.replace(/^.*\/shared\//, "../shared/"),
+      method.name,
+      summary.documents,
+      summary.chunks,
+      beir.queries.length,
+      mean(ndcg).toFixed(3),
+      mean(recall).toFixed(3),
+      mean(mrr).toFixed(3),
+      median(latencies).toFixed(2),
+      quantile(latencies, 0.95).toFixed(2),
+      indexSeconds.toFixed(1),
+    ]);
   }
   verity.close();
   const table = markdownTable(
     [
       "data",
+      "retrieval",
       "documents",
       "chunks",
       "queries",
@@ -65,28 +119,15 @@ try {
       "query p95 ms",
       "index s",
     ],
-    [
-      [
-        folder.replace(/^.*\/shared\//, "../shared/"),
-        summary.documents,
-        summary.chunks,
-        beir.queries.length,
-        mean(ndcg).toFixed(3),
-        mean(recall).toFixed(3),
-        mean(mrr).toFixed(3),
-        median(latencies).toFixed(2),
-        quantile(latencies, 0.95).toFixed(2),
-        indexSeconds.toFixed(1),
-      ],
-    ],
+    rows,
   );
   console.log(table);
   if (values.write) {
     writeSection(
       "beir",
       "BM25 retrieval quality (BEIR)",
-      `npm run eval:beir -- --data ${folder.replace(/^.*\/shared\//, "../shared/")} --write`,
-      `${table}\n\nDefaults for every collection: FTS5 BM25 (k1 1.2, b 0.75) over Porter-stemmed title+heading and body columns, chunks of ${chunkSize} characters, documents ranked by their best chunk. References on SciFact: 0.665 (BEIR paper, Elasticsearch), 0.679 (Pyserini flat BM25).`,
+      `npm run eval:beir -- --data ${folder.replace(/^.*\/shared\//, "../shared/")}${values.embedder ? ` --embedder ${values.embedder}` : ""} --write`,
+      `${table}\n\nVector and hybrid rows need an embedding endpoint (\`--embedder\`); none runs on this machine, so only BM25 is recorded here. Defaults for every collection: FTS5 BM25 (k1 1.2, b 0.75) over Porter-stemmed title+heading and body columns, chunks of ${chunkSize} characters, documents ranked by their best chunk. References on SciFact: 0.665 (BEIR paper, Elasticsearch), 0.679 (Pyserini flat BM25).`,
     );
   }
 } finally {
