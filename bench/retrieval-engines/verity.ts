@@ -11,7 +11,7 @@ await runEngine({
   name: "Verity",
   version: `${packageVersion(".")} (SQLite ${sqliteVersion()})`,
   options:
-    "default ingestion (chunks of 800 characters, 150 overlap), FTS5 BM25 over Porter-stemmed title and body columns, question stop words dropped, 1,000 chunks fetched per query, each document at its best chunk",
+    "default ingestion (chunks of 800 characters, 150 overlap), FTS5 BM25 over Porter-stemmed title and body columns, question stop words dropped, common terms scored but not anchoring a match, three chunks fetched per wanted document, each document at its best chunk",
   sizeMethod: "database files on disk after close",
   async build(corpus, dir) {
     const verity = createVerity({ dataDir: dir });
