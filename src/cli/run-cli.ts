@@ -3,13 +3,14 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { SingleBar } from "cli-progress";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError } from "commander";
 import pino from "pino";
 import { exitCodeFor, isVerityError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
 import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
 import type { IngestProgress } from "../ingest/pipeline.js";
+import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./arguments.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addSpaceCommands } from "./space-commands.js";
 
@@ -26,29 +27,6 @@ const defaultIo: CliIo = {
   env: process.env,
   cwd: process.cwd(),
 };
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0)
-    throw new InvalidArgumentError("expected a positive whole number");
-  return number;
-}
-
-function nonNegativeInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError("expected a whole number >= 0");
-  return number;
-}
-
-function positiveNumber(value: string): number {
-  const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError("expected a positive number");
-  return number;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {

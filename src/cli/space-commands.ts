@@ -7,6 +7,7 @@ import { VerityError } from "../core/errors.js";
 import { defaultCollection, type Verity } from "../engine.js";
 import type { ComparisonQuery, SpaceComparison } from "../retrieve/compare-spaces.js";
 import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
+import { positiveInteger } from "./arguments.js";
 import type { CliIo } from "./run-cli.js";
 
 interface SpaceCommandContext {
@@ -22,13 +23,6 @@ function quantization(value: string): Quantization {
     throw new InvalidArgumentError(`expected one of ${quantizations.join(", ")}`);
   }
   return value as Quantization;
-}
-
-function positiveInteger(value: string): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number <= 0)
-    throw new InvalidArgumentError("expected a positive whole number");
-  return number;
 }
 
 function formatSpace(space: EmbeddingSpace): string {
