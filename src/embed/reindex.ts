@@ -57,11 +57,14 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
   const job = store.startJob("reindex", collection, { space: name });
   const batchSize = Math.max(1, options.batchSize ?? embedder.maxBatchSize);
   let embeddedNow = 0;
+  let cursor = 0;
   try {
     for (;;) {
       options.signal?.throwIfAborted();
-      const batch = store.chunksToEmbed(collection, name, batchSize);
+      // The cursor keeps each listing from rescanning chunks already done (quadratic at a million).
+      const batch = store.chunksToEmbed(collection, name, batchSize, cursor);
       if (batch.length === 0) break;
+      cursor = (batch[batch.length - 1] as { cursor: number }).cursor;
       const { embeddings } = await embedAll(
         embedder,
         batch.map((chunk) => chunk.text),
@@ -85,8 +88,6 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
         total: current.totalChunks,
         etaMs: embeddedNow > 0 ? Math.round((elapsed / embeddedNow) * remaining) : undefined,
       });
-      // Chunks deleted between listing and storing are skipped; stop rather than spin on them.
-      if (stored === 0) break;
     }
   } catch (error) {
     store.finishJob(job.id, "failed", {

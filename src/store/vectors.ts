@@ -36,6 +36,8 @@ export interface NewEmbeddingSpace extends EmbeddingSpaceSpec {
 export interface ChunkToEmbed {
   chunkId: string;
   text: string;
+  /** Pass the last one back as `after` to continue the listing without rescanning. */
+  cursor: number;
 }
 
 export interface VectorQuery {
@@ -58,8 +60,8 @@ export interface VectorStore {
   createSpace(space: NewEmbeddingSpace): EmbeddingSpace;
   listSpaces(collection?: string): EmbeddingSpace[];
   getSpace(collection: string, name: string): EmbeddingSpace | undefined;
-  /** Chunks of the space's collection with no vector in it yet, oldest first. */
-  chunksToEmbed(collection: string, space: string, limit: number): ChunkToEmbed[];
+  /** Chunks of the space's collection with no vector in it yet, oldest first, after the cursor `after`. */
+  chunksToEmbed(collection: string, space: string, limit: number, after?: number): ChunkToEmbed[];
   /** Stores vectors in one transaction; chunks deleted meanwhile are skipped. Returns how many were stored. */
   putVectors(
     collection: string,

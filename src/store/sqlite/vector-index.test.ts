@@ -97,6 +97,8 @@ describe("sqlite vector index", () => {
     const rest = s.chunksToEmbed("c", "v1", 100);
     expect(rest).toHaveLength(6);
     expect(rest.map((chunk) => chunk.chunkId)).not.toContain(first[0]?.chunkId);
+    const afterCursor = s.chunksToEmbed("c", "v1", 2, rest[1]?.cursor);
+    expect(afterCursor.map((chunk) => chunk.chunkId)).toEqual(rest.slice(2, 4).map((chunk) => chunk.chunkId));
   });
 
   it("drops a chunk's vectors with the chunk when its document changes", () => {

@@ -170,17 +170,18 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
       return row ? toSpace(row) : undefined;
     },
 
-    chunksToEmbed(collection, name, limit): ChunkToEmbed[] {
+    chunksToEmbed(collection, name, limit, after = 0): ChunkToEmbed[] {
       const row = requireSpace(collection, name);
       const collectionId = context.collectionId(collection, false) as number;
       return db
-        .prepare<[number, number], { id: string; text: string }>(
-          `SELECT k.id, k.text FROM chunks k
-           WHERE k.collection_id = ? AND NOT EXISTS (SELECT 1 FROM ${table(row)} v WHERE v.rowid = k.rowid)
+        .prepare<[number, number, number], { rowid: number; id: string; text: string }>(
+          `SELECT k.rowid, k.id, k.text FROM chunks k
+           WHERE k.collection_id = ? AND k.rowid > ?
+             AND NOT EXISTS (SELECT 1 FROM ${table(row)} v WHERE v.rowid = k.rowid)
            ORDER BY k.rowid LIMIT ?`,
         )
-        .all(collectionId, limit)
-        .map((chunk) => ({ chunkId: chunk.id, text: chunk.text }));
+        .all(collectionId, after, limit)
+        .map((chunk) => ({ chunkId: chunk.id, text: chunk.text, cursor: chunk.rowid }));
     },
 
     putVectors(collection, name, vectors) {
