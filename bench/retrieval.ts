@@ -4,12 +4,12 @@
 // taking turns so that background load spreads over all of them; timings are medians over the runs.
 // An engine that fails is reported and left out of the later runs.
 //   npm run bench:retrieval -- [--data ../shared/data/beir-scifact] [--runs 3] [--engines verity,orama] [--write]
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { readBeir } from "../eval/beir-data.js";
 import { queryTerms } from "../src/retrieve/bm25-retriever.js";
 import { mean, ndcgAt, recallAt } from "../src/retrieve/ranking-metrics.js";
+import { runMeasurement } from "./child-measurement.js";
 import { markdownTable, median, writeSection } from "./report.js";
 import type { EngineMeasurement } from "./retrieval-engines/run-engine.js";
 
@@ -170,34 +170,8 @@ function verdictFor(all: readonly EngineResult[]): string {
 
 function measure(engine: string): Promise<EngineMeasurement> {
   const script = fileURLToPath(new URL(`./retrieval-engines/${engine}.ts`, import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", script, "--data", folder], {
+  return runMeasurement<EngineMeasurement>(["--import", "tsx", script, "--data", folder], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  let errors = "";
-  child.stdout.setEncoding("utf8").on("data", (data: string) => {
-    output += data;
-  });
-  child.stderr.setEncoding("utf8").on("data", (data: string) => {
-    errors += data;
-    process.stderr.write(data);
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), engineTimeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const last = output.trim().split("\n").at(-1);
-      if (code === 0 && last) {
-        resolve(JSON.parse(last) as EngineMeasurement);
-        return;
-      }
-      const why = errors.trim().split("\n").slice(-3).join(" / ") || "no message";
-      const how = signal
-        ? `was stopped (${signal}, limit ${engineTimeoutMs / 60000} min)`
-        : `exited with code ${code}`;
-      reject(new Error(`its process ${how}: ${why}`));
-    });
+    timeoutMs: engineTimeoutMs,
   });
 }

@@ -5,12 +5,12 @@
 // top 10 is Verity's float32 scan, checked against a plain JavaScript scan on a few queries.
 //   npm run bench:vectors -- [--sizes 100000,1000000] [--engines verity-float32,usearch] [--budget 10]
 //                            [--data-dir <folder>] [--keep-data] [--write]
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, statfsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runMeasurement } from "./child-measurement.js";
 import { markdownTable, writeSection } from "./report.js";
 import { datasetDescription, dimensions, writeVectors } from "./vectors-engines/dataset.js";
 import { exactNeighbours, recallAt } from "./vectors-engines/exact.js";
@@ -294,33 +294,7 @@ function measure(
     ...flags,
     ...(chunks ? [`--chunks=${chunks.database}`, `--chunk-ids=${chunks.ids}`] : []),
   ];
-  const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  let errors = "";
-  child.stdout.setEncoding("utf8").on("data", (data: string) => {
-    output += data;
-  });
-  child.stderr.setEncoding("utf8").on("data", (data: string) => {
-    errors += data;
-    process.stderr.write(data);
-  });
-  const timer = setTimeout(() => child.kill("SIGKILL"), engineTimeoutMs);
-  return new Promise((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const last = output.trim().split("\n").at(-1);
-      if (code === 0 && last) {
-        resolve(JSON.parse(last) as VectorMeasurement);
-        return;
-      }
-      const why = errors.trim().split("\n").slice(-3).join(" / ") || "no message";
-      const how = signal
-        ? `was stopped (${signal}, limit ${engineTimeoutMs / 60000} min)`
-        : `exited with code ${code}`;
-      reject(new Error(`its process ${how}: ${why}`));
-    });
-  });
+  return runMeasurement<VectorMeasurement>(args, { cwd: root, timeoutMs: engineTimeoutMs });
 }
 
 function gigabytes(bytes: number): string {
