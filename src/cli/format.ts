@@ -85,6 +85,9 @@ export function formatStats(stats: { store: StoreStats; collections: Collection[
   const lines = [
     `collections ${store.collections}, files ${store.files}, documents ${store.documents}, chunks ${store.chunks}`,
     `extracted text ${(store.textBytes / 1024 / 1024).toFixed(2)} MB, database ${(store.databaseBytes / 1024 / 1024).toFixed(2)} MB`,
+    store.bm25Ranking === "bm25"
+      ? "BM25 ranking: FTS5 bm25() (slower on large indexes; npm run build:native compiles Verity's verity_bm25)"
+      : `BM25 ranking: ${store.bm25Ranking}`,
   ];
   for (const collection of stats.collections) {
     lines.push(

@@ -83,6 +83,8 @@ export interface StoreStats {
   chunks: number;
   textBytes: number;
   databaseBytes: number;
+  /** How BM25 is computed (e.g. `verity_bm25`, or FTS5's slower built-in `bm25`). */
+  bm25Ranking: string;
 }
 
 export interface Store extends VectorStore {

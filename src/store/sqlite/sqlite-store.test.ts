@@ -4,7 +4,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewDocument, PutFileInput, Store } from "../store.js";
-import { createSqliteStore, ftsExpression } from "./sqlite-store.js";
+import { ftsQuery } from "./bm25-ranking.js";
+import { createSqliteStore } from "./sqlite-store.js";
 
 function documentOf(source: string, text: string): NewDocument {
   return {
@@ -150,7 +151,7 @@ describe("sqlite store", () => {
     const terms = ["NEAR(a b)", '"', "*", "col:umn", "NOT", ")", "'; DROP TABLE chunks; --"];
     expect(() => store.searchBm25({ collection: "default", terms, limit: 5 })).not.toThrow();
     expect(store.stats().chunks).toBe(1);
-    expect(ftsExpression(['a"b'])).toBe('"a""b"');
+    expect(ftsQuery([`a"b`])?.expression).toBe(`"a""b"`);
   });
 
   it("persists across reopen and marks jobs of dead processes as interrupted", () => {

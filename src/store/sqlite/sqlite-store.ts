@@ -17,6 +17,14 @@ import type {
   StoreStats,
   TermStatistics,
 } from "../store.js";
+import {
+  type Bm25Ranking,
+  everyChunk,
+  type FtsQuery,
+  ftsQuery,
+  loadRanking,
+  phraseFrequencies,
+} from "./bm25-ranking.js";
 import { migrate } from "./migrations.js";
 import {
   type Bm25Row,
@@ -37,6 +45,11 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** BM25 weight of the title/heading column relative to the body. */
   titleWeight?: number;
+  /**
+   * BM25 ranking function: `auto` (default) uses Verity's native verity_bm25() when it was built at
+   * install and FTS5's bm25() otherwise; both give the same scores, bm25() slower on large indexes.
+   */
+  ranking?: Bm25Ranking | "auto";
 }
 
 const documentColumns = `
@@ -47,6 +60,7 @@ const documentColumns = `
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   if (options.path !== ":memory:") mkdirSync(dirname(options.path), { recursive: true });
   let db: Database.Database;
+  let ranking: Bm25Ranking;
   try {
     db = new Database(options.path);
     db.pragma("journal_mode = WAL");
@@ -55,6 +69,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     // Vector spaces live in sqlite-vec tables, and their triggers run on every chunk delete.
     sqliteVec.load(db);
+    ranking = loadRanking(db, options.ranking ?? "auto");
     migrate(db);
   } catch (error) {
     throw new VerityError(
@@ -199,23 +214,51 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return result;
   });
 
-  // Counting a million rows costs milliseconds, so the count is kept until any connection writes.
-  let cachedChunkCount: { version: number; count: number } | undefined;
-  function chunkCount(): number {
+  // Counting a million rows costs milliseconds, and FTS5's vocabulary table counts a term's chunks by
+  // walking its whole doclist, so both are kept until any connection writes.
+  let cache = { version: -1, chunks: 0, frequencies: new Map<string, number>() };
+  const maxCachedTerms = 100_000;
+  function currentCache() {
     const version = (db.pragma("data_version", { simple: true }) as number) * 1e9 + writes;
-    if (cachedChunkCount?.version !== version) {
-      cachedChunkCount = { version, count: statements.chunkCount.get()?.n ?? 0 };
+    if (cache.version !== version) {
+      cache = { version, chunks: statements.chunkCount.get()?.n ?? 0, frequencies: new Map() };
     }
-    return cachedChunkCount.count;
+    return cache;
+  }
+  const chunkCount = () => currentCache().chunks;
+  /** Chunks holding an indexed (stemmed) term. */
+  function documentFrequency(term: string): number {
+    if (term === everyChunk) return chunkCount();
+    const { frequencies } = currentCache();
+    let frequency = frequencies.get(term);
+    if (frequency === undefined) {
+      frequency = statements.termFrequency.get(term)?.doc ?? 0;
+      if (frequencies.size >= maxCachedTerms) frequencies.clear();
+      frequencies.set(term, frequency);
+    }
+    return frequency;
   }
 
   // BM25 in two steps: rank rowids in the full-text index alone (FTS5 scores every match, so nothing
   // else may run per match), then load only the winners. A join inside the ranking query made SQLite
   // fetch the chunk and document row of every match and cost 5x at 100k chunks.
-  const topHits = db.prepare<[string, number], { rowid: number; score: number }>(
-    `SELECT rowid, -bm25(chunks_fts, ${titleWeight}, 1.0) AS score FROM chunks_fts
-     WHERE chunks_fts MATCH ? ORDER BY bm25(chunks_fts, ${titleWeight}, 1.0) LIMIT ?`,
+  const rankedBy = (score: string, order: string) =>
+    `SELECT rowid, ${score} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY ${order} LIMIT ?`;
+  const topHitsNative =
+    ranking === "verity_bm25"
+      ? db.prepare<[Buffer, string, number], { rowid: number; score: number }>(
+          rankedBy(`verity_bm25(chunks_fts, ?, ${titleWeight}, 1.0)`, "score DESC"),
+        )
+      : undefined;
+  const topHitsBuiltin = db.prepare<[string, number], { rowid: number; score: number }>(
+    rankedBy(`-bm25(chunks_fts, ${titleWeight}, 1.0)`, `bm25(chunks_fts, ${titleWeight}, 1.0)`),
   );
+  function rankChunks(query: FtsQuery, limit: number): { rowid: number; score: number }[] {
+    if (!topHitsNative) return topHitsBuiltin.all(query.expression, limit);
+    const frequencies = phraseFrequencies(query.phrases, documentFrequency);
+    return topHitsNative.all(frequencies, query.expression, limit);
+  }
+
   const hydrate = db.prepare<[string, number], Omit<Bm25Row, "score">>(
     `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location, d.source, d.title, d.media_type
      FROM chunks k JOIN documents d ON d.id = k.document_id
@@ -241,11 +284,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return hits;
   }
 
-  function searchCollection(expression: string, collection: number, limit: number): Bm25Hit[] {
+  function searchCollection(query: FtsQuery, collection: number, limit: number): Bm25Hit[] {
     // The index spans every collection: over-fetch when others exist, and widen until enough are this one's.
     let fetch = (collectionCount.get()?.n ?? 1) > 1 ? limit * 4 : limit;
     for (;;) {
-      const ranked = topHits.all(expression, fetch);
+      const ranked = rankChunks(query, fetch);
       const hits = hydrateHits(ranked, collection);
       if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
       fetch *= 4;
@@ -350,17 +393,17 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     searchBm25(query: Bm25Query): Bm25Hit[] {
-      const expression = ftsExpression(query.terms, query.anchors);
-      if (!expression || query.limit <= 0) return [];
+      const fts = ftsQuery(query.terms, query.anchors);
+      if (!fts || query.limit <= 0) return [];
       const id = collectionId(query.collection, false);
       if (id === undefined) return [];
-      return searchCollection(expression, id, query.limit);
+      return searchCollection(fts, id, query.limit);
     },
 
     termStatistics(stems): TermStatistics {
-      const documentFrequency = new Map<string, number>();
-      for (const term of stems) documentFrequency.set(term, statements.termFrequency.get(term)?.doc ?? 0);
-      return { chunks: chunkCount(), documentFrequency };
+      const frequencies = new Map<string, number>();
+      for (const term of stems) frequencies.set(term, documentFrequency(term));
+      return { chunks: chunkCount(), documentFrequency: frequencies };
     },
 
     startJob(kind, collection, summary = {}) {
@@ -407,6 +450,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
         chunks: count("SELECT count(*) AS n FROM chunks"),
         textBytes: count("SELECT coalesce(sum(length(CAST(text AS BLOB))), 0) AS n FROM documents"),
         databaseBytes: pageCount * pageSize,
+        bm25Ranking: ranking,
       };
     },
 
@@ -414,29 +458,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (db.open) db.close();
     },
   };
-}
-
-/**
- * A token indexed with every chunk. FTS5 has no "optional" operator, so `(anchors) AND (others OR
- * everyChunk)` is how a query requires an anchor while still scoring the other terms; the token's own
- * BM25 weight is nil because every chunk holds it.
- */
-const everyChunk = "x0verity0every0chunk";
-
-/**
- * An FTS5 query: any of the terms when there are no anchors, else chunks holding an anchor, scored
- * on all terms. Each term is quoted so user text can never be FTS syntax.
- */
-export function ftsExpression(terms: readonly string[], anchors?: readonly string[]): string {
-  const quote = (list: readonly string[]) =>
-    [...new Set(list.map((term) => term.trim()).filter((term) => term.length > 0))].map(
-      (term) => `"${term.replaceAll('"', '""')}"`,
-    );
-  const all = quote(terms);
-  const required = anchors === undefined ? all : quote(anchors).filter((term) => all.includes(term));
-  const optional = all.filter((term) => !required.includes(term));
-  if (required.length === 0 || optional.length === 0) return all.join(" OR ");
-  return `(${required.join(" OR ")}) AND (${[...optional, `"${everyChunk}"`].join(" OR ")})`;
 }
 
 /** Jobs left `running` by a process that no longer exists were interrupted (killed, crashed). */
