@@ -1,0 +1,148 @@
+// The checkable facts of a sentence: content words, numbers with their units, years, months, names,
+// and whether it is negated. The verifier compares these between an answer sentence and its sources.
+import { stem, stopwords, tokens } from "../../core/terms.js";
+
+export interface Quantity {
+  /** The number, normalised ("1,200" → 1200, "three" → 3, "12.50" → 12.5). */
+  value: number;
+  /** Stem of the word after it, when that word is a unit-like noun ("days", "percent", "mg"). */
+  unit?: string;
+}
+
+export interface ClaimFacts {
+  /** Stems of content words (stopwords, numbers and negations left out). */
+  stems: string[];
+  quantities: Quantity[];
+  /** Month names (lower case) and four-digit years mentioned. */
+  dates: string[];
+  /** Lower-cased capitalised words that are not sentence-initial, and acronyms. */
+  names: string[];
+  negated: boolean;
+}
+
+const numberWords = new Map(
+  "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty"
+    .split(" ")
+    .map((word, value) => [word, value]),
+);
+for (const [word, value] of [
+  ["thirty", 30],
+  ["forty", 40],
+  ["fifty", 50],
+  ["sixty", 60],
+  ["seventy", 70],
+  ["eighty", 80],
+  ["ninety", 90],
+  ["hundred", 100],
+  ["thousand", 1000],
+  ["million", 1e6],
+  ["billion", 1e9],
+  ["twice", 2],
+  ["once", 1],
+  ["half", 0.5],
+  ["dozen", 12],
+] as const) {
+  numberWords.set(word, value);
+}
+
+const months = new Set(
+  "january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec".split(
+    " ",
+  ),
+);
+const negations = new Set([
+  "not",
+  "no",
+  "never",
+  "none",
+  "nobody",
+  "nothing",
+  "neither",
+  "nor",
+  "without",
+  "cannot",
+  "can't",
+  "won't",
+  "don't",
+  "doesn't",
+  "didn't",
+  "isn't",
+  "aren't",
+  "wasn't",
+  "weren't",
+  "shouldn't",
+  "wouldn't",
+  "couldn't",
+  "hasn't",
+  "haven't",
+  "hadn't",
+  "lack",
+  "lacks",
+  "absent",
+  "fail",
+  "fails",
+  "failed",
+  "unable",
+]);
+
+// "1,200", "12.5", "3%", "$40", "10-15"; words are handled separately.
+const numeral = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$/u;
+const rawToken = /[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[\p{L}][\p{L}\p{N}'’-]*/gu;
+
+function numberOf(token: string): number | undefined {
+  const plain = token.replace(/^[$€£]/u, "").replace(/%$/u, "");
+  if (numeral.test(plain)) return Number(plain.replaceAll(",", ""));
+  return numberWords.get(token.toLowerCase());
+}
+
+// A unit is the lower-case word after a number ("30 days"), or a short upper-case one ("8 GB"); a
+// capitalised word is more likely the start of a name ("In 2021 Lumen …").
+function isUnitLike(word: string): boolean {
+  if (!/^(?:\p{Ll}+|\p{Lu}{1,4})$/u.test(word)) return false;
+  return !stopwords.has(word.toLowerCase()) && !negations.has(word.toLowerCase());
+}
+
+/** Facts of one sentence. */
+export function claimFacts(sentence: string): ClaimFacts {
+  const raw = sentence.normalize("NFKC").match(rawToken) ?? [];
+  const quantities: Quantity[] = [];
+  const dates: string[] = [];
+  const names: string[] = [];
+  let negated = false;
+  raw.forEach((token, index) => {
+    const lower = token.toLowerCase().replace(/['’]s$/u, "");
+    if (negations.has(lower) || lower.endsWith("n't")) negated = true;
+    const value = numberOf(token);
+    if (value !== undefined) {
+      const year = /^(1[5-9]|20)\d\d$/u.test(token);
+      if (year) dates.push(token);
+      const next = raw[index + 1];
+      let unit: string | undefined;
+      if (year) unit = undefined;
+      else if (token.endsWith("%")) unit = "percent";
+      else if (/^[$€£]/u.test(token)) unit = token[0];
+      else if (next && isUnitLike(next)) unit = stem(next.toLowerCase());
+      quantities.push(unit === undefined ? { value } : { value, unit });
+      return;
+    }
+    if (months.has(lower) && /^\p{Lu}/u.test(token) && lower !== "may") dates.push(monthName(lower));
+    const capitalised = /^\p{Lu}/u.test(token) && index > 0;
+    const acronym = /^\p{Lu}[\p{Lu}\p{N}-]+$/u.test(token) && token.length >= 2;
+    if ((capitalised || acronym) && !stopwords.has(lower) && !months.has(lower)) names.push(lower);
+  });
+  const stems = tokens(sentence)
+    .filter((token) => !stopwords.has(token) && !negations.has(token) && numberOf(token) === undefined)
+    .map(stem);
+  return {
+    stems: [...new Set(stems)],
+    quantities,
+    dates: [...new Set(dates)],
+    names: [...new Set(names)],
+    negated,
+  };
+}
+
+function monthName(lower: string): string {
+  for (const month of months) if (month.length > 4 && month.startsWith(lower.slice(0, 3))) return month;
+  return lower;
+}

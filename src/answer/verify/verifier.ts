@@ -1,0 +1,187 @@
+// Layer one of verification, no model needed: is a sentence backed by the passages it cites? It must
+// share most of its content words with one stretch of a source (one to three sentences), and every
+// number, date and name it states must be in the source. A matching stretch that states the
+// opposite (a negation, an antonym, another number for the same unit) makes it contradicted.
+import { sentenceSpans } from "../../core/sentences.js";
+import { stem, tokens } from "../../core/terms.js";
+import { type ClaimFacts, claimFacts, type Quantity } from "./claim-facts.js";
+import { looksLikeInstruction } from "./instructions.js";
+
+export type Verdict = "supported" | "unsupported" | "contradicted";
+
+export interface Verification {
+  verdict: Verdict;
+  /** How fully the best stretch of source covers the sentence's content words, 0–1. */
+  score: number;
+  /** Why it is not supported, in words a reader understands; empty when supported. */
+  reasons: string[];
+  /** The stretch of source that best matches, with the 0-based index of its source. */
+  evidence: { source: number; text: string } | null;
+}
+
+export interface VerifyOptions {
+  /** Least share of the sentence's content words the best stretch must hold (default 0.7). */
+  minCoverage?: number;
+}
+
+interface Window {
+  source: number;
+  text: string;
+  facts: ClaimFacts;
+  stems: Set<string>;
+}
+
+const antonymPairs = [
+  ["increase", "decrease"],
+  ["increase", "reduce"],
+  ["rise", "fall"],
+  ["higher", "lower"],
+  ["more", "less"],
+  ["more", "fewer"],
+  ["greater", "smaller"],
+  ["larger", "smaller"],
+  ["before", "after"],
+  ["earlier", "later"],
+  ["allow", "forbid"],
+  ["allow", "prohibit"],
+  ["enable", "disable"],
+  ["include", "exclude"],
+  ["accept", "reject"],
+  ["approve", "deny"],
+  ["success", "failure"],
+  ["positive", "negative"],
+  ["maximum", "minimum"],
+  ["above", "below"],
+  ["first", "last"],
+  ["always", "never"],
+  ["promote", "inhibit"],
+  ["activate", "inhibit"],
+  ["activate", "suppress"],
+  ["upregulate", "downregulate"],
+  ["benefit", "harm"],
+  ["safe", "unsafe"],
+  ["free", "paid"],
+  ["public", "private"],
+  ["required", "optional"],
+  ["mandatory", "optional"],
+].map(([a, b]) => [stem(a as string), stem(b as string)] as const);
+const antonyms = new Map<string, Set<string>>();
+for (const [a, b] of antonymPairs) {
+  antonyms.set(a, (antonyms.get(a) ?? new Set()).add(b));
+  antonyms.set(b, (antonyms.get(b) ?? new Set()).add(a));
+}
+
+const maxWindowSentences = 3;
+
+function windowsOf(sources: readonly string[]): Window[] {
+  const windows: Window[] = [];
+  sources.forEach((text, source) => {
+    const sentences = sentenceSpans(text)
+      .map((span) => text.slice(span.start, span.end).trim())
+      // Text that addresses a model ("ignore previous instructions…") is never evidence.
+      .filter((sentence) => sentence.length > 0 && !looksLikeInstruction(sentence));
+    for (let start = 0; start < sentences.length; start++) {
+      for (let size = 1; size <= maxWindowSentences && start + size <= sentences.length; size++) {
+        const windowText = sentences.slice(start, start + size).join(" ");
+        const facts = claimFacts(windowText);
+        windows.push({ source, text: windowText, facts, stems: new Set(facts.stems) });
+      }
+    }
+  });
+  return windows;
+}
+
+function holdsStem(stems: ReadonlySet<string>, wanted: string): boolean {
+  if (stems.has(wanted)) return true;
+  // Stems of one word family that Porter leaves apart ("regul" / "regulatori").
+  if (wanted.length < 5) return false;
+  for (const candidate of stems) {
+    if (candidate.length >= 5 && (candidate.startsWith(wanted) || wanted.startsWith(candidate))) return true;
+  }
+  return false;
+}
+
+function coverage(claim: ClaimFacts, window: Window): number {
+  if (claim.stems.length === 0) return 1;
+  return claim.stems.filter((wanted) => holdsStem(window.stems, wanted)).length / claim.stems.length;
+}
+
+const sameQuantity = (a: Quantity, b: Quantity) =>
+  Math.abs(a.value - b.value) < 1e-9 && (a.unit === undefined || b.unit === undefined || a.unit === b.unit);
+
+const describe = (quantity: Quantity) => `${quantity.value}${quantity.unit ? ` ${quantity.unit}` : ""}`;
+
+/** Checks one answer sentence (citation markers removed) against the text of the sources it cites. */
+export function verifySentence(
+  sentence: string,
+  sources: readonly string[],
+  options: VerifyOptions = {},
+): Verification {
+  const minCoverage = options.minCoverage ?? 0.7;
+  const claim = claimFacts(sentence);
+  const windows = windowsOf(sources);
+  if (windows.length === 0) {
+    return { verdict: "unsupported", score: 0, reasons: ["no source text to check against"], evidence: null };
+  }
+  let best = windows[0] as Window;
+  let bestCoverage = -1;
+  for (const window of windows) {
+    const value = coverage(claim, window);
+    // Ties go to the shorter stretch: the tightest evidence.
+    if (value > bestCoverage || (value === bestCoverage && window.text.length < best.text.length)) {
+      best = window;
+      bestCoverage = value;
+    }
+  }
+  const all = windows.filter((window) => window.text.length > 0);
+  const sourceQuantities = all.flatMap((window) => window.facts.quantities);
+  const sourceDates = new Set(all.flatMap((window) => window.facts.dates));
+  const sourceWords = new Set(sources.flatMap((text) => tokens(text)));
+
+  const unsupported: string[] = [];
+  const contradicted: string[] = [];
+  for (const quantity of claim.quantities) {
+    if (sourceQuantities.some((other) => sameQuantity(quantity, other))) continue;
+    const rival = best.facts.quantities.find(
+      (other) =>
+        quantity.unit !== undefined && other.unit === quantity.unit && other.value !== quantity.value,
+    );
+    if (rival) contradicted.push(`says ${describe(quantity)} where the source says ${describe(rival)}`);
+    else unsupported.push(`the number ${describe(quantity)} is not in the source`);
+  }
+  for (const date of claim.dates) {
+    if (sourceDates.has(date)) continue;
+    const rival = best.facts.dates.find((other) => /^\d/u.test(other) === /^\d/u.test(date));
+    if (rival) contradicted.push(`says ${date} where the source says ${rival}`);
+    else unsupported.push(`the date ${date} is not in the source`);
+  }
+  for (const name of claim.names) {
+    if (!sourceWords.has(name)) unsupported.push(`"${name}" is not in the source`);
+  }
+  if (bestCoverage < minCoverage) {
+    const missing = claim.stems.filter((wanted) => !holdsStem(best.stems, wanted));
+    unsupported.push(
+      `the source does not say this (${Math.round(bestCoverage * 100)}% of its words found; missing: ${missing.slice(0, 5).join(", ")})`,
+    );
+  } else {
+    if (claim.negated !== best.facts.negated) {
+      contradicted.push(
+        claim.negated ? "negates what the source states" : "the source states the opposite (negated)",
+      );
+    }
+    for (const word of claim.stems) {
+      if (best.stems.has(word)) continue;
+      const opposite = [...(antonyms.get(word) ?? [])].find((candidate) => best.stems.has(candidate));
+      if (opposite) contradicted.push(`says "${word}" where the source says "${opposite}"`);
+    }
+  }
+  const verdict: Verdict =
+    contradicted.length > 0 ? "contradicted" : unsupported.length > 0 ? "unsupported" : "supported";
+  const penalty = contradicted.length + unsupported.length;
+  return {
+    verdict,
+    score: Math.max(0, bestCoverage) / (1 + penalty),
+    reasons: [...contradicted, ...unsupported],
+    evidence: { source: best.source, text: best.text },
+  };
+}
