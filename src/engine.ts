@@ -3,13 +3,16 @@ import { realpathSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { Answerer } from "./answer/answerer.js";
 import { createExtractiveAnswerer } from "./answer/extractive-answerer.js";
+import { createGenerativeAnswerer } from "./answer/generative/generative-answerer.js";
+import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
 import type { Answer } from "./core/answer.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
-import { VerityError } from "./core/errors.js";
+import { isVerityError, VerityError } from "./core/errors.js";
 import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
 import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
+import { findModel, type ModelCatalogue } from "./models/catalogue.js";
 import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
 import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./retrieve/compare-spaces.js";
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
@@ -24,8 +27,17 @@ export interface VerityOptions {
   dataDir?: string;
   store?: Store;
   logger?: Logger;
-  /** The answerer used by `ask`; default: extractive (no model needed). */
+  /**
+   * The answerer used by `ask` when no model is chosen; default: extractive (no model needed), or the
+   * catalogue's default model when `models` is given.
+   */
   answerer?: Answerer;
+  /** Language models `ask` may use (see `loadModelCatalogue`). */
+  models?: ModelCatalogue;
+  /** What happens to model sentences the sources do not back; default `balanced`. */
+  policy?: AnswerPolicy;
+  /** Where model API keys are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
   /** Passages retrieved per question. */
   retrievalLimit?: number;
   /** Embeds questions for hybrid retrieval when a collection has an active embedding space. */
@@ -38,6 +50,11 @@ export interface AskOptions {
   collection?: string;
   /** Passages retrieved for this question. */
   limit?: number;
+  /** Catalogue id of the model to answer with; default the catalogue's default model. */
+  model?: string;
+  policy?: AnswerPolicy;
+  /** Model answers: called with each verified sentence as it completes. */
+  onSentence?: (sentence: Answer["sentences"][number]) => void;
 }
 
 export interface RemoveResult {
@@ -70,12 +87,43 @@ export interface Verity {
   close(): void;
 }
 
+/** Retrieval and answerer warnings together, or nothing when there are none. */
+function warningsOf(
+  retrieval: readonly string[],
+  details: Record<string, unknown>,
+): { warnings: string[] } | undefined {
+  const fallback = details.fallback as { from: string; reason: string } | undefined;
+  const warnings = [
+    ...retrieval,
+    ...(Array.isArray(details.warnings) ? (details.warnings as string[]) : []),
+    ...(fallback ? [`${fallback.from} failed (${fallback.reason}); answered extractively instead`] : []),
+  ];
+  return warnings.length > 0 ? { warnings } : undefined;
+}
+
 export function createVerity(options: VerityOptions = {}): Verity {
   const store =
     options.store ??
     createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
   const logger = options.logger ?? noopLogger;
-  const answerer = options.answerer ?? createExtractiveAnswerer();
+  const extractive = createExtractiveAnswerer();
+  const fixedAnswerer = options.answerer ?? (options.models ? undefined : extractive);
+
+  function answererFor(askOptions: AskOptions): Answerer {
+    if (askOptions.model === undefined && fixedAnswerer) return fixedAnswerer;
+    if (!options.models) {
+      throw new VerityError(
+        "E_CONFIG",
+        `no model catalogue is configured, so there is no model "${askOptions.model}"; create one (see "Models" in the README) and pass --models <file>`,
+      );
+    }
+    return createGenerativeAnswerer({
+      model: findModel(options.models, askOptions.model),
+      policy: askOptions.policy ?? options.policy,
+      onSentence: askOptions.onSentence,
+      env: options.env,
+    });
+  }
   const retrievalLimit = options.retrievalLimit ?? 8;
 
   /**
@@ -136,7 +184,29 @@ export function createVerity(options: VerityOptions = {}): Verity {
       for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
       const termWeights = questionTermWeights(store, trimmed);
       const retrieved = performance.now();
-      const draft = await answerer.doAnswer({ question: trimmed, passages, termWeights });
+      let answerer = answererFor(askOptions);
+      const request = { question: trimmed, passages, termWeights };
+      let draft: Awaited<ReturnType<Answerer["doAnswer"]>>;
+      try {
+        draft = await answerer.doAnswer(request);
+      } catch (error) {
+        // A failing provider degrades to the extractive answer, which needs no model, with a note.
+        if (!isVerityError(error) || !error.code.startsWith("E_PROVIDER_")) throw error;
+        logger.warn(
+          { answerer: answerer.id, code: error.code, error: error.message },
+          "model failed; answering extractively",
+        );
+        const failed = answerer.id;
+        answerer = extractive;
+        draft = await answerer.doAnswer(request);
+        draft = {
+          ...draft,
+          details: {
+            ...draft.details,
+            fallback: { from: failed, code: error.code, reason: error.message },
+          },
+        };
+      }
       const finished = performance.now();
       const answer: Answer = {
         question: trimmed,
@@ -152,8 +222,8 @@ export function createVerity(options: VerityOptions = {}): Verity {
           passages: passages.length,
           retrieval: retrieval.mode,
           ...(retrieval.space ? { space: retrieval.space } : {}),
-          ...(retrieval.warnings.length > 0 ? { warnings: retrieval.warnings } : {}),
           ...draft.details,
+          ...(warningsOf(retrieval.warnings, draft.details) ?? {}),
         },
       };
       logger.debug({ status: answer.status, trace: answer.trace }, "answered");

@@ -2,22 +2,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run-cli.js";
+import { Capture } from "./support/capture.js";
 
 let dir: string;
-
-class Capture extends Writable {
-  text = "";
-  constructor(readonly isTTY = false) {
-    super();
-  }
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
 
 async function cli(args: string[], options: { tty?: boolean; env?: NodeJS.ProcessEnv } = {}) {
   const stdout = new Capture(options.tty);

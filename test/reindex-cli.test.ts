@@ -2,7 +2,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../src/cli/run-cli.js";
 import {
@@ -10,14 +9,7 @@ import {
   startFakeEmbeddingServer,
   unusedLoopbackUrl,
 } from "./fakes/fake-embedding-server.js";
-
-class Capture extends Writable {
-  text = "";
-  override _write(chunk: Buffer, _encoding: string, done: () => void) {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { Capture } from "./support/capture.js";
 
 let dir: string;
 let server: FakeEmbeddingServer;

@@ -22,3 +22,17 @@ export interface Answerer {
   readonly id: string;
   doAnswer(request: AnswerRequest): Promise<AnswerDraft>;
 }
+
+/** The draft for a question no passage matched: nothing to answer from, nothing to show. */
+export function noPassagesDraft(details: Record<string, unknown>): AnswerDraft {
+  return {
+    status: "abstained",
+    sentences: [],
+    abstention: {
+      reason: "no_relevant_sources",
+      detail: "No passage in the collection shares a searchable word with the question.",
+      closestSources: [],
+    },
+    details,
+  };
+}

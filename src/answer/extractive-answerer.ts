@@ -5,7 +5,7 @@ import type { Citation } from "../core/answer.js";
 import { sentenceSpans } from "../core/sentences.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 import { triggerFeatures } from "./answer-trigger.js";
-import type { AnswerDraft, Answerer, AnswerRequest } from "./answerer.js";
+import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "./answerer.js";
 import { closestSources } from "./closest-sources.js";
 import { extractiveModel } from "./extractive-model.js";
 import { type Candidate, candidateFeatures, type ExtractiveModel, probability } from "./sentence-features.js";
@@ -68,18 +68,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
     id: "extractive",
     score,
     async doAnswer(request: AnswerRequest): Promise<AnswerDraft> {
-      if (request.passages.length === 0) {
-        return {
-          status: "abstained",
-          sentences: [],
-          abstention: {
-            reason: "no_relevant_sources",
-            detail: "No passage in the collection shares a searchable word with the question.",
-            closestSources: [],
-          },
-          details: { threshold },
-        };
-      }
+      if (request.passages.length === 0) return noPassagesDraft({ threshold });
       const { sentences: scored, answerProbability } = score(request);
       const best = scored[0];
       const details = {

@@ -43,6 +43,9 @@ export function formatAnswer(answer: Answer, cwd: string): string {
         return `[${sources.length}]`;
       });
       lines.push(`${sentence.text} ${marks.join("")}`);
+      const check = sentence.verification;
+      if (check && check.verdict !== "supported")
+        lines.push(`  ⚠ ${check.verdict}: ${check.reasons.join("; ")}`);
     }
     lines.push("", "Sources:", ...sources);
   } else if (answer.abstention) {
@@ -55,6 +58,8 @@ export function formatAnswer(answer: Answer, cwd: string): string {
       }
     }
   }
+  const warnings = Array.isArray(answer.trace.warnings) ? (answer.trace.warnings as string[]) : [];
+  if (warnings.length > 0) lines.push("", ...warnings.map((warning) => `Note: ${warning}`));
   return lines.join("\n");
 }
 

@@ -1,15 +1,17 @@
 // The `verity` command line, thin over the engine. Testable in-process: streams and env are injected.
 
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import pino from "pino";
+import { answerPolicies } from "../answer/verify/answer-policy.js";
 import { exitCodeFor, isVerityError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
 import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
 import type { IngestProgress } from "../ingest/pipeline.js";
+import { loadModelCatalogue } from "../models/catalogue.js";
 import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./arguments.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addSpaceCommands } from "./space-commands.js";
@@ -33,16 +35,25 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   const write = (line: string) => io.stdout.write(`${line}\n`);
   let verity: Verity | undefined;
   let exitCode = 0;
-  const open = (options: { dataDir?: string; verbose?: boolean; embedder?: string }) => {
+  const open = (options: { dataDir?: string; verbose?: boolean; embedder?: string; models?: string }) => {
     const logger = pino(
       { level: options.verbose ? "debug" : "warn" },
       pino.destination({ fd: 2, sync: true }),
     );
     const embedderSpec = options.embedder ?? io.env.VERITY_EMBEDDER;
+    const dataDir = options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`;
+    // An explicit catalogue must exist; the one in the data folder is used only when present.
+    const explicitModels = options.models ?? io.env.VERITY_MODELS;
+    const modelsPath = explicitModels
+      ? resolve(io.cwd, explicitModels)
+      : join(resolve(io.cwd, dataDir), "models.json");
+    const models = explicitModels || existsSync(modelsPath) ? loadModelCatalogue(modelsPath) : undefined;
     verity = createVerity({
-      dataDir: options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`,
+      dataDir,
       logger: logger as unknown as Logger,
       ...(embedderSpec ? { embedder: createEmbedderFromSpec(embedderSpec) } : {}),
+      ...(models ? { models } : {}),
+      env: io.env,
     });
     return verity;
   };
@@ -56,6 +67,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option(
       "--embedder <spec>",
       "embedding model for hybrid search and reindex, e.g. ollama:nomic-embed-text (env VERITY_EMBEDDER)",
+    )
+    .option(
+      "--models <file>",
+      "model catalogue (JSON; env VERITY_MODELS; default <data-dir>/models.json when it exists)",
     )
     .exitOverride()
     .configureOutput({
@@ -124,11 +139,19 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .argument("<question>", "the question, in quotes")
     .option("-c, --collection <name>", "collection to ask", defaultCollection)
     .option("--limit <n>", "passages to retrieve", positiveInteger, 8)
+    .option("--model <id>", "answer with this model from the catalogue (default: its default model)")
+    .addOption(
+      new Option("--policy <policy>", "what happens to sentences the sources do not back").choices([
+        ...answerPolicies,
+      ]),
+    )
     .option("--json", "print the answer as one JSON object")
     .action(async (question: string, options) => {
       const answer = await open(program.opts()).ask(question, {
         collection: options.collection,
         limit: options.limit,
+        ...(options.model ? { model: options.model } : {}),
+        ...(options.policy ? { policy: options.policy } : {}),
       });
       write(options.json ? JSON.stringify(answer) : formatAnswer(answer, io.cwd));
     });

@@ -12,9 +12,19 @@ export interface Citation {
   quote: string;
 }
 
+export interface SentenceVerification {
+  verdict: "supported" | "unsupported" | "contradicted";
+  /** How fully the best stretch of the cited sources covers the sentence, 0–1. */
+  score: number;
+  /** Why it is not supported; empty when it is. */
+  reasons: string[];
+}
+
 export interface AnswerSentence {
   text: string;
   citations: Citation[];
+  /** Set for model-written sentences: the check against the cited passages. */
+  verification?: SentenceVerification;
 }
 
 export type AbstentionReason =

@@ -11,6 +11,7 @@ export const errorCodes = {
   E_UNREADABLE: { exit: 3, summary: "path cannot be read" },
   E_NOT_FOUND: { exit: 4, summary: "not found" },
   E_INVALID_INPUT: { exit: 2, summary: "invalid input" },
+  E_CONFIG: { exit: 2, summary: "invalid or incomplete configuration" },
   E_STORE: { exit: 5, summary: "store failure" },
   E_INGEST_FAILED: { exit: 1, summary: "some files failed to ingest" },
   E_PROVIDER_UNREACHABLE: { exit: 6, summary: "a model or embedding endpoint cannot be reached" },

@@ -68,6 +68,8 @@ describe("splitAnswer", () => {
   it("holds back the last sentence while streaming until the next one has begun", () => {
     expect(splitAnswer("Refunds take 5 days.", 2).complete).toEqual([]);
     expect(splitAnswer("Refunds take 5 days. [2]", 2).complete).toEqual([]);
+    expect(splitAnswer("Refunds take 5 days. [", 2).complete).toEqual([]);
+    expect(splitAnswer("Refunds take 5 days. (Source 2", 2).complete).toEqual([]);
     const split = splitAnswer("Refunds take 5 days. [2] They are", 2);
     expect(split.complete).toEqual([{ text: "Refunds take 5 days.", cited: [2], invalid: [] }]);
     expect(split.pending).toBe(" They are");

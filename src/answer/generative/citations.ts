@@ -93,11 +93,22 @@ export function splitAnswer(text: string, sourceCount: number): AnswerSplit {
       merged.push(piece);
     }
   }
-  const pending = merged.pop() ?? "";
+  // The last piece with words of its own may still grow, and so may anything after it (a marker
+  // being typed: "[", "[1").
+  let last = merged.length - 1;
+  while (last > 0 && !hasWords(merged[last] as string)) last--;
+  const pending = merged.splice(Math.max(0, last)).join(" ");
   return {
     complete: merged.map((piece) => parseCitations(piece, sourceCount)).filter((s) => s.text.length > 0),
     pending,
   };
+}
+
+// A marker still being typed at the end of the text.
+const openMarker = /[[【(]\s*\^?\s*(?:sources?\s*)?[\d,;&\s–-]*$/iu;
+
+function hasWords(piece: string): boolean {
+  return /[\p{L}\p{N}]/u.test(piece.replace(markerPattern, "").replace(openMarker, ""));
 }
 
 /** Every sentence of a finished answer. */

@@ -2,7 +2,7 @@
 // share most of its content words with one stretch of a source (one to three sentences), and every
 // number, date and name it states must be in the source. A matching stretch that states the
 // opposite (a negation, an antonym, another number for the same unit) makes it contradicted.
-import { sentenceSpans } from "../../core/sentences.js";
+import { type Span, sentenceSpans } from "../../core/sentences.js";
 import { stem, tokens } from "../../core/terms.js";
 import { type ClaimFacts, claimFacts, type Quantity } from "./claim-facts.js";
 import { looksLikeInstruction } from "./instructions.js";
@@ -15,8 +15,16 @@ export interface Verification {
   score: number;
   /** Why it is not supported, in words a reader understands; empty when supported. */
   reasons: string[];
-  /** The stretch of source that best matches, with the 0-based index of its source. */
-  evidence: { source: number; text: string } | null;
+  /** The stretch of source that best matches: 0-based index of its source, and its span there. */
+  evidence: Evidence | null;
+}
+
+export interface Evidence {
+  source: number;
+  /** Offsets in the source text; `text` is exactly that slice. */
+  start: number;
+  end: number;
+  text: string;
 }
 
 export interface VerifyOptions {
@@ -24,9 +32,7 @@ export interface VerifyOptions {
   minCoverage?: number;
 }
 
-interface Window {
-  source: number;
-  text: string;
+interface Window extends Evidence {
   facts: ClaimFacts;
   stems: Set<string>;
 }
@@ -64,6 +70,12 @@ const antonymPairs = [
   ["public", "private"],
   ["required", "optional"],
   ["mandatory", "optional"],
+  ["daily", "weekly"],
+  ["daily", "monthly"],
+  ["weekly", "monthly"],
+  ["monthly", "annually"],
+  ["monthly", "yearly"],
+  ["weekly", "annually"],
 ].map(([a, b]) => [stem(a as string), stem(b as string)] as const);
 const antonyms = new Map<string, Set<string>>();
 for (const [a, b] of antonymPairs) {
@@ -76,15 +88,30 @@ const maxWindowSentences = 3;
 function windowsOf(sources: readonly string[]): Window[] {
   const windows: Window[] = [];
   sources.forEach((text, source) => {
-    const sentences = sentenceSpans(text)
-      .map((span) => text.slice(span.start, span.end).trim())
-      // Text that addresses a model ("ignore previous instructions…") is never evidence.
-      .filter((sentence) => sentence.length > 0 && !looksLikeInstruction(sentence));
-    for (let start = 0; start < sentences.length; start++) {
-      for (let size = 1; size <= maxWindowSentences && start + size <= sentences.length; size++) {
-        const windowText = sentences.slice(start, start + size).join(" ");
-        const facts = claimFacts(windowText);
-        windows.push({ source, text: windowText, facts, stems: new Set(facts.stems) });
+    // Runs of consecutive sentences; text that addresses a model ("ignore previous instructions…")
+    // is never evidence, so it also breaks a run.
+    const runs: Span[][] = [[]];
+    for (const span of sentenceSpans(text)) {
+      const sentence = text.slice(span.start, span.end);
+      if (looksLikeInstruction(sentence)) runs.push([]);
+      else if (sentence.trim()) runs[runs.length - 1]?.push(span);
+    }
+    for (const run of runs) {
+      for (let first = 0; first < run.length; first++) {
+        for (let last = first; last < first + maxWindowSentences && last < run.length; last++) {
+          const start = (run[first] as Span).start;
+          const end = (run[last] as Span).end;
+          const windowText = text.slice(start, end).trimEnd();
+          const facts = claimFacts(windowText);
+          windows.push({
+            source,
+            start,
+            end: start + windowText.length,
+            text: windowText,
+            facts,
+            stems: new Set(facts.stems),
+          });
+        }
       }
     }
   });
@@ -133,9 +160,8 @@ export function verifySentence(
       bestCoverage = value;
     }
   }
-  const all = windows.filter((window) => window.text.length > 0);
-  const sourceQuantities = all.flatMap((window) => window.facts.quantities);
-  const sourceDates = new Set(all.flatMap((window) => window.facts.dates));
+  const sourceQuantities = windows.flatMap((window) => window.facts.quantities);
+  const sourceDates = new Set(windows.flatMap((window) => window.facts.dates));
   const sourceWords = new Set(sources.flatMap((text) => tokens(text)));
 
   const unsupported: string[] = [];
@@ -182,6 +208,6 @@ export function verifySentence(
     verdict,
     score: Math.max(0, bestCoverage) / (1 + penalty),
     reasons: [...contradicted, ...unsupported],
-    evidence: { source: best.source, text: best.text },
+    evidence: { source: best.source, start: best.start, end: best.end, text: best.text },
   };
 }

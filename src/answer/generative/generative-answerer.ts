@@ -1,0 +1,225 @@
+// The generative answerer: a language model writes the answer from numbered sources, citing one after
+// every sentence; each sentence is verified against the passages it cites as soon as it is complete,
+// and the answer policy decides what is shown. The model's words are never trusted on their own.
+import { type LanguageModel, streamText } from "ai";
+import type { AnswerSentence, Citation } from "../../core/answer.js";
+import { costOf, type ModelEntry } from "../../models/catalogue.js";
+import { createLanguageModel } from "../../models/language-model.js";
+import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
+import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "../answerer.js";
+import { closestSources } from "../closest-sources.js";
+import { type AnswerPolicy, applyAnswerPolicy } from "../verify/answer-policy.js";
+import { type VerifyOptions, verifySentence } from "../verify/verifier.js";
+import { type CitedSentence, parseCitations, splitAnswer } from "./citations.js";
+import { packContext } from "./context-packing.js";
+import { declineMarker, systemPrompt } from "./prompt.js";
+import { providerError } from "./provider-errors.js";
+
+export interface GenerativeAnswererOptions {
+  model: ModelEntry;
+  /** Default: made from the catalogue entry (`createLanguageModel`). */
+  languageModel?: LanguageModel;
+  /** Default `balanced`. */
+  policy?: AnswerPolicy;
+  verify?: VerifyOptions;
+  /** Token counter for context packing; default an OpenAI tokenizer (o200k). */
+  countTokens?: (text: string) => number;
+  /** Called with each sentence as soon as it is complete and verified (streaming). */
+  onSentence?: (sentence: AnswerSentence) => void;
+  /** Where API keys are read from; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+}
+
+async function defaultTokenCounter(): Promise<(text: string) => number> {
+  const { countTokens } = await import("gpt-tokenizer");
+  return (text) => countTokens(text);
+}
+
+function citationsOf(
+  cited: readonly number[],
+  passages: readonly RetrievedPassage[],
+  evidence: ReturnType<typeof verifySentence>["evidence"],
+  sources: readonly number[],
+): Citation[] {
+  return cited.map((number) => {
+    const passage = passages[number - 1] as RetrievedPassage;
+    const location = passage.chunk.location;
+    // The verified stretch, when it lies in this passage; the whole passage otherwise.
+    const inThis = evidence && sources[evidence.source] === number ? evidence : null;
+    return {
+      documentId: passage.document.id,
+      source: passage.document.source,
+      chunkId: passage.chunk.id,
+      location: inThis
+        ? {
+            ...location,
+            charStart: location.charStart + inThis.start,
+            charEnd: location.charStart + inThis.end,
+          }
+        : location,
+      quote: inThis ? inThis.text : passage.chunk.text,
+    };
+  });
+}
+
+export function createGenerativeAnswerer(options: GenerativeAnswererOptions): Answerer {
+  const { model } = options;
+  const policy = options.policy ?? "balanced";
+  let languageModel = options.languageModel;
+  let counter: Promise<(text: string) => number> | undefined;
+
+  function verified(sentence: CitedSentence, passages: readonly RetrievedPassage[]): AnswerSentence {
+    // A sentence is checked against what it cites; one that cites nothing, against every source.
+    const sources = sentence.cited.length > 0 ? sentence.cited : passages.map((_, index) => index + 1);
+    const check = verifySentence(
+      sentence.text,
+      sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text),
+      options.verify,
+    );
+    const reasons = [...check.reasons];
+    if (sentence.cited.length === 0) reasons.unshift("cites no source");
+    if (sentence.invalid.length > 0)
+      reasons.unshift(`cites sources that do not exist: ${sentence.invalid.join(", ")}`);
+    const verdict =
+      sentence.cited.length === 0 && check.verdict === "supported" ? "unsupported" : check.verdict;
+    return {
+      text: sentence.text,
+      citations: citationsOf(sentence.cited, passages, check.evidence, sources),
+      verification: { verdict, score: Math.round(check.score * 1000) / 1000, reasons },
+    };
+  }
+
+  return {
+    id: `generative:${model.id}`,
+    async doAnswer(request: AnswerRequest): Promise<AnswerDraft> {
+      const base = { model: model.id, provider: model.provider, policy };
+      if (request.passages.length === 0) return noPassagesDraft({ ...base, modelCalled: false });
+      counter ??= options.countTokens ? Promise.resolve(options.countTokens) : defaultTokenCounter();
+      const packed = packContext(request.question, request.passages, {
+        contextWindow: model.contextWindow,
+        maxOutputTokens: model.maxOutputTokens,
+        countTokens: await counter,
+      });
+      languageModel ??= createLanguageModel(model, options.env);
+      const passages = packed.passages;
+      const warnings: string[] = [];
+      if (packed.left.length > 0) {
+        warnings.push(
+          `${packed.left.length} of ${request.passages.length} passages did not fit the model's context window and were left out`,
+        );
+      }
+
+      const started = performance.now();
+      let firstTokenMs: number | undefined;
+      let text = "";
+      let streamError: unknown;
+      let finishReason: string | undefined;
+      let usage: { inputTokens?: number; outputTokens?: number } = {};
+      const sentences: AnswerSentence[] = [];
+      let emitted = 0;
+      const emitComplete = (complete: readonly CitedSentence[]) => {
+        for (; emitted < complete.length; emitted++) {
+          const sentence = verified(complete[emitted] as CitedSentence, passages);
+          sentences.push(sentence);
+          options.onSentence?.(sentence);
+        }
+      };
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(), model.timeoutMs);
+      try {
+        const result = streamText({
+          model: languageModel,
+          system: systemPrompt,
+          prompt: packed.prompt,
+          maxOutputTokens: model.maxOutputTokens,
+          temperature: 0,
+          maxRetries: model.maxRetries,
+          abortSignal: timeout.signal,
+          // Errors arrive as stream parts below; the SDK's default would print them to the console.
+          onError: () => {},
+        });
+        for await (const part of result.fullStream) {
+          if (part.type === "text-delta") {
+            firstTokenMs ??= performance.now() - started;
+            text += part.text;
+            if (!text.trimStart().startsWith(declineMarker))
+              emitComplete(splitAnswer(text, passages.length).complete);
+          } else if (part.type === "finish") {
+            finishReason = part.finishReason;
+            usage = { inputTokens: part.totalUsage.inputTokens, outputTokens: part.totalUsage.outputTokens };
+          } else if (part.type === "error") {
+            streamError = part.error;
+          } else if (part.type === "abort") {
+            streamError = new Error("aborted");
+          }
+        }
+      } catch (error) {
+        streamError = error;
+      } finally {
+        clearTimeout(timer);
+      }
+      const modelMs = performance.now() - started;
+      const details = {
+        ...base,
+        modelCalled: true,
+        modelMs: Math.round(modelMs),
+        ...(firstTokenMs !== undefined ? { firstTokenMs: Math.round(firstTokenMs) } : {}),
+        finishReason: finishReason ?? "none",
+        usage,
+        costUsd: costOf(model, usage),
+        context: {
+          passages: passages.length,
+          leftOut: packed.left.map((entry) => entry.chunkId),
+          promptTokens: packed.promptTokens,
+          budget: packed.budget,
+        },
+      };
+      const declined =
+        text.trim().replace(/[.!\s]+$/u, "") === declineMarker || text.trimStart().startsWith(declineMarker);
+      if (streamError !== undefined && text.length === 0)
+        throw providerError(model, streamError, timeout.signal.aborted);
+
+      const split = splitAnswer(text, passages.length);
+      if (!declined) emitComplete(split.complete);
+      const cut = streamError !== undefined || finishReason !== "stop";
+      if (!declined && split.pending.trim()) {
+        if (cut) {
+          warnings.push(
+            `the model's answer broke off (${streamError !== undefined ? "stream error" : `finish reason ${finishReason ?? "none"}`}); its unfinished last sentence was left out`,
+          );
+        } else {
+          const last = parseCitations(split.pending, passages.length);
+          if (last.text) emitComplete([...split.complete, last]);
+        }
+      }
+      if (!declined && sentences.length === 0 && streamError !== undefined) {
+        throw providerError(model, streamError, timeout.signal.aborted);
+      }
+      if (declined) {
+        return {
+          status: "abstained",
+          sentences: [],
+          abstention: {
+            reason: "model_declined",
+            detail: `the model (${model.id}) found no answer in the sources`,
+            closestSources: closestSources(passages),
+          },
+          details: { ...details, ...(warnings.length ? { warnings } : {}) },
+        };
+      }
+      const outcome = applyAnswerPolicy(sentences, policy);
+      const verification = {
+        supported: sentences.filter((s) => s.verification?.verdict === "supported").length,
+        unsupported: sentences.filter((s) => s.verification?.verdict === "unsupported").length,
+        contradicted: sentences.filter((s) => s.verification?.verdict === "contradicted").length,
+        dropped: outcome.dropped.map((s) => ({ text: s.text, ...s.verification })),
+      };
+      return {
+        status: outcome.abstain ? "abstained" : "answered",
+        sentences: outcome.sentences,
+        abstention: outcome.abstain ? { ...outcome.abstain, closestSources: closestSources(passages) } : null,
+        details: { ...details, verification, ...(warnings.length ? { warnings } : {}) },
+      };
+    },
+  };
+}
