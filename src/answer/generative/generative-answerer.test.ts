@@ -126,6 +126,13 @@ describe("generative answerer against an OpenAI-compatible server", () => {
     expect(strict.draft.abstention?.closestSources[0]?.chunkId).toBe("chunk-0");
   });
 
+  it("checks an uncited sentence against every source and cites the one that backs it", async () => {
+    const { draft } = await answer(() => ({ content: "Exports do not include deleted notes." }));
+    expect(draft.status).toBe("answered");
+    expect(draft.sentences[0]?.verification?.verdict).toBe("supported");
+    expect(draft.sentences[0]?.citations.map((citation) => citation.chunkId)).toEqual(["chunk-1"]);
+  });
+
   it("does not accept a true sentence that cites the wrong source", async () => {
     const { draft } = await answer(() => ({ content: "Refunds are issued within 30 days of purchase [2]." }));
     expect(draft.status).toBe("abstained");

@@ -77,15 +77,17 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
       options.verify,
     );
     const reasons = [...check.reasons];
-    if (sentence.cited.length === 0) reasons.unshift("cites no source");
     if (sentence.invalid.length > 0)
       reasons.unshift(`cites sources that do not exist: ${sentence.invalid.join(", ")}`);
-    const verdict =
-      sentence.cited.length === 0 && check.verdict === "supported" ? "unsupported" : check.verdict;
+    // An uncited sentence that one source backs gets that source as its citation.
+    const cited =
+      sentence.cited.length === 0 && check.verdict === "supported" && check.evidence
+        ? [sources[check.evidence.source] as number]
+        : sentence.cited;
     return {
       text: sentence.text,
-      citations: citationsOf(sentence.cited, passages, check.evidence, sources),
-      verification: { verdict, score: Math.round(check.score * 1000) / 1000, reasons },
+      citations: citationsOf(cited, passages, check.evidence, sources),
+      verification: { verdict: check.verdict, score: Math.round(check.score * 1000) / 1000, reasons },
     };
   }
 
