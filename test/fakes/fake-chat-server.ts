@@ -8,7 +8,7 @@
 //   server.requests; // parsed bodies, in order
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./fake-embedding-server.js";
 
 export interface ChatReply {
   /** The assistant message. */
@@ -137,11 +137,9 @@ export async function startFakeChatServer(
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     async close() {
       for (const socket of sockets) socket.destroy();

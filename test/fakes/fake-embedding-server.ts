@@ -9,7 +9,7 @@
 //   await server.close();
 //   await unusedLoopbackUrl(); // where connections are refused
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface FakeEmbeddingServerOptions {
@@ -70,6 +70,13 @@ export function fakeEmbedding(text: string, dimensions = 32): Float32Array {
 }
 
 /** A loopback URL where nothing listens (connections are refused), for unreachable-endpoint tests. */
+/** Starts `server` on a free loopback port and returns its base URL. */
+export async function listenOnLoopback(server: Server): Promise<string> {
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 export async function unusedLoopbackUrl(): Promise<string> {
   const server = createServer();
   server.listen(0, "127.0.0.1");
@@ -108,12 +115,10 @@ export async function startFakeEmbeddingServer(
   const server = createServer((request, response) => {
     handle(request, response).catch(() => response.destroy());
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
+  const url = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     requests,
     script: (...more) => {
       steps.push(...more);

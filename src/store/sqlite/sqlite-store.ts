@@ -227,9 +227,14 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   }
   const chunkCount = () => currentCache().chunks;
   /** Chunks holding an indexed (stemmed) term. */
-  function documentFrequency(term: string): number {
-    if (term === everyChunk) return chunkCount();
-    const { frequencies } = currentCache();
+  /** Looks terms up in one cache snapshot, so a query checks the data version once, not per term. */
+  function documentFrequencies(): (term: string) => number {
+    const snapshot = currentCache();
+    return (term) => documentFrequency(snapshot, term);
+  }
+  function documentFrequency(snapshot: typeof cache, term: string): number {
+    if (term === everyChunk) return snapshot.chunks;
+    const { frequencies } = snapshot;
     let frequency = frequencies.get(term);
     if (frequency === undefined) {
       frequency = statements.termFrequency.get(term)?.doc ?? 0;
@@ -255,7 +260,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
   );
   function rankChunks(query: FtsQuery, limit: number): { rowid: number; score: number }[] {
     if (!topHitsNative) return topHitsBuiltin.all(query.expression, limit);
-    const frequencies = phraseFrequencies(query.phrases, documentFrequency);
+    const frequencies = phraseFrequencies(query.phrases, documentFrequencies());
     return topHitsNative.all(frequencies, query.expression, limit);
   }
 
@@ -401,8 +406,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     termStatistics(stems): TermStatistics {
+      const frequencyOf = documentFrequencies();
       const frequencies = new Map<string, number>();
-      for (const term of stems) frequencies.set(term, documentFrequency(term));
+      for (const term of stems) frequencies.set(term, frequencyOf(term));
       return { chunks: chunkCount(), documentFrequency: frequencies };
     },
 
