@@ -27,6 +27,11 @@ export interface ScaleMeasurement {
   medianPostings: number;
   limit8: QueryTimings;
   limit100: QueryTimings;
+  /**
+   * The same queries without term pruning (every term may match alone, so every chunk holding any of
+   * them is scored): its cost, and how much of its top 8 the pruned search returns (mean share).
+   */
+  exhaustive: { p50Ms: number; p95Ms: number; agreementAt8: number };
 }
 
 const collection = "scale";
@@ -70,6 +75,8 @@ try {
   process.stderr.write(`  timing ${queries.length} queries at limit 8 and 100\n`);
   const limit8 = timeQueries(queries, 8);
   const limit100 = timeQueries(queries, 100);
+  process.stderr.write(`  comparing with exhaustive BM25 (no term pruning) at limit 8\n`);
+  const exhaustive = compareExhaustive(queries);
   const measurement: ScaleMeasurement = {
     chunks: summary.chunks,
     documents: summary.documents,
@@ -80,6 +87,7 @@ try {
     medianPostings: quantile(queries.map(postingsOf), 0.5),
     limit8,
     limit100,
+    exhaustive,
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 } finally {
@@ -103,6 +111,25 @@ function timeQueries(texts: readonly string[], limit: number): QueryTimings {
       terms: new Set(queryTerms(query).map(stem)).size,
       postings: postingsOf(query),
     },
+  };
+}
+
+function compareExhaustive(texts: readonly string[]): ScaleMeasurement["exhaustive"] {
+  const unpruned = { anchorBudget: Number.POSITIVE_INFINITY, minAnchors: Number.POSITIVE_INFINITY };
+  const times: number[] = [];
+  const agreement = texts.map((query) => {
+    const pruned = retrieveBm25(verity.store, query, { collection, limit: 8 });
+    const started = performance.now();
+    const full = retrieveBm25(verity.store, query, { collection, limit: 8, pruning: unpruned });
+    times.push(performance.now() - started);
+    if (full.length === 0) return 1;
+    const found = new Set(pruned.map((passage) => passage.chunk.id));
+    return full.filter((passage) => found.has(passage.chunk.id)).length / full.length;
+  });
+  return {
+    p50Ms: quantile(times, 0.5),
+    p95Ms: quantile(times, 0.95),
+    agreementAt8: agreement.reduce((sum, share) => sum + share, 0) / agreement.length,
   };
 }
 

@@ -95,6 +95,8 @@ const table = markdownTable(
     "median postings",
     "slowest ms @8",
     "slowest query @8 (terms, postings)",
+    "unpruned p50 / p95 ms @8",
+    "top 8 = unpruned's",
   ],
   results.map(({ measurement: m }) => [
     m.chunks.toLocaleString("en"),
@@ -109,6 +111,8 @@ const table = markdownTable(
     Math.round(m.medianPostings).toLocaleString("en"),
     milliseconds(m.limit8.slowest.ms),
     `${truncate(m.limit8.slowest.query, 60)} (${m.limit8.slowest.terms}, ${m.limit8.slowest.postings.toLocaleString("en")})`,
+    `${milliseconds(m.exhaustive.p50Ms)} / ${milliseconds(m.exhaustive.p95Ms)}`,
+    `${(m.exhaustive.agreementAt8 * 100).toFixed(1)}%`,
   ]),
 );
 const growth = markdownTable(
@@ -171,7 +175,7 @@ if (values.write) {
     `npm run bench:scale --${options} --write`,
     `${report}
 
-Corpus: \`bench/scale-corpus.ts\` (seed ${seed}) writes N distinct synthetic documents, each a BEIR SciFact title and 2–4 sentences from different random SciFact abstracts with a few words swapped for other corpus words (frequency-weighted), so vocabulary and term statistics look like real abstracts. Texts stay under 700 characters, so the default chunker makes one chunk per document: N documents = N chunks. Files of 10,000 records, each one ingestion transaction. Each size is ingested into a fresh on-disk store (\`createVerity().ingest\`) in its own process: build time is the whole ingestion, database is the .db plus -wal file after it, peak RSS is that process's. Queries: the ${results[0]?.measurement.queries ?? 300} SciFact test claims as they are (long sentences), through \`retrieveBm25\` after a warm-up of 20, at limit 8 and then limit 100; warm page cache. Postings: chunks matching each query term, summed (the matches BM25 scores, since terms are ORed); the growth table uses the median query's.`,
+Corpus: \`bench/scale-corpus.ts\` (seed ${seed}) writes N distinct synthetic documents, each a BEIR SciFact title and 2–4 sentences from different random SciFact abstracts with a few words swapped for other corpus words (frequency-weighted), so vocabulary and term statistics look like real abstracts. Texts stay under 700 characters, so the default chunker makes one chunk per document: N documents = N chunks. Files of 10,000 records, each one ingestion transaction. Each size is ingested into a fresh on-disk store (\`createVerity().ingest\`) in its own process: build time is the whole ingestion, database is the .db plus -wal file after it, peak RSS is that process's. Queries: the ${results[0]?.measurement.queries ?? 300} SciFact test claims as they are (long sentences), through \`retrieveBm25\` after a warm-up of 20, at limit 8 and then limit 100; warm page cache. Postings: chunks holding each query term, summed: what BM25 would score if any term could match alone; the growth table uses the median query's. Term pruning (the default, \`defaultTermPruning\`): a chunk must hold one of the query's rarest terms (the rarest up to 5,000 chunks between them, at least two) and is then scored on every term. The unpruned columns run the same queries with every term allowed to match alone (the cost pruning avoids); "top 8 = unpruned's" is the mean share of the unpruned top 8 that the pruned search returns (what pruning costs in exactness; scores themselves are exact BM25).`,
   );
 }
 

@@ -87,4 +87,28 @@ describe("BM25 retrieval", () => {
     const documents = retrieveDocuments(s, "lantern", { collection: "c", limit: 3 });
     expect(documents.map((passage) => passage.document.source)).toEqual(["/long", "/x", "/y"]);
   });
+
+  it("ranks documents of the asked collection only, each once, when another collection outranks it", () => {
+    const s = storeWith([
+      documentOf("/x", ["a lantern here", "lantern again"]),
+      documentOf("/y", ["one lantern"]),
+    ]);
+    s.putFile({
+      collection: "other",
+      path: "/loud",
+      contentHash: "loud",
+      size: 1,
+      mediaType: "text/plain",
+      documents: [
+        documentOf(
+          "/loud",
+          Array.from({ length: 30 }, () => "lantern lantern lantern"),
+        ),
+      ],
+    });
+    const documents = retrieveDocuments(s, "lantern", { collection: "c", limit: 5 });
+    expect(documents.map((passage) => passage.document.source)).toEqual(["/x", "/y"]);
+    expect(documents.map((passage) => passage.rank)).toEqual([0, 1]);
+    expect(documents[0]?.chunk.text).toBe("lantern again");
+  });
 });

@@ -70,11 +70,16 @@ export function searchTerms(
   return { terms, anchors };
 }
 
-export function retrieveBm25(store: Store, question: string, options: RetrieveOptions): RetrievedPassage[] {
+export function retrieveBm25(
+  store: Store,
+  question: string,
+  options: RetrieveOptions & { perDocument?: boolean },
+): RetrievedPassage[] {
   const { terms, anchors } = searchTerms(store, question, options.pruning);
   if (terms.length === 0) return [];
+  const { collection, limit, perDocument } = options;
   return store
-    .searchBm25({ collection: options.collection, terms, anchors, limit: options.limit })
+    .searchBm25({ collection, terms, anchors, limit, perDocument })
     .map((hit, rank) => ({ ...hit, rank }));
 }
 
@@ -107,20 +112,11 @@ export function rankDocuments(passages: readonly RetrievedPassage[], limit: numb
   return documents;
 }
 
-/**
- * The `limit` best documents, each at its best passage. A document has several chunks, so chunks are
- * over-fetched (three per document wanted), widening only when that did not yield enough documents.
- */
+/** The `limit` best documents, each at its best passage (the store groups chunks by document). */
 export function retrieveDocuments(
   store: Store,
   question: string,
   options: RetrieveOptions,
 ): RetrievedPassage[] {
-  let fetch = options.limit * 3;
-  for (;;) {
-    const passages = retrieveBm25(store, question, { ...options, limit: fetch });
-    const documents = rankDocuments(passages, options.limit);
-    if (documents.length >= options.limit || passages.length < fetch) return documents;
-    fetch *= 3;
-  }
+  return retrieveBm25(store, question, { ...options, perDocument: true });
 }

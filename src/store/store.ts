@@ -48,6 +48,11 @@ export interface Bm25Query {
    */
   anchors?: string[];
   limit: number;
+  /**
+   * At most one hit per document, its best chunk: `limit` then counts documents. Cheaper than
+   * fetching chunks and grouping them, since only the winners' text is read.
+   */
+  perDocument?: boolean;
 }
 
 export interface Bm25Hit {

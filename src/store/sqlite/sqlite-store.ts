@@ -289,14 +289,50 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return hits;
   }
 
-  function searchCollection(query: FtsQuery, collection: number, limit: number): Bm25Hit[] {
-    // The index spans every collection: over-fetch when others exist, and widen until enough are this one's.
-    let fetch = (collectionCount.get()?.n ?? 1) > 1 ? limit * 4 : limit;
+  const chunkOwners = db.prepare<[string, number], { rowid: number; document_id: string }>(
+    `SELECT rowid, document_id FROM chunks
+     WHERE rowid IN (SELECT value FROM json_each(?)) AND collection_id = ?`,
+  );
+
+  /** The first (best) ranked chunk of each document in `collection`, at most `limit` of them. */
+  function bestPerDocument(
+    ranked: readonly { rowid: number; score: number }[],
+    collection: number,
+    limit: number,
+  ): { rowid: number; score: number }[] {
+    const owners = new Map(
+      chunkOwners
+        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+        .map((row) => [row.rowid, row.document_id]),
+    );
+    const seen = new Set<string>();
+    const best: { rowid: number; score: number }[] = [];
+    for (const hit of ranked) {
+      const document = owners.get(hit.rowid);
+      if (document === undefined || seen.has(document)) continue;
+      seen.add(document);
+      best.push(hit);
+      if (best.length === limit) break;
+    }
+    return best;
+  }
+
+  function searchCollection(
+    query: FtsQuery,
+    collection: number,
+    limit: number,
+    perDocument: boolean,
+  ): Bm25Hit[] {
+    // The index spans every collection, and a document has several chunks: over-fetch (four times
+    // when other collections exist, three chunks per wanted document) and widen until enough are left.
+    const othersExist = (collectionCount.get()?.n ?? 1) > 1;
+    let fetch = limit * (othersExist ? 4 : 1) * (perDocument ? 3 : 1);
     for (;;) {
       const ranked = rankChunks(query, fetch);
-      const hits = hydrateHits(ranked, collection);
+      const wanted = perDocument ? bestPerDocument(ranked, collection, limit) : ranked;
+      const hits = hydrateHits(wanted, collection);
       if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
-      fetch *= 4;
+      fetch *= perDocument ? 3 : 4;
     }
   }
 
@@ -402,7 +438,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (!fts || query.limit <= 0) return [];
       const id = collectionId(query.collection, false);
       if (id === undefined) return [];
-      return searchCollection(fts, id, query.limit);
+      return searchCollection(fts, id, query.limit, query.perDocument ?? false);
     },
 
     termStatistics(stems): TermStatistics {
