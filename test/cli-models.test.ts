@@ -88,7 +88,7 @@ describe("verity ask with a model", () => {
     const result = await cli(["ask", "How many notebooks are free?", "--policy", "lenient"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("The Free plan includes 5 notebooks.");
-    expect(result.stdout).toContain("⚠ contradicted: says 5 notebook where the source says 3 notebook");
+    expect(result.stdout).toContain("⚠ contradicted: says 5 notebooks where the source says 3 notebooks");
   });
 
   it("falls back to the extractive answer with a note when the model cannot be reached", async () => {

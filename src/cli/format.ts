@@ -46,6 +46,11 @@ export function formatAnswer(answer: Answer, cwd: string): string {
       const check = sentence.verification;
       if (check && check.verdict !== "supported")
         lines.push(`  ⚠ ${check.verdict}: ${check.reasons.join("; ")}`);
+      for (const conflict of check?.conflicts ?? []) {
+        lines.push(
+          `  ⚠ disputed by ${displayPath(conflict.citation.source, cwd)} (${formatLocation(conflict.citation.location)}): ${conflict.reason}`,
+        );
+      }
     }
     lines.push("", "Sources:", ...sources);
   } else if (answer.abstention) {

@@ -18,6 +18,18 @@ export interface SentenceVerification {
   score: number;
   /** Why it is not supported; empty when it is. */
   reasons: string[];
+  /**
+   * Other retrieved passages that state the opposite of a supported sentence: the sources disagree,
+   * and a reader should see both sides.
+   */
+  conflicts?: SourceConflict[];
+}
+
+export interface SourceConflict {
+  /** The passage that disagrees, at the stretch that does. */
+  citation: Citation;
+  /** What it says differently, e.g. `says 30 days where the source says 14 days`. */
+  reason: string;
 }
 
 export interface AnswerSentence {

@@ -23,6 +23,8 @@ export interface ChatReply {
   chunkDelayMs?: number;
   /** Streaming: destroy the connection after this many characters of content. */
   cutAfter?: number;
+  /** Answer 200 with exactly this body (a malformed completion or stream), content type as asked. */
+  raw?: string;
   /** Reported usage; default counts of words. */
   usage?: { prompt_tokens: number; completion_tokens: number };
 }
@@ -80,6 +82,11 @@ export async function startFakeChatServer(
       response.end(
         JSON.stringify({ error: { message: `scripted failure ${step.status}`, type: "server_error" } }),
       );
+      return;
+    }
+    if (step.raw !== undefined) {
+      response.writeHead(200, { "content-type": body.stream ? "text/event-stream" : "application/json" });
+      response.end(step.raw);
       return;
     }
     const content = step.content ?? "";

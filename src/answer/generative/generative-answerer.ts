@@ -2,18 +2,19 @@
 // every sentence; each sentence is verified against the passages it cites as soon as it is complete,
 // and the answer policy decides what is shown. The model's words are never trusted on their own.
 import { type LanguageModel, streamText } from "ai";
-import type { AnswerSentence, Citation } from "../../core/answer.js";
+import type { AnswerSentence } from "../../core/answer.js";
 import { costOf, type ModelEntry } from "../../models/catalogue.js";
 import { createLanguageModel } from "../../models/language-model.js";
 import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
 import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "../answerer.js";
 import { closestSources } from "../closest-sources.js";
 import { type AnswerPolicy, applyAnswerPolicy } from "../verify/answer-policy.js";
-import { type VerifyOptions, verifySentence } from "../verify/verifier.js";
+import type { VerifyOptions } from "../verify/verifier.js";
 import { type CitedSentence, parseCitations, splitAnswer } from "./citations.js";
 import { packContext } from "./context-packing.js";
 import { declineMarker, systemPrompt } from "./prompt.js";
 import { providerError } from "./provider-errors.js";
+import { checkSentence } from "./sentence-check.js";
 
 export interface GenerativeAnswererOptions {
   model: ModelEntry;
@@ -35,61 +36,11 @@ async function defaultTokenCounter(): Promise<(text: string) => number> {
   return (text) => countTokens(text);
 }
 
-function citationsOf(
-  cited: readonly number[],
-  passages: readonly RetrievedPassage[],
-  evidence: ReturnType<typeof verifySentence>["evidence"],
-  sources: readonly number[],
-): Citation[] {
-  return cited.map((number) => {
-    const passage = passages[number - 1] as RetrievedPassage;
-    const location = passage.chunk.location;
-    // The verified stretch, when it lies in this passage; the whole passage otherwise.
-    const inThis = evidence && sources[evidence.source] === number ? evidence : null;
-    return {
-      documentId: passage.document.id,
-      source: passage.document.source,
-      chunkId: passage.chunk.id,
-      location: inThis
-        ? {
-            ...location,
-            charStart: location.charStart + inThis.start,
-            charEnd: location.charStart + inThis.end,
-          }
-        : location,
-      quote: inThis ? inThis.text : passage.chunk.text,
-    };
-  });
-}
-
 export function createGenerativeAnswerer(options: GenerativeAnswererOptions): Answerer {
   const { model } = options;
   const policy = options.policy ?? "balanced";
   let languageModel = options.languageModel;
   let counter: Promise<(text: string) => number> | undefined;
-
-  function verified(sentence: CitedSentence, passages: readonly RetrievedPassage[]): AnswerSentence {
-    // A sentence is checked against what it cites; one that cites nothing, against every source.
-    const sources = sentence.cited.length > 0 ? sentence.cited : passages.map((_, index) => index + 1);
-    const check = verifySentence(
-      sentence.text,
-      sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text),
-      options.verify,
-    );
-    const reasons = [...check.reasons];
-    if (sentence.invalid.length > 0)
-      reasons.unshift(`cites sources that do not exist: ${sentence.invalid.join(", ")}`);
-    // An uncited sentence that one source backs gets that source as its citation.
-    const cited =
-      sentence.cited.length === 0 && check.verdict === "supported" && check.evidence
-        ? [sources[check.evidence.source] as number]
-        : sentence.cited;
-    return {
-      text: sentence.text,
-      citations: citationsOf(cited, passages, check.evidence, sources),
-      verification: { verdict: check.verdict, score: Math.round(check.score * 1000) / 1000, reasons },
-    };
-  }
 
   return {
     id: `generative:${model.id}`,
@@ -121,7 +72,7 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
       let emitted = 0;
       const emitComplete = (complete: readonly CitedSentence[]) => {
         for (; emitted < complete.length; emitted++) {
-          const sentence = verified(complete[emitted] as CitedSentence, passages);
+          const sentence = checkSentence(complete[emitted] as CitedSentence, passages, options.verify);
           sentences.push(sentence);
           options.onSentence?.(sentence);
         }
@@ -209,11 +160,13 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           details: { ...details, ...(warnings.length ? { warnings } : {}) },
         };
       }
-      const outcome = applyAnswerPolicy(sentences, policy);
+      const outcome = applyAnswerPolicy(sentences, policy, request.question);
+      warnings.push(...outcome.warnings);
       const verification = {
         supported: sentences.filter((s) => s.verification?.verdict === "supported").length,
         unsupported: sentences.filter((s) => s.verification?.verdict === "unsupported").length,
         contradicted: sentences.filter((s) => s.verification?.verdict === "contradicted").length,
+        contested: sentences.filter((s) => (s.verification?.conflicts?.length ?? 0) > 0).length,
         dropped: outcome.dropped.map((s) => ({ text: s.text, ...s.verification })),
       };
       return {

@@ -7,6 +7,8 @@ export interface Quantity {
   value: number;
   /** Stem of the word after it, when that word is a unit-like noun ("days", "percent", "mg"). */
   unit?: string;
+  /** The unit as written ("days"), for messages. */
+  unitText?: string;
 }
 
 export interface ClaimFacts {
@@ -118,11 +120,15 @@ export function claimFacts(sentence: string): ClaimFacts {
       if (year) dates.push(token);
       const next = raw[index + 1];
       let unit: string | undefined;
+      let unitText: string | undefined;
       if (year) unit = undefined;
-      else if (token.endsWith("%")) unit = "percent";
-      else if (/^[$€£]/u.test(token)) unit = token[0];
-      else if (next && isUnitLike(next)) unit = stem(next.toLowerCase());
-      quantities.push(unit === undefined ? { value } : { value, unit });
+      else if (token.endsWith("%")) unit = unitText = "percent";
+      else if (/^[$€£]/u.test(token)) unit = unitText = token[0];
+      else if (next && isUnitLike(next)) {
+        unit = stem(next.toLowerCase());
+        unitText = next;
+      }
+      quantities.push(unit === undefined ? { value } : { value, unit, unitText });
       return;
     }
     if (months.has(lower) && /^\p{Lu}/u.test(token) && lower !== "may") dates.push(monthName(lower));

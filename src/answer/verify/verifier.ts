@@ -136,20 +136,56 @@ function coverage(claim: ClaimFacts, window: Window): number {
 const sameQuantity = (a: Quantity, b: Quantity) =>
   Math.abs(a.value - b.value) < 1e-9 && (a.unit === undefined || b.unit === undefined || a.unit === b.unit);
 
-const describe = (quantity: Quantity) => `${quantity.value}${quantity.unit ? ` ${quantity.unit}` : ""}`;
+const describe = (quantity: Quantity) =>
+  `${quantity.value}${quantity.unit ? ` ${quantity.unitText ?? quantity.unit}` : ""}`;
 
-/** Checks one answer sentence (citation markers removed) against the text of the sources it cites. */
-export function verifySentence(
-  sentence: string,
-  sources: readonly string[],
-  options: VerifyOptions = {},
-): Verification {
-  const minCoverage = options.minCoverage ?? 0.7;
+/**
+ * What the verifier measures for one sentence before it applies a threshold: the inputs of its
+ * verdict, so evaluations can calibrate on them. Each list holds reasons in words a reader understands.
+ */
+export interface VerificationSignals {
+  /** Share of the sentence's content words held by the best stretch of source, 0–1 (1 when it has none). */
+  coverage: number;
+  /** Content words of the sentence (stems). */
+  words: number;
+  /** Content words the best stretch lacks. */
+  missingWords: string[];
+  /** Whether the sentence is negated ("not", "without", "fails"…). */
+  negated: boolean;
+  /** Set when the sentence and its best stretch disagree on negation. */
+  negationMismatch: string | null;
+  /** Words of the sentence whose antonym the best stretch holds instead. */
+  antonyms: string[];
+  /** Numbers the sources state differently for the same unit, and numbers they do not state. */
+  numberConflicts: string[];
+  missingNumbers: string[];
+  /** Dates the best stretch states differently, and dates the sources do not state. */
+  dateConflicts: string[];
+  missingDates: string[];
+  /** Names (capitalised words, acronyms) absent from the sources. */
+  missingNames: string[];
+  evidence: Evidence | null;
+}
+
+/** Measures one sentence (citation markers removed) against the text of the sources it cites. */
+export function verificationSignals(sentence: string, sources: readonly string[]): VerificationSignals {
   const claim = claimFacts(sentence);
   const windows = windowsOf(sources);
-  if (windows.length === 0) {
-    return { verdict: "unsupported", score: 0, reasons: ["no source text to check against"], evidence: null };
-  }
+  const signals: VerificationSignals = {
+    coverage: 0,
+    words: claim.stems.length,
+    missingWords: [...claim.stems],
+    negated: claim.negated,
+    negationMismatch: null,
+    antonyms: [],
+    numberConflicts: [],
+    missingNumbers: [],
+    dateConflicts: [],
+    missingDates: [],
+    missingNames: [],
+    evidence: null,
+  };
+  if (windows.length === 0) return signals;
   let best = windows[0] as Window;
   let bestCoverage = -1;
   for (const window of windows) {
@@ -160,54 +196,78 @@ export function verifySentence(
       bestCoverage = value;
     }
   }
+  signals.coverage = bestCoverage;
+  signals.missingWords = claim.stems.filter((wanted) => !holdsStem(best.stems, wanted));
+  signals.evidence = { source: best.source, start: best.start, end: best.end, text: best.text };
   const sourceQuantities = windows.flatMap((window) => window.facts.quantities);
   const sourceDates = new Set(windows.flatMap((window) => window.facts.dates));
   const sourceWords = new Set(sources.flatMap((text) => tokens(text)));
 
-  const unsupported: string[] = [];
-  const contradicted: string[] = [];
   for (const quantity of claim.quantities) {
     if (sourceQuantities.some((other) => sameQuantity(quantity, other))) continue;
     const rival = best.facts.quantities.find(
       (other) =>
         quantity.unit !== undefined && other.unit === quantity.unit && other.value !== quantity.value,
     );
-    if (rival) contradicted.push(`says ${describe(quantity)} where the source says ${describe(rival)}`);
-    else unsupported.push(`the number ${describe(quantity)} is not in the source`);
+    if (rival)
+      signals.numberConflicts.push(`says ${describe(quantity)} where the source says ${describe(rival)}`);
+    else signals.missingNumbers.push(`the number ${describe(quantity)} is not in the source`);
   }
   for (const date of claim.dates) {
     if (sourceDates.has(date)) continue;
     const rival = best.facts.dates.find((other) => /^\d/u.test(other) === /^\d/u.test(date));
-    if (rival) contradicted.push(`says ${date} where the source says ${rival}`);
-    else unsupported.push(`the date ${date} is not in the source`);
+    if (rival) signals.dateConflicts.push(`says ${date} where the source says ${rival}`);
+    else signals.missingDates.push(`the date ${date} is not in the source`);
   }
   for (const name of claim.names) {
-    if (!sourceWords.has(name)) unsupported.push(`"${name}" is not in the source`);
+    if (!sourceWords.has(name)) signals.missingNames.push(`"${name}" is not in the source`);
   }
-  if (bestCoverage < minCoverage) {
-    const missing = claim.stems.filter((wanted) => !holdsStem(best.stems, wanted));
+  if (claim.negated !== best.facts.negated) {
+    signals.negationMismatch = claim.negated
+      ? "negates what the source states"
+      : "the source states the opposite (negated)";
+  }
+  for (const word of claim.stems) {
+    if (best.stems.has(word)) continue;
+    const opposite = [...(antonyms.get(word) ?? [])].find((candidate) => best.stems.has(candidate));
+    if (opposite) signals.antonyms.push(`says "${word}" where the source says "${opposite}"`);
+  }
+  return signals;
+}
+
+/** The verdict on measured signals: what `verifySentence` decides, for callers that measured already. */
+export function verificationFrom(signals: VerificationSignals, options: VerifyOptions = {}): Verification {
+  const minCoverage = options.minCoverage ?? 0.7;
+  if (signals.evidence === null) {
+    return { verdict: "unsupported", score: 0, reasons: ["no source text to check against"], evidence: null };
+  }
+  const contradicted = [...signals.numberConflicts, ...signals.dateConflicts];
+  const unsupported = [...signals.missingNumbers, ...signals.missingDates, ...signals.missingNames];
+  if (signals.coverage < minCoverage) {
     unsupported.push(
-      `the source does not say this (${Math.round(bestCoverage * 100)}% of its words found; missing: ${missing.slice(0, 5).join(", ")})`,
+      `the source does not say this (${Math.round(signals.coverage * 100)}% of its words found; missing: ${signals.missingWords.slice(0, 5).join(", ")})`,
     );
   } else {
-    if (claim.negated !== best.facts.negated) {
-      contradicted.push(
-        claim.negated ? "negates what the source states" : "the source states the opposite (negated)",
-      );
-    }
-    for (const word of claim.stems) {
-      if (best.stems.has(word)) continue;
-      const opposite = [...(antonyms.get(word) ?? [])].find((candidate) => best.stems.has(candidate));
-      if (opposite) contradicted.push(`says "${word}" where the source says "${opposite}"`);
-    }
+    // Negation and antonyms count only where the stretch is about the same thing as the sentence.
+    if (signals.negationMismatch) contradicted.push(signals.negationMismatch);
+    contradicted.push(...signals.antonyms);
   }
   const verdict: Verdict =
     contradicted.length > 0 ? "contradicted" : unsupported.length > 0 ? "unsupported" : "supported";
   const penalty = contradicted.length + unsupported.length;
   return {
     verdict,
-    score: Math.max(0, bestCoverage) / (1 + penalty),
+    score: signals.coverage / (1 + penalty),
     reasons: [...contradicted, ...unsupported],
-    evidence: { source: best.source, start: best.start, end: best.end, text: best.text },
+    evidence: signals.evidence,
   };
+}
+
+/** Checks one answer sentence (citation markers removed) against the text of the sources it cites. */
+export function verifySentence(
+  sentence: string,
+  sources: readonly string[],
+  options: VerifyOptions = {},
+): Verification {
+  return verificationFrom(verificationSignals(sentence, sources), options);
 }

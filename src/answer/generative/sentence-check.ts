@@ -1,0 +1,101 @@
+// One model-written sentence checked against the sources: against the passages it cites (every
+// passage when it cites none), with citations pointing at the stretch that backs it; and, when it is
+// supported, against the other passages too, since a source that states the opposite means the
+// sources disagree and the reader should see both sides.
+import type { AnswerSentence, Citation, SourceConflict } from "../../core/answer.js";
+import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
+import {
+  type Evidence,
+  type VerifyOptions,
+  verificationFrom,
+  verificationSignals,
+  verifySentence,
+} from "../verify/verifier.js";
+import type { CitedSentence } from "./citations.js";
+
+function citationOf(passage: RetrievedPassage, evidence: Evidence | null): Citation {
+  const location = passage.chunk.location;
+  return {
+    documentId: passage.document.id,
+    source: passage.document.source,
+    chunkId: passage.chunk.id,
+    // The verified stretch when there is one; the whole passage otherwise.
+    location: evidence
+      ? {
+          ...location,
+          charStart: location.charStart + evidence.start,
+          charEnd: location.charStart + evidence.end,
+        }
+      : location,
+    quote: evidence ? evidence.text : passage.chunk.text,
+  };
+}
+
+/**
+ * Passages among `others` (1-based numbers) that state the opposite of `text`: the stretch is about
+ * the same thing (its words cover the sentence) but negates it, uses an antonym, or gives another
+ * number or date.
+ */
+function conflictsWith(
+  text: string,
+  others: readonly number[],
+  passages: readonly RetrievedPassage[],
+  options: VerifyOptions | undefined,
+): SourceConflict[] {
+  const conflicts: SourceConflict[] = [];
+  const minCoverage = options?.minCoverage ?? 0.7;
+  for (const number of others) {
+    const passage = passages[number - 1] as RetrievedPassage;
+    const signals = verificationSignals(text, [passage.chunk.text]);
+    if (signals.coverage < minCoverage) continue;
+    const check = verificationFrom(signals, options);
+    if (check.verdict !== "contradicted") continue;
+    conflicts.push({ citation: citationOf(passage, check.evidence), reason: check.reasons[0] as string });
+  }
+  return conflicts;
+}
+
+export function checkSentence(
+  sentence: CitedSentence,
+  passages: readonly RetrievedPassage[],
+  options?: VerifyOptions,
+): AnswerSentence {
+  const every = passages.map((_, index) => index + 1);
+  const sources = sentence.cited.length > 0 ? sentence.cited : every;
+  const check = verifySentence(
+    sentence.text,
+    sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text),
+    options,
+  );
+  const reasons = [...check.reasons];
+  if (sentence.invalid.length > 0)
+    reasons.unshift(`cites sources that do not exist: ${sentence.invalid.join(", ")}`);
+  const backing = check.evidence ? (sources[check.evidence.source] as number) : undefined;
+  // An uncited sentence that one source backs gets that source as its citation.
+  const cited =
+    sentence.cited.length === 0 && check.verdict === "supported" && backing !== undefined
+      ? [backing]
+      : sentence.cited;
+  const citations = cited.map((number) =>
+    citationOf(passages[number - 1] as RetrievedPassage, number === backing ? check.evidence : null),
+  );
+  const conflicts =
+    check.verdict === "supported"
+      ? conflictsWith(
+          sentence.text,
+          every.filter((number) => !cited.includes(number)),
+          passages,
+          options,
+        )
+      : [];
+  return {
+    text: sentence.text,
+    citations,
+    verification: {
+      verdict: check.verdict,
+      score: Math.round(check.score * 1000) / 1000,
+      reasons,
+      ...(conflicts.length > 0 ? { conflicts } : {}),
+    },
+  };
+}
