@@ -5,7 +5,6 @@ import { type LanguageModel, streamText } from "ai";
 import type { AnswerSentence } from "../../core/answer.js";
 import { costOf, type ModelEntry } from "../../models/catalogue.js";
 import { createLanguageModel } from "../../models/language-model.js";
-import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
 import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "../answerer.js";
 import { closestSources } from "../closest-sources.js";
 import { type AnswerPolicy, applyAnswerPolicy } from "../verify/answer-policy.js";
