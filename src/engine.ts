@@ -5,6 +5,7 @@ import type { Answerer } from "./answer/answerer.js";
 import { createExtractiveAnswerer } from "./answer/extractive-answerer.js";
 import { createGenerativeAnswerer } from "./answer/generative/generative-answerer.js";
 import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
+import { judgeFrom } from "./answer/verify/judge.js";
 import type { Answer } from "./core/answer.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
 import { isVerityError, VerityError } from "./core/errors.js";
@@ -117,11 +118,20 @@ export function createVerity(options: VerityOptions = {}): Verity {
         `no model catalogue is configured, so there is no model "${askOptions.model}"; create one (see "Models" in the README) and pass --models <file>`,
       );
     }
+    const judging = options.models.judge;
     return createGenerativeAnswerer({
       model: findModel(options.models, askOptions.model),
       policy: askOptions.policy ?? options.policy,
       onSentence: askOptions.onSentence,
       env: options.env,
+      ...(judging
+        ? {
+            judge: {
+              judge: judgeFrom(judging, options.models.models, { env: options.env }),
+              scope: judging.scope,
+            },
+          }
+        : {}),
     });
   }
   const retrievalLimit = options.retrievalLimit ?? 8;

@@ -23,6 +23,11 @@ export interface SentenceVerification {
    * and a reader should see both sides.
    */
   conflicts?: SourceConflict[];
+  /**
+   * Set when a judge (a model or an NLI classifier) gave the verdict: layer one's own verdict, and the
+   * judge's. `verdict` above is then the judge's.
+   */
+  judge?: { by: string; layerOne: SentenceVerification["verdict"]; reason: string; confidence?: number };
 }
 
 export interface SourceConflict {

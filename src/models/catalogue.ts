@@ -44,11 +44,40 @@ const modelSchema = z
     }
   });
 
+/** `flagged`: only sentences layer one did not accept, for word-level reasons only. `all`: every sentence. */
+export const judgeScopes = ["flagged", "all"] as const;
+export type JudgeScope = (typeof judgeScopes)[number];
+
+/** Layer two of verification (src/answer/verify/judge.ts): a model or an NLI endpoint as judge. */
+const judgeSettingsSchema = z
+  .object({
+    /** A catalogue model id; default the cheapest `small` model in the catalogue. */
+    model: z.string().optional(),
+    /** An NLI classifier instead of a model: Hugging Face text-embeddings-inference `/predict`. */
+    nli: z
+      .object({
+        baseUrl: z.url({ protocol: /^https?$/u }),
+        /** The classifier's label names, when they are not entailment / neutral / contradiction. */
+        labels: z
+          .object({ entailment: z.string(), neutral: z.string(), contradiction: z.string() })
+          .optional(),
+        timeoutMs: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .optional(),
+    scope: z.enum(judgeScopes).default("flagged"),
+  })
+  .strict()
+  .refine((settings) => !(settings.model && settings.nli), { message: "give either model or nli, not both" });
+export type JudgeSettings = z.infer<typeof judgeSettingsSchema>;
+
 const catalogueSchema = z
   .object({
     models: z.array(modelSchema).min(1, "list at least one model"),
     /** The model `verity ask` uses when `--model` is not given (default: the first). */
     default: z.string().optional(),
+    /** A second opinion on answer sentences; off when absent. */
+    judge: judgeSettingsSchema.optional(),
   })
   .strict()
   .superRefine((catalogue, context) => {
@@ -63,6 +92,13 @@ const catalogueSchema = z
       }
       seen.add(model.id);
     });
+    if (catalogue.judge?.model !== undefined && !seen.has(catalogue.judge.model)) {
+      context.addIssue({
+        code: "custom",
+        path: ["judge", "model"],
+        message: `no model has id "${catalogue.judge.model}"`,
+      });
+    }
     if (catalogue.default !== undefined && !seen.has(catalogue.default)) {
       context.addIssue({
         code: "custom",

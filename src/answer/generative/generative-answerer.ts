@@ -2,18 +2,19 @@
 // every sentence; each sentence is verified against the passages it cites as soon as it is complete,
 // and the answer policy decides what is shown. The model's words are never trusted on their own.
 import { type LanguageModel, streamText } from "ai";
-import type { AnswerSentence } from "../../core/answer.js";
-import { costOf, type ModelEntry } from "../../models/catalogue.js";
+import type { AnswerSentence, SentenceVerification } from "../../core/answer.js";
+import { costOf, type JudgeScope, type ModelEntry } from "../../models/catalogue.js";
 import { createLanguageModel } from "../../models/language-model.js";
 import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "../answerer.js";
 import { closestSources } from "../closest-sources.js";
 import { type AnswerPolicy, applyAnswerPolicy } from "../verify/answer-policy.js";
+import type { Judge } from "../verify/judge.js";
 import type { VerifyOptions } from "../verify/verifier.js";
 import { type CitedSentence, parseCitations, splitAnswer } from "./citations.js";
 import { packContext } from "./context-packing.js";
 import { declineMarker, systemPrompt } from "./prompt.js";
 import { providerError } from "./provider-errors.js";
-import { checkSentence } from "./sentence-check.js";
+import { type CheckedSentence, checkSentence } from "./sentence-check.js";
 
 export interface GenerativeAnswererOptions {
   model: ModelEntry;
@@ -28,6 +29,58 @@ export interface GenerativeAnswererOptions {
   onSentence?: (sentence: AnswerSentence) => void;
   /** Where API keys are read from; default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /** Layer two: a judge for the sentences `scope` names (see src/answer/verify/judge.ts). */
+  judge?: { judge: Judge; scope: JudgeScope };
+}
+
+interface JudgeTally {
+  calls: number;
+  costUsd: number;
+  ms: number;
+  failures: string[];
+}
+
+/**
+ * The judge's verdict replaces layer one's, for the sentences the scope names; a number, date or
+ * name layer one found wrong is never put to the judge. A judge that fails leaves layer one's verdict.
+ */
+async function judged(
+  checked: CheckedSentence,
+  judging: GenerativeAnswererOptions["judge"],
+  tally: JudgeTally,
+): Promise<AnswerSentence> {
+  const { sentence } = checked;
+  const verification = sentence.verification as SentenceVerification;
+  if (!judging || checked.factFailure) return sentence;
+  if (judging.scope === "flagged" && verification.verdict === "supported") return sentence;
+  try {
+    const judgement = await judging.judge.judge(sentence.text, checked.checkedAgainst);
+    tally.calls++;
+    tally.costUsd += judgement.costUsd;
+    tally.ms += judgement.ms;
+    const supported = judgement.verdict === "supported";
+    return {
+      ...sentence,
+      citations:
+        sentence.citations.length === 0 && supported && checked.closest
+          ? [checked.closest]
+          : sentence.citations,
+      verification: {
+        ...verification,
+        verdict: judgement.verdict,
+        reasons: supported ? [] : [`judge: ${judgement.reason}`, ...verification.reasons],
+        judge: {
+          by: judgement.by,
+          layerOne: verification.verdict,
+          reason: judgement.reason,
+          ...(judgement.confidence !== undefined ? { confidence: judgement.confidence } : {}),
+        },
+      },
+    };
+  } catch (error) {
+    tally.failures.push((error as Error).message);
+    return sentence;
+  }
 }
 
 async function defaultTokenCounter(): Promise<(text: string) => number> {
@@ -68,12 +121,19 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
       let finishReason: string | undefined;
       let usage: { inputTokens?: number; outputTokens?: number } = {};
       const sentences: AnswerSentence[] = [];
+      const tally: JudgeTally = { calls: 0, costUsd: 0, ms: 0, failures: [] };
+      // Judges run side by side; sentences are still emitted one by one, in order.
+      let emission = Promise.resolve();
       let emitted = 0;
       const emitComplete = (complete: readonly CitedSentence[]) => {
         for (; emitted < complete.length; emitted++) {
-          const sentence = checkSentence(complete[emitted] as CitedSentence, passages, options.verify);
-          sentences.push(sentence);
-          options.onSentence?.(sentence);
+          const checked = checkSentence(complete[emitted] as CitedSentence, passages, options.verify);
+          const final = judged(checked, options.judge, tally);
+          emission = emission.then(async () => {
+            const sentence = await final;
+            sentences.push(sentence);
+            options.onSentence?.(sentence);
+          });
         }
       };
       const timeout = new AbortController();
@@ -144,6 +204,7 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           if (last.text) emitComplete([...split.complete, last]);
         }
       }
+      await emission;
       if (!declined && sentences.length === 0 && streamError !== undefined) {
         throw providerError(model, streamError, timeout.signal.aborted);
       }
@@ -159,6 +220,22 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           details: { ...details, ...(warnings.length ? { warnings } : {}) },
         };
       }
+      if (tally.failures.length > 0) {
+        warnings.push(
+          `the judge failed on ${tally.failures.length} sentence(s), so layer one's verdict stands: ${tally.failures[0]}`,
+        );
+      }
+      const judgeDetails = options.judge
+        ? {
+            judge: {
+              by: options.judge.judge.id,
+              scope: options.judge.scope,
+              calls: tally.calls,
+              costUsd: tally.costUsd,
+              ms: Math.round(tally.ms),
+            },
+          }
+        : {};
       const outcome = applyAnswerPolicy(sentences, policy, request.question);
       warnings.push(...outcome.warnings);
       const verification = {
@@ -172,7 +249,13 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
         status: outcome.abstain ? "abstained" : "answered",
         sentences: outcome.sentences,
         abstention: outcome.abstain ? { ...outcome.abstain, closestSources: closestSources(passages) } : null,
-        details: { ...details, verification, ...(warnings.length ? { warnings } : {}) },
+        details: {
+          ...details,
+          costUsd: details.costUsd + tally.costUsd,
+          ...judgeDetails,
+          verification,
+          ...(warnings.length ? { warnings } : {}),
+        },
       };
     },
   };

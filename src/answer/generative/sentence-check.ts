@@ -9,7 +9,6 @@ import {
   type VerifyOptions,
   verificationFrom,
   verificationSignals,
-  verifySentence,
 } from "../verify/verifier.js";
 import type { CitedSentence } from "./citations.js";
 
@@ -55,18 +54,36 @@ function conflictsWith(
   return conflicts;
 }
 
+export interface CheckedSentence {
+  sentence: AnswerSentence;
+  /** The passage texts it was checked against. */
+  checkedAgainst: string[];
+  /**
+   * A number, date or name it states is missing from the sources or stated differently there: a
+   * failure no judge may overrule.
+   */
+  factFailure: boolean;
+  /** The passage stretch that best matches it, as a citation, even when it does not back it. */
+  closest: Citation | undefined;
+}
+
 export function checkSentence(
   sentence: CitedSentence,
   passages: readonly RetrievedPassage[],
   options?: VerifyOptions,
-): AnswerSentence {
+): CheckedSentence {
   const every = passages.map((_, index) => index + 1);
   const sources = sentence.cited.length > 0 ? sentence.cited : every;
-  const check = verifySentence(
-    sentence.text,
-    sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text),
-    options,
-  );
+  const checkedAgainst = sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text);
+  const signals = verificationSignals(sentence.text, checkedAgainst);
+  const check = verificationFrom(signals, options);
+  const factFailure =
+    signals.numberConflicts.length +
+      signals.missingNumbers.length +
+      signals.dateConflicts.length +
+      signals.missingDates.length +
+      signals.missingNames.length >
+    0;
   const reasons = [...check.reasons];
   if (sentence.invalid.length > 0)
     reasons.unshift(`cites sources that do not exist: ${sentence.invalid.join(", ")}`);
@@ -89,13 +106,21 @@ export function checkSentence(
         )
       : [];
   return {
-    text: sentence.text,
-    citations,
-    verification: {
-      verdict: check.verdict,
-      score: Math.round(check.score * 1000) / 1000,
-      reasons,
-      ...(conflicts.length > 0 ? { conflicts } : {}),
+    sentence: {
+      text: sentence.text,
+      citations,
+      verification: {
+        verdict: check.verdict,
+        score: Math.round(check.score * 1000) / 1000,
+        reasons,
+        ...(conflicts.length > 0 ? { conflicts } : {}),
+      },
     },
+    checkedAgainst,
+    factFailure,
+    closest:
+      backing === undefined
+        ? undefined
+        : citationOf(passages[backing - 1] as RetrievedPassage, check.evidence),
   };
 }
