@@ -168,7 +168,7 @@ function pickOne<T>(values: readonly T[], random: () => number): T {
 }
 
 /** mulberry32: a tiny, fast 32-bit PRNG; the same seed gives the same sequence on every platform. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

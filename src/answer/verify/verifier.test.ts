@@ -8,6 +8,30 @@ const policy =
   "Annual plans were introduced in March 2021. Exports do not include deleted notes. Storage prices decrease every year.";
 
 describe("verifySentence", () => {
+  it("finds hyphenated names as the source writes them", () => {
+    const result = verifySentence("PD-1 blockade helps patients with melanoma.", [
+      "In this trial, PD-1 blockade helps patients with melanoma live longer.",
+    ]);
+    expect(result.verdict).toBe("supported");
+    expect(
+      verifySentence("PD-2 blockade helps patients with melanoma.", [
+        "In this trial, PD-1 blockade helps patients with melanoma live longer.",
+      ]).reasons,
+    ).toContain('"pd-2" is not in the source');
+  });
+
+  it("reads negation in the sentence that matches the claim, not in its neighbours", () => {
+    // The claim needs sentences one and three; the negation in sentence two is about something else.
+    const source =
+      "Screening decreases mortality. No consensus exists on the best screening age. The effect was seen in adults over fifty.";
+    expect(verifySentence("Screening decreases mortality in adults over fifty.", [source]).verdict).toBe(
+      "supported",
+    );
+    expect(
+      verifySentence("Screening does not decrease mortality in adults over fifty.", [source]).verdict,
+    ).toBe("contradicted");
+  });
+
   it("supports a sentence the source states, reworded", () => {
     const result = verifySentence("Refunds are issued within 30 days of the purchase.", [policy]);
     expect(result).toMatchObject({ verdict: "supported", reasons: [] });

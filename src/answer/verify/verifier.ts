@@ -35,6 +35,8 @@ export interface VerifyOptions {
 interface Window extends Evidence {
   facts: ClaimFacts;
   stems: Set<string>;
+  /** Each sentence of the stretch: its content stems and whether it is negated. */
+  sentences: { stems: Set<string>; negated: boolean }[];
 }
 
 const antonymPairs = [
@@ -97,6 +99,10 @@ function windowsOf(sources: readonly string[]): Window[] {
       else if (sentence.trim()) runs[runs.length - 1]?.push(span);
     }
     for (const run of runs) {
+      const sentences = run.map((span) => {
+        const facts = claimFacts(text.slice(span.start, span.end));
+        return { stems: new Set(facts.stems), negated: facts.negated };
+      });
       for (let first = 0; first < run.length; first++) {
         for (let last = first; last < first + maxWindowSentences && last < run.length; last++) {
           const start = (run[first] as Span).start;
@@ -110,6 +116,7 @@ function windowsOf(sources: readonly string[]): Window[] {
             text: windowText,
             facts,
             stems: new Set(facts.stems),
+            sentences: sentences.slice(first, last + 1),
           });
         }
       }
@@ -220,9 +227,20 @@ export function verificationSignals(sentence: string, sources: readonly string[]
     else signals.missingDates.push(`the date ${date} is not in the source`);
   }
   for (const name of claim.names) {
-    if (!sourceWords.has(name)) signals.missingNames.push(`"${name}" is not in the source`);
+    // A hyphenated name ("PD-1") is held when each of its parts is, as the tokenizer splits it.
+    if (!tokens(name).every((part) => sourceWords.has(part)))
+      signals.missingNames.push(`"${name}" is not in the source`);
   }
-  if (claim.negated !== best.facts.negated) {
+  // Negation is read in the sentence of the stretch that shares most words with the claim: a "no"
+  // in a neighbouring background sentence says nothing about it.
+  const closest = best.sentences.reduce(
+    (top, sentence) => {
+      const shared = claim.stems.filter((wanted) => holdsStem(sentence.stems, wanted)).length;
+      return shared > top.shared ? { shared, negated: sentence.negated } : top;
+    },
+    { shared: -1, negated: best.facts.negated },
+  );
+  if (claim.negated !== closest.negated) {
     signals.negationMismatch = claim.negated
       ? "negates what the source states"
       : "the source states the opposite (negated)";
@@ -230,7 +248,13 @@ export function verificationSignals(sentence: string, sources: readonly string[]
   for (const word of claim.stems) {
     if (best.stems.has(word)) continue;
     const opposite = [...(antonyms.get(word) ?? [])].find((candidate) => best.stems.has(candidate));
-    if (opposite) signals.antonyms.push(`says "${word}" where the source says "${opposite}"`);
+    if (!opposite) continue;
+    // Messages quote the words as written, not their stems.
+    const written = (text: string, wanted: string) =>
+      tokens(text).find((token) => stem(token) === wanted) ?? wanted;
+    signals.antonyms.push(
+      `says "${written(sentence, word)}" where the source says "${written(best.text, opposite)}"`,
+    );
   }
   return signals;
 }
