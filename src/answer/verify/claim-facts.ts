@@ -17,8 +17,21 @@ export interface ClaimFacts {
   quantities: Quantity[];
   /** Month names (lower case) and four-digit years mentioned. */
   dates: string[];
-  /** Lower-cased capitalised words that are not sentence-initial, and acronyms. */
+  /**
+   * Lower-cased names: capitalised words that are not sentence-initial, acronyms (also plural, "ILCs"),
+   * and symbols with capitals inside ("cGMP", "p16INK4a", "3D").
+   */
   names: string[];
+  negated: boolean;
+  /** The sentence cut at clause boundaries ("…, but not …", "although …", ";"), each read on its own. */
+  clauses: Clause[];
+}
+
+export interface Clause {
+  /** Content stems, as in `ClaimFacts.stems`. */
+  stems: Set<string>;
+  /** Stems of every word, stopwords included ("more", "after"), for opposite words. */
+  words: Set<string>;
   negated: boolean;
 }
 
@@ -89,7 +102,10 @@ const negations = new Set([
 
 // "1,200", "12.5", "3%", "$40", "10-15"; words are handled separately.
 const numeral = /^\d{1,3}(?:,\d{3})+(?:\.\d+)?$|^\d+(?:\.\d+)?$/u;
-const rawToken = /[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[\p{L}][\p{L}\p{N}'’-]*/gu;
+// A digit followed by a capital ("3D", "28B") is a symbol, not a number with a unit.
+const rawToken =
+  /\d+\p{Lu}[\p{L}\p{N}]*|[$€£]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?|[\p{L}][\p{L}\p{N}'’-]*/gu;
+const clauseBoundary = /;|,?\s+(?=(?:but|although|though|whereas|yet)\s)/iu;
 
 function numberOf(token: string): number | undefined {
   const plain = token.replace(/^[$€£]/u, "").replace(/%$/u, "");
@@ -104,21 +120,46 @@ function isUnitLike(word: string): boolean {
   return !stopwords.has(word.toLowerCase()) && !negations.has(word.toLowerCase());
 }
 
+const isNegation = (token: string) => negations.has(token) || token.endsWith("n't");
+
+function clausesOf(sentence: string): Clause[] {
+  return sentence
+    .split(clauseBoundary)
+    .map((text) => tokens(text))
+    .filter((words) => words.length > 0)
+    .map((words) => ({
+      stems: new Set(
+        words
+          .filter((token) => !stopwords.has(token) && !isNegation(token) && numberOf(token) === undefined)
+          .map(stem),
+      ),
+      words: new Set(words.filter((token) => numberOf(token) === undefined).map(stem)),
+      negated: words.some(isNegation),
+    }));
+}
+
 /** Facts of one sentence. */
 export function claimFacts(sentence: string): ClaimFacts {
-  const raw = sentence.normalize("NFKC").match(rawToken) ?? [];
+  const text = sentence.normalize("NFKC");
+  const matches = [...text.matchAll(rawToken)];
+  const raw = matches.map((match) => match[0]);
   const quantities: Quantity[] = [];
   const dates: string[] = [];
   const names: string[] = [];
   let negated = false;
   raw.forEach((token, index) => {
     const lower = token.toLowerCase().replace(/['’]s$/u, "");
-    if (negations.has(lower) || lower.endsWith("n't")) negated = true;
+    if (isNegation(lower)) negated = true;
     const value = numberOf(token);
     if (value !== undefined) {
       const year = /^(1[5-9]|20)\d\d$/u.test(token);
       if (year) dates.push(token);
-      const next = raw[index + 1];
+      // The unit is the next word only when nothing but spaces stands between ("group 1, seronegative" has none).
+      const following = matches[index + 1];
+      const current = matches[index] as RegExpExecArray;
+      const adjacent =
+        following !== undefined && /^\s+$/u.test(text.slice(current.index + token.length, following.index));
+      const next = adjacent ? raw[index + 1] : undefined;
       let unit: string | undefined;
       let unitText: string | undefined;
       if (year) unit = undefined;
@@ -133,11 +174,13 @@ export function claimFacts(sentence: string): ClaimFacts {
     }
     if (months.has(lower) && /^\p{Lu}/u.test(token) && lower !== "may") dates.push(monthName(lower));
     const capitalised = /^\p{Lu}/u.test(token) && index > 0;
-    const acronym = /^\p{Lu}[\p{Lu}\p{N}-]+$/u.test(token) && token.length >= 2;
-    if ((capitalised || acronym) && !stopwords.has(lower) && !months.has(lower)) names.push(lower);
+    const acronym = /^\p{Lu}[\p{Lu}\p{N}-]+s?$/u.test(token) && token.length >= 2;
+    // Capitals after the first character: gene and chemical symbols ("cGMP", "p16INK4a", "siRNAs", "3D").
+    const symbol = /^.[^\p{Lu}]*\p{Lu}/u.test(token) && /\p{Ll}|\p{N}/u.test(token);
+    if ((capitalised || acronym || symbol) && !stopwords.has(lower) && !months.has(lower)) names.push(lower);
   });
   const stems = tokens(sentence)
-    .filter((token) => !stopwords.has(token) && !negations.has(token) && numberOf(token) === undefined)
+    .filter((token) => !stopwords.has(token) && !isNegation(token) && numberOf(token) === undefined)
     .map(stem);
   return {
     stems: [...new Set(stems)],
@@ -145,6 +188,7 @@ export function claimFacts(sentence: string): ClaimFacts {
     dates: [...new Set(dates)],
     names: [...new Set(names)],
     negated,
+    clauses: clausesOf(text),
   };
 }
 

@@ -8,6 +8,56 @@ const policy =
   "Annual plans were introduced in March 2021. Exports do not include deleted notes. Storage prices decrease every year.";
 
 describe("verifySentence", () => {
+  it("reads negation clause by clause: a left-out 'but not' clause is no contradiction, an added one is", () => {
+    const source =
+      "Inhibition of p53 rescues the skeletal phenotype, but not the underlying ribosome biogenesis defect.";
+    expect(verifySentence("Inhibition of p53 rescues the skeletal phenotype.", [source]).verdict).toBe(
+      "supported",
+    );
+    expect(
+      verifySentence("Inhibition of p53 does not rescue the skeletal phenotype.", [source]).verdict,
+    ).toBe("contradicted");
+  });
+
+  it("catches opposite words that are stop words, unless the claim says both", () => {
+    const source = "Patients given the drug had more infections after surgery.";
+    expect(
+      verifySentence("Patients given the drug had fewer infections after surgery.", [source]).verdict,
+    ).toBe("contradicted");
+    expect(
+      verifySentence("Patients given the drug had more infections before surgery.", [source]).verdict,
+    ).toBe("contradicted");
+    expect(
+      verifySentence("Treg cells were present at elevated numbers, but their function was decreased.", [
+        "Treg cells were present at elevated numbers. Their suppressive function was decreased.",
+      ]).verdict,
+    ).toBe("supported");
+  });
+
+  it("does not accept a number the source states only about something else", () => {
+    const source = "Exacerbations were recorded at a steady rate. The cohort came from 41 sites.";
+    const result = verifySentence("Exacerbations were recorded at a rate of 41.", [source]);
+    expect(result.verdict).toBe("unsupported");
+    expect(result.reasons).toContain("the number 41 is not in the source, only about something else");
+    expect(verifySentence("The cohort came from 41 sites.", [source]).verdict).toBe("supported");
+  });
+
+  it("checks gene symbols and plural acronyms as names, and reads '3D' as one symbol", () => {
+    const source = "RNAi knockdown of ILC markers changed 3D aggregates of cells.";
+    expect(
+      verifySentence("cGMP knockdown of ILC markers changed 3D aggregates of cells.", [source]).reasons,
+    ).toContain('"cgmp" is not in the source');
+    expect(verifySentence("RNAi knockdown of ILCs changed 3D aggregates of cells.", [source]).verdict).toBe(
+      "supported",
+    );
+  });
+
+  it("takes the word after a number as its unit only when nothing but spaces stands between", () => {
+    expect(claimFacts("Women in group 1, seronegative at baseline, were followed.").quantities).toEqual([
+      { value: 1 },
+    ]);
+  });
+
   it("finds hyphenated names as the source writes them", () => {
     const result = verifySentence("PD-1 blockade helps patients with melanoma.", [
       "In this trial, PD-1 blockade helps patients with melanoma live longer.",

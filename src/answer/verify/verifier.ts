@@ -4,7 +4,7 @@
 // opposite (a negation, an antonym, another number for the same unit) makes it contradicted.
 import { type Span, sentenceSpans } from "../../core/sentences.js";
 import { stem, tokens } from "../../core/terms.js";
-import { type ClaimFacts, claimFacts, type Quantity } from "./claim-facts.js";
+import { type ClaimFacts, type Clause, claimFacts, type Quantity } from "./claim-facts.js";
 import { looksLikeInstruction } from "./instructions.js";
 
 export type Verdict = "supported" | "unsupported" | "contradicted";
@@ -35,8 +35,21 @@ export interface VerifyOptions {
 interface Window extends Evidence {
   facts: ClaimFacts;
   stems: Set<string>;
-  /** Each sentence of the stretch: its content stems and whether it is negated. */
-  sentences: { stems: Set<string>; negated: boolean }[];
+  /** The clauses of the stretch's sentences, in order. */
+  clauses: Clause[];
+}
+
+/** One sentence of a source, read once. */
+interface SourceSentence {
+  facts: ClaimFacts;
+  stems: Set<string>;
+}
+
+interface SourceAnalysis {
+  sentences: SourceSentence[];
+  /** Stretches of one to three consecutive sentences, `source` 0 (set per call). */
+  windows: Window[];
+  words: Set<string>;
 }
 
 const antonymPairs = [
@@ -78,6 +91,43 @@ const antonymPairs = [
   ["monthly", "annually"],
   ["monthly", "yearly"],
   ["weekly", "annually"],
+  ["high", "low"],
+  ["presence", "absence"],
+  ["present", "absent"],
+  ["common", "rare"],
+  ["gain", "loss"],
+  ["gain", "lose"],
+  ["early", "late"],
+  ["resistant", "susceptible"],
+  ["resistance", "susceptibility"],
+  ["resistant", "sensitive"],
+  ["strong", "weak"],
+  ["stronger", "weaker"],
+  ["elevated", "reduced"],
+  ["elevated", "decreased"],
+  ["improve", "worsen"],
+  ["improve", "impair"],
+  ["enhance", "impair"],
+  ["enhance", "reduce"],
+  ["enhance", "suppress"],
+  ["promote", "impede"],
+  ["promote", "suppress"],
+  ["induce", "inhibit"],
+  ["induce", "suppress"],
+  ["stimulate", "inhibit"],
+  ["activation", "inhibition"],
+  ["benign", "malignant"],
+  ["acute", "chronic"],
+  ["agonist", "antagonist"],
+  ["dominant", "recessive"],
+  ["major", "minor"],
+  ["majority", "minority"],
+  ["shorter", "longer"],
+  ["faster", "slower"],
+  ["rise", "decline"],
+  ["increase", "decline"],
+  ["expand", "shrink"],
+  ["positively", "negatively"],
 ].map(([a, b]) => [stem(a as string), stem(b as string)] as const);
 const antonyms = new Map<string, Set<string>>();
 for (const [a, b] of antonymPairs) {
@@ -87,42 +137,58 @@ for (const [a, b] of antonymPairs) {
 
 const maxWindowSentences = 3;
 
-function windowsOf(sources: readonly string[]): Window[] {
+// A source is read once per answer, not once per sentence checked against it: an answer of eight
+// sentences over eight passages would otherwise cut and read every passage dozens of times.
+const analyses = new Map<string, SourceAnalysis>();
+const maxCachedAnalyses = 256;
+
+function analyse(text: string): SourceAnalysis {
+  const cached = analyses.get(text);
+  if (cached) return cached;
+  const sentences: SourceSentence[] = [];
   const windows: Window[] = [];
-  sources.forEach((text, source) => {
-    // Runs of consecutive sentences; text that addresses a model ("ignore previous instructions…")
-    // is never evidence, so it also breaks a run.
-    const runs: Span[][] = [[]];
-    for (const span of sentenceSpans(text)) {
-      const sentence = text.slice(span.start, span.end);
-      if (looksLikeInstruction(sentence)) runs.push([]);
-      else if (sentence.trim()) runs[runs.length - 1]?.push(span);
-    }
-    for (const run of runs) {
-      const sentences = run.map((span) => {
-        const facts = claimFacts(text.slice(span.start, span.end));
-        return { stems: new Set(facts.stems), negated: facts.negated };
-      });
-      for (let first = 0; first < run.length; first++) {
-        for (let last = first; last < first + maxWindowSentences && last < run.length; last++) {
-          const start = (run[first] as Span).start;
-          const end = (run[last] as Span).end;
-          const windowText = text.slice(start, end).trimEnd();
-          const facts = claimFacts(windowText);
-          windows.push({
-            source,
-            start,
-            end: start + windowText.length,
-            text: windowText,
-            facts,
-            stems: new Set(facts.stems),
-            sentences: sentences.slice(first, last + 1),
-          });
-        }
+  // Runs of consecutive sentences; text that addresses a model ("ignore previous instructions…")
+  // is never evidence, so it also breaks a run.
+  const runs: Span[][] = [[]];
+  for (const span of sentenceSpans(text)) {
+    const sentence = text.slice(span.start, span.end);
+    if (looksLikeInstruction(sentence)) runs.push([]);
+    else if (sentence.trim()) runs[runs.length - 1]?.push(span);
+  }
+  for (const run of runs) {
+    const read = run.map((span) => {
+      const facts = claimFacts(text.slice(span.start, span.end));
+      return { facts, stems: new Set(facts.stems) };
+    });
+    sentences.push(...read);
+    for (let first = 0; first < run.length; first++) {
+      for (let last = first; last < first + maxWindowSentences && last < run.length; last++) {
+        const start = (run[first] as Span).start;
+        const end = (run[last] as Span).end;
+        const windowText = text.slice(start, end).trimEnd();
+        const facts = claimFacts(windowText);
+        windows.push({
+          source: 0,
+          start,
+          end: start + windowText.length,
+          text: windowText,
+          facts,
+          stems: new Set(facts.stems),
+          clauses: read.slice(first, last + 1).flatMap((sentence) => sentence.facts.clauses),
+        });
       }
     }
-  });
-  return windows;
+  }
+  const analysis = { sentences, windows, words: new Set(tokens(text)) };
+  if (analyses.size >= maxCachedAnalyses) analyses.clear();
+  analyses.set(text, analysis);
+  return analysis;
+}
+
+function windowsOf(sources: readonly SourceAnalysis[]): Window[] {
+  return sources.flatMap((analysis, source) =>
+    source === 0 ? analysis.windows : analysis.windows.map((window) => ({ ...window, source })),
+  );
 }
 
 function holdsStem(stems: ReadonlySet<string>, wanted: string): boolean {
@@ -177,7 +243,8 @@ export interface VerificationSignals {
 /** Measures one sentence (citation markers removed) against the text of the sources it cites. */
 export function verificationSignals(sentence: string, sources: readonly string[]): VerificationSignals {
   const claim = claimFacts(sentence);
-  const windows = windowsOf(sources);
+  const analysed = sources.map(analyse);
+  const windows = windowsOf(analysed);
   const signals: VerificationSignals = {
     coverage: 0,
     words: claim.stems.length,
@@ -206,9 +273,18 @@ export function verificationSignals(sentence: string, sources: readonly string[]
   signals.coverage = bestCoverage;
   signals.missingWords = claim.stems.filter((wanted) => !holdsStem(best.stems, wanted));
   signals.evidence = { source: best.source, start: best.start, end: best.end, text: best.text };
-  const sourceQuantities = windows.flatMap((window) => window.facts.quantities);
-  const sourceDates = new Set(windows.flatMap((window) => window.facts.dates));
-  const sourceWords = new Set(sources.flatMap((text) => tokens(text)));
+  // Numbers and dates count where the source says them about the same thing: in the matched stretch,
+  // or in a sentence sharing at least two of the claim's words (a merged answer may draw on several).
+  // A "1" in "P = 1 × 10(-8)" elsewhere in the passage does not back "1.0".
+  const needed = Math.min(2, claim.stems.length);
+  const related = analysed
+    .flatMap((analysis) => analysis.sentences)
+    .filter((read) => claim.stems.filter((wanted) => holdsStem(read.stems, wanted)).length >= needed)
+    .map((read) => read.facts);
+  const sourceQuantities = [...best.facts.quantities, ...related.flatMap((facts) => facts.quantities)];
+  const sourceDates = new Set([...best.facts.dates, ...related.flatMap((facts) => facts.dates)]);
+  const sourceWords = new Set(analysed.flatMap((analysis) => [...analysis.words]));
+  const statedElsewhere = (found: boolean) => (found ? ", only about something else" : "");
 
   for (const quantity of claim.quantities) {
     if (sourceQuantities.some((other) => sameQuantity(quantity, other))) continue;
@@ -218,43 +294,71 @@ export function verificationSignals(sentence: string, sources: readonly string[]
     );
     if (rival)
       signals.numberConflicts.push(`says ${describe(quantity)} where the source says ${describe(rival)}`);
-    else signals.missingNumbers.push(`the number ${describe(quantity)} is not in the source`);
+    else {
+      const anywhere = windows.some((window) =>
+        window.facts.quantities.some((other) => sameQuantity(quantity, other)),
+      );
+      signals.missingNumbers.push(
+        `the number ${describe(quantity)} is not in the source${statedElsewhere(anywhere)}`,
+      );
+    }
   }
   for (const date of claim.dates) {
     if (sourceDates.has(date)) continue;
     const rival = best.facts.dates.find((other) => /^\d/u.test(other) === /^\d/u.test(date));
     if (rival) signals.dateConflicts.push(`says ${date} where the source says ${rival}`);
-    else signals.missingDates.push(`the date ${date} is not in the source`);
+    else {
+      const anywhere = windows.some((window) => window.facts.dates.includes(date));
+      signals.missingDates.push(`the date ${date} is not in the source${statedElsewhere(anywhere)}`);
+    }
   }
   for (const name of claim.names) {
-    // A hyphenated name ("PD-1") is held when each of its parts is, as the tokenizer splits it.
-    if (!tokens(name).every((part) => sourceWords.has(part)))
+    // A hyphenated name ("PD-1") is held when each of its parts is, as the tokenizer splits it; a
+    // plural acronym ("ILCs") when its singular is.
+    const held = (word: string) => tokens(word).every((part) => sourceWords.has(part));
+    if (!held(name) && !(name.endsWith("s") && held(name.slice(0, -1))))
       signals.missingNames.push(`"${name}" is not in the source`);
   }
-  // Negation is read in the sentence of the stretch that shares most words with the claim: a "no"
-  // in a neighbouring background sentence says nothing about it.
-  const closest = best.sentences.reduce(
-    (top, sentence) => {
-      const shared = claim.stems.filter((wanted) => holdsStem(sentence.stems, wanted)).length;
-      return shared > top.shared ? { shared, negated: sentence.negated } : top;
-    },
-    { shared: -1, negated: best.facts.negated },
-  );
-  if (claim.negated !== closest.negated) {
-    signals.negationMismatch = claim.negated
-      ? "negates what the source states"
-      : "the source states the opposite (negated)";
-  }
-  for (const word of claim.stems) {
-    if (best.stems.has(word)) continue;
-    const opposite = [...(antonyms.get(word) ?? [])].find((candidate) => best.stems.has(candidate));
-    if (!opposite) continue;
-    // Messages quote the words as written, not their stems.
-    const written = (text: string, wanted: string) =>
-      tokens(text).find((token) => stem(token) === wanted) ?? wanted;
-    signals.antonyms.push(
-      `says "${written(sentence, word)}" where the source says "${written(best.text, opposite)}"`,
-    );
+  // Negation and opposite words are read clause by clause: each clause of the claim against the
+  // clause of the matched stretch that shares most of its words. A "but not …" clause the claim
+  // left out, or a "no consensus" in a neighbouring sentence, says nothing about it.
+  // Messages quote words as written, not their stems.
+  const written = (text: string, wanted: string) =>
+    tokens(text).find((token) => stem(token) === wanted) ?? wanted;
+  for (const clause of claim.clauses) {
+    let partner: Clause | undefined;
+    let mostShared = 0;
+    for (const candidate of best.clauses) {
+      let shared = 0;
+      for (const wanted of clause.stems) if (holdsStem(candidate.stems, wanted)) shared++;
+      // Ties go to the tighter clause: "but not the inferior area" matches its own clause, not a
+      // longer one that also names the area.
+      if (
+        shared > mostShared ||
+        (shared === mostShared && partner && candidate.stems.size < partner.stems.size)
+      ) {
+        partner = candidate;
+        mostShared = shared;
+      }
+    }
+    // Only clauses about the same thing are compared: at least half the claim clause's words in one source
+    // clause. A claim clause that merges two source clauses is checked by its words, not its polarity.
+    if (!partner || mostShared < Math.max(1, 0.5 * clause.stems.size)) continue;
+    if (clause.negated !== partner.negated && signals.negationMismatch === null) {
+      signals.negationMismatch = clause.negated
+        ? "negates what the source states"
+        : "the source states the opposite (negated)";
+    }
+    for (const word of clause.words) {
+      if (partner.words.has(word)) continue;
+      // Not a flip when the claim itself also says the opposite word ("elevated …, but … decreased").
+      const opposite = [...(antonyms.get(word) ?? [])].find(
+        (candidate) => partner.words.has(candidate) && !clause.words.has(candidate),
+      );
+      if (!opposite) continue;
+      const reason = `says "${written(sentence, word)}" where the source says "${written(best.text, opposite)}"`;
+      if (!signals.antonyms.includes(reason)) signals.antonyms.push(reason);
+    }
   }
   return signals;
 }
