@@ -164,7 +164,7 @@ function verdictFor(all: readonly EngineResult[]): string {
   const terms = median(beir.queries.map((query) => queryTerms(query.text).length));
   const why = fastEnough
     ? ""
-    : ` Why: FTS5 computes BM25 for every chunk holding any query term, with no early termination; the queries are long sentences (median ${terms} content terms after stop words) whose terms together occur in thousands of the chunks; and Verity ranks chunks, not documents: to place each document at its best chunk it fetches three chunks per wanted document (303 with their text), where the libraries index one entry per document and return 101. FlexSearch does not compute BM25 at all: it ranks by term position, bucketed at index time.`;
+    : ` Why: FTS5 computes BM25 for every chunk holding any query term, with no early termination; the queries are long sentences (median ${terms} content terms after stop words) whose terms together occur in thousands of the chunks; and Verity ranks chunks, not documents: to place each document at its best chunk it ranks three chunks per wanted document (303) and then reads the 101 winners with their text and location, where the libraries index one entry per document and return 101 ids. FlexSearch does not compute BM25 at all: it ranks by term position, bucketed at index time.`;
   return `${goal}: ${quality}; ${speed}.${why}`;
 }
 
