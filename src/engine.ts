@@ -1,11 +1,9 @@
 // The Verity facade: wires store, ingestion, retrieval and answering from options. The library's API.
 import { realpathSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
-import type { Answerer } from "./answer/answerer.js";
+import type { AnswerDraft, Answerer } from "./answer/answerer.js";
 import { createExtractiveAnswerer } from "./answer/extractive-answerer.js";
-import { createGenerativeAnswerer } from "./answer/generative/generative-answerer.js";
 import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
-import { judgeFrom } from "./answer/verify/judge.js";
 import type { Answer } from "./core/answer.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
 import { isVerityError, VerityError } from "./core/errors.js";
@@ -13,10 +11,11 @@ import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
 import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
-import { findModel, type ModelCatalogue } from "./models/catalogue.js";
+import type { ModelCatalogue } from "./models/catalogue.js";
 import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
 import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./retrieve/compare-spaces.js";
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
+import { createRouting, type RoutedAnswer } from "./route/routing.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Job, Store, StoreStats } from "./store/store.js";
 
@@ -56,6 +55,8 @@ export interface AskOptions {
   policy?: AnswerPolicy;
   /** Model answers: called with each verified sentence as it completes. */
   onSentence?: (sentence: Answer["sentences"][number]) => void;
+  /** The HTTP API key the question came with: its budget applies, and the ledger records it. */
+  apiKey?: string;
 }
 
 export interface RemoveResult {
@@ -108,33 +109,34 @@ export function createVerity(options: VerityOptions = {}): Verity {
     createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
   const logger = options.logger ?? noopLogger;
   const extractive = createExtractiveAnswerer();
-  const fixedAnswerer = options.answerer ?? (options.models ? undefined : extractive);
-
-  function answererFor(askOptions: AskOptions): Answerer {
-    if (askOptions.model === undefined && fixedAnswerer) return fixedAnswerer;
-    if (!options.models) {
-      throw new VerityError(
-        "E_CONFIG",
-        `no model catalogue is configured, so there is no model "${askOptions.model}"; create one (see "Models" in the README) and pass --models <file>`,
-      );
-    }
-    const judging = options.models.judge;
-    return createGenerativeAnswerer({
-      model: findModel(options.models, askOptions.model),
-      policy: askOptions.policy ?? options.policy,
-      onSentence: askOptions.onSentence,
-      env: options.env,
-      ...(judging
-        ? {
-            judge: {
-              judge: judgeFrom(judging, options.models.models, { env: options.env }),
-              scope: judging.scope,
-            },
-          }
-        : {}),
-    });
-  }
+  // Model answers go through the router: route, budgets, fallbacks, escalation, ledger.
+  const routing = options.models
+    ? createRouting({ catalogue: options.models, ledger: store, env: options.env, policy: options.policy })
+    : undefined;
   const retrievalLimit = options.retrievalLimit ?? 8;
+
+  /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
+  function recordAnswer(answer: Answer, routed: RoutedAnswer | undefined, apiKey: string | undefined): void {
+    try {
+      store.recordAnswer({
+        at: new Date().toISOString(),
+        collection: answer.trace.collection,
+        ...(apiKey !== undefined ? { apiKey } : {}),
+        status: answer.status,
+        answerer: answer.trace.answerer,
+        escalated: routed?.escalated ?? false,
+        costUsd: routed?.costUsd ?? 0,
+        latencyMs: answer.trace.totalMs,
+        ...(routed?.strongestCostUsd !== undefined ? { strongestCostUsd: routed.strongestCostUsd } : {}),
+        trace: answer.trace,
+        calls: routed?.calls ?? [],
+      });
+    } catch (error) {
+      logger.warn({ error: (error as Error).message }, "could not record the answer in the ledger");
+    } finally {
+      routed?.release();
+    }
+  }
 
   /**
    * New chunks join the collection's active space when the configured embedder made it, so hybrid
@@ -194,28 +196,49 @@ export function createVerity(options: VerityOptions = {}): Verity {
       for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
       const termWeights = questionTermWeights(store, trimmed);
       const retrieved = performance.now();
-      let answerer = answererFor(askOptions);
       const request = { question: trimmed, passages, termWeights };
-      let draft: Awaited<ReturnType<Answerer["doAnswer"]>>;
-      try {
-        draft = await answerer.doAnswer(request);
-      } catch (error) {
-        // A failing provider degrades to the extractive answer, which needs no model, with a note.
-        if (!isVerityError(error) || !error.code.startsWith("E_PROVIDER_")) throw error;
-        logger.warn(
-          { answerer: answerer.id, code: error.code, error: error.message },
-          "model failed; answering extractively",
+      if (askOptions.model !== undefined && !routing) {
+        throw new VerityError(
+          "E_CONFIG",
+          `no model catalogue is configured, so there is no model "${askOptions.model}"; create one (see "Models" in the README) and pass --models <file>`,
         );
-        const failed = answerer.id;
-        answerer = extractive;
-        draft = await answerer.doAnswer(request);
-        draft = {
-          ...draft,
-          details: {
-            ...draft.details,
-            fallback: { from: failed, code: error.code, reason: error.message },
-          },
-        };
+      }
+      let answererId: string;
+      let draft: AnswerDraft;
+      let routed: RoutedAnswer | undefined;
+      if (routing && (askOptions.model !== undefined || !options.answerer)) {
+        routed = await routing.answer({
+          ...request,
+          collection,
+          apiKey: askOptions.apiKey,
+          model: askOptions.model,
+          policy: askOptions.policy,
+          onSentence: askOptions.onSentence,
+        });
+        draft = routed.draft;
+        answererId = routed.answerer;
+      } else {
+        const answerer = options.answerer ?? extractive;
+        answererId = answerer.id;
+        try {
+          draft = await answerer.doAnswer(request);
+        } catch (error) {
+          // A failing provider degrades to the extractive answer, which needs no model, with a note.
+          if (!isVerityError(error) || !error.code.startsWith("E_PROVIDER_")) throw error;
+          logger.warn(
+            { answerer: answerer.id, code: error.code, error: error.message },
+            "model failed; answering extractively",
+          );
+          answererId = extractive.id;
+          const fallback = await extractive.doAnswer(request);
+          draft = {
+            ...fallback,
+            details: {
+              ...fallback.details,
+              fallback: { from: answerer.id, code: error.code, reason: error.message },
+            },
+          };
+        }
       }
       const finished = performance.now();
       const answer: Answer = {
@@ -224,7 +247,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
         sentences: draft.sentences,
         abstention: draft.abstention,
         trace: {
-          answerer: answerer.id,
+          answerer: answererId,
           collection,
           retrievalMs: round(retrieved - started),
           answerMs: round(finished - retrieved),
@@ -233,9 +256,11 @@ export function createVerity(options: VerityOptions = {}): Verity {
           retrieval: retrieval.mode,
           ...(retrieval.space ? { space: retrieval.space } : {}),
           ...draft.details,
+          ...(routed ? { route: routed.route, costUsd: routed.costUsd } : {}),
           ...(warningsOf(retrieval.warnings, draft.details) ?? {}),
         },
       };
+      recordAnswer(answer, routed, askOptions.apiKey);
       logger.debug({ status: answer.status, trace: answer.trace }, "answered");
       return answer;
     },

@@ -7,6 +7,10 @@ export interface AnswerRequest {
   passages: readonly RetrievedPassage[];
   /** IDF of the question's terms over the whole index, keyed by stem (see `questionTermWeights`). */
   termWeights?: ReadonlyMap<string, number>;
+  /** Stops a model answer (a hedge that lost, a caller that gave up); the answerer then rejects. */
+  signal?: AbortSignal;
+  /** Called when a model's first token arrives (hedging starts another model if it is late). */
+  onFirstToken?: () => void;
 }
 
 export interface AnswerDraft {

@@ -78,6 +78,8 @@ const catalogueSchema = z
     default: z.string().optional(),
     /** A second opinion on answer sentences; off when absent. */
     judge: judgeSettingsSchema.optional(),
+    /** Which model answers which question; validated by src/route/settings.ts. */
+    routing: z.record(z.string(), z.unknown()).optional(),
   })
   .strict()
   .superRefine((catalogue, context) => {

@@ -1,5 +1,6 @@
 // The Store seam: everything Verity persists goes through it. `sqlite/` is the embedded default.
 import type { Chunk, Collection, DocumentRecord, SourceFile } from "../core/document.js";
+import type { Ledger } from "../core/ledger.js";
 import type { Location } from "../core/location.js";
 import type { VectorStore } from "./vectors.js";
 
@@ -92,7 +93,7 @@ export interface StoreStats {
   bm25Ranking: string;
 }
 
-export interface Store extends VectorStore {
+export interface Store extends VectorStore, Ledger {
   /** Collections with their document and chunk counts. */
   listCollections(): Collection[];
   hasCollection(name: string): boolean;

@@ -138,6 +138,7 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
       };
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(), model.timeoutMs);
+      const abortSignal = request.signal ? AbortSignal.any([timeout.signal, request.signal]) : timeout.signal;
       try {
         const result = streamText({
           model: languageModel,
@@ -146,13 +147,16 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           maxOutputTokens: model.maxOutputTokens,
           temperature: 0,
           maxRetries: model.maxRetries,
-          abortSignal: timeout.signal,
+          abortSignal,
           // Errors arrive as stream parts below; the SDK's default would print them to the console.
           onError: () => {},
         });
         for await (const part of result.fullStream) {
           if (part.type === "text-delta") {
-            firstTokenMs ??= performance.now() - started;
+            if (firstTokenMs === undefined) {
+              firstTokenMs = performance.now() - started;
+              request.onFirstToken?.();
+            }
             text += part.text;
             if (!text.trimStart().startsWith(declineMarker))
               emitComplete(splitAnswer(text, passages.length).complete);

@@ -84,6 +84,35 @@ const migrations: readonly string[] = [
   );
   CREATE UNIQUE INDEX embedding_spaces_one_active ON embedding_spaces(collection_id) WHERE active = 1;
   `,
+  // 3: the answer ledger: every answer's route, each model call with its tokens, cost, latency and
+  // outcome. Budgets are summed from it, and \`verity stats\` reports from it.
+  `
+  CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    api_key TEXT,
+    status TEXT NOT NULL,
+    answerer TEXT NOT NULL,
+    escalated INTEGER NOT NULL,
+    cost_usd REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    strongest_cost_usd REAL,
+    trace TEXT NOT NULL
+  );
+  CREATE INDEX answers_collection_at ON answers(collection, at);
+  CREATE INDEX answers_key_at ON answers(api_key, at) WHERE api_key IS NOT NULL;
+  CREATE TABLE model_calls (
+    answer_id INTEGER NOT NULL REFERENCES answers(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    input_tokens INTEGER,
+    output_tokens INTEGER,
+    cost_usd REAL NOT NULL,
+    latency_ms REAL NOT NULL
+  );
+  CREATE INDEX model_calls_model ON model_calls(model);
+  `,
 ];
 
 export const schemaVersion = migrations.length;

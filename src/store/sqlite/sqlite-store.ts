@@ -25,6 +25,7 @@ import {
   loadRanking,
   phraseFrequencies,
 } from "./bm25-ranking.js";
+import { createLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import {
   type Bm25Row,
@@ -340,6 +341,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
 
   return {
     ...vectors,
+    ...createLedger(db),
 
     listCollections(): Collection[] {
       const rows = db

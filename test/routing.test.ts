@@ -1,0 +1,222 @@
+// Routing through the engine against two real OpenAI-compatible servers on loopback, a "small" local
+// model and a "large" remote one: escalation when the small answer is not grounded, fallback when a
+// model fails, budgets, the on-premise-only rule, and the ledger every answer is recorded in.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createVerity, type Verity } from "../src/engine.js";
+import { parseModelCatalogue } from "../src/models/catalogue.js";
+import { type ChatReply, type FakeChatServer, startFakeChatServer } from "./fakes/fake-chat-server.js";
+
+const faithful = "The Team plan costs $8 per user per month, billed annually [1].";
+const invented = "The Team plan costs $12 per user per month [1].";
+
+let dir: string;
+let verity: Verity | undefined;
+const servers: FakeChatServer[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "verity-routing-"));
+  mkdirSync(join(dir, "docs"));
+  writeFileSync(
+    join(dir, "docs", "plans.md"),
+    "# Plans\n\n## Team plan\n\nThe Team plan costs $8 per user per month, billed annually.\n\n## Free plan\n\nThe Free plan includes 3 notebooks.",
+  );
+});
+
+afterEach(async () => {
+  verity?.close();
+  verity = undefined;
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function serve(reply: (index: number) => ChatReply): Promise<FakeChatServer> {
+  const server = await startFakeChatServer(({ index }) => reply(index));
+  servers.push(server);
+  return server;
+}
+
+async function engine(
+  small: FakeChatServer,
+  large: FakeChatServer,
+  routing: Record<string, unknown> = {},
+  overrides: { small?: Record<string, unknown>; large?: Record<string, unknown> } = {},
+): Promise<Verity> {
+  const models = parseModelCatalogue({
+    models: [
+      {
+        id: "small",
+        provider: "openai-compatible",
+        model: "fake-small",
+        baseUrl: `${small.url}/v1`,
+        contextWindow: 8192,
+        tier: "small",
+        local: true,
+        maxRetries: 0,
+        ...overrides.small,
+      },
+      {
+        id: "large",
+        provider: "openai-compatible",
+        model: "fake-large",
+        baseUrl: `${large.url}/v1`,
+        price: { input: 3, output: 15 },
+        contextWindow: 8192,
+        tier: "large",
+        local: false,
+        maxRetries: 0,
+        ...overrides.large,
+      },
+    ],
+    routing,
+  });
+  verity = createVerity({ dataDir: join(dir, "data"), models });
+  await verity.ingest([join(dir, "docs")], { collection: "help" });
+  return verity;
+}
+
+const calls = (answer: { trace: Record<string, unknown> }) =>
+  ((answer.trace.route as { calls: { model: string; outcome: string }[] }).calls ?? []).map(
+    (call) => `${call.model}:${call.outcome}`,
+  );
+
+describe("cascade routing", () => {
+  it("keeps a grounded small-model answer and never calls the large model", async () => {
+    const small = await serve(() => ({ content: faithful }));
+    const large = await serve(() => ({ content: faithful }));
+    const answer = await (await engine(small, large)).ask("How much is the Team plan?", {
+      collection: "help",
+    });
+    expect(answer.status).toBe("answered");
+    expect(answer.trace.answerer).toBe("generative:small");
+    expect(calls(answer)).toEqual(["small:grounded"]);
+    expect(large.requests).toHaveLength(0);
+  });
+
+  it("escalates an ungrounded small-model answer to the large model, and records why and what it cost", async () => {
+    const small = await serve(() => ({ content: invented }));
+    const large = await serve(() => ({
+      content: faithful,
+      usage: { prompt_tokens: 1000, completion_tokens: 100 },
+    }));
+    const v = await engine(small, large);
+    const answer = await v.ask("How much is the Team plan?", { collection: "help" });
+    expect(answer.trace.answerer).toBe("generative:large");
+    expect(answer.sentences.map((sentence) => sentence.text)).toEqual([
+      "The Team plan costs $8 per user per month, billed annually.",
+    ]);
+    expect(calls(answer)).toEqual(["small:ungrounded", "large:grounded"]);
+    const route = answer.trace.route as { escalations: string[]; policy: string };
+    expect(route.policy).toBe("cascade");
+    expect(route.escalations[0]).toContain("small's answer is not grounded");
+    expect(answer.trace.costUsd).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 9);
+    const summary = v.store.ledgerSummary();
+    expect(summary).toMatchObject({ answers: 1, answered: 1, escalated: 1 });
+    expect(summary.perModel.map((model) => [model.model, model.calls])).toEqual([
+      ["large", 1],
+      ["small", 1],
+    ]);
+  });
+
+  it("falls back to the next model on a 500 and on a timeout", async () => {
+    const failing = await serve(() => ({ status: 500 }));
+    const large = await serve(() => ({ content: faithful }));
+    const first = await (await engine(failing, large)).ask("How much is the Team plan?", {
+      collection: "help",
+    });
+    expect(calls(first)).toEqual(["small:failed", "large:grounded"]);
+    verity?.close();
+    const slow = await serve(() => ({ content: faithful, delayMs: 2000 }));
+    const second = await (await engine(slow, large, {}, { small: { timeoutMs: 200 } })).ask(
+      "How much is the Team plan?",
+      { collection: "help" },
+    );
+    expect(calls(second)).toEqual(["small:failed", "large:grounded"]);
+    expect((second.trace.route as { escalations: string[] }).escalations[0]).toContain("E_PROVIDER_TIMEOUT");
+  });
+
+  it("answers extractively, with the reason, when every model fails", async () => {
+    const failing = await serve(() => ({ status: 503 }));
+    const alsoFailing = await serve(() => ({ status: 500 }));
+    const answer = await (await engine(failing, alsoFailing)).ask("How much is the Team plan?", {
+      collection: "help",
+    });
+    expect(answer.trace.answerer).toBe("extractive");
+    expect(answer.status).toBe("answered");
+    expect(answer.trace.fallback).toMatchObject({ from: "generative:large", code: "E_PROVIDER_HTTP" });
+  });
+});
+
+describe("budgets and data sensitivity", () => {
+  it("skips a paid model whose worst case would break the daily budget, and errors when told to", async () => {
+    const small = await serve(() => ({ content: invented }));
+    const large = await serve(() => ({ content: faithful }));
+    const cheap = await engine(small, large, { budget: { daily: 0.001 } });
+    const answer = await cheap.ask("How much is the Team plan?", { collection: "help" });
+    expect(large.requests).toHaveLength(0);
+    expect(calls(answer)).toEqual(["small:ungrounded", "large:skipped"]);
+    expect((answer.trace.route as { escalations: string[] }).escalations[1]).toMatch(
+      /daily budget of \$0\.0010 for collection "help"/u,
+    );
+    verity?.close();
+    const strict = await engine(small, large, { budget: { daily: 0.001, onExhausted: "error" } });
+    await expect(strict.ask("How much is the Team plan?", { collection: "help" })).rejects.toMatchObject({
+      code: "E_BUDGET_EXHAUSTED",
+    });
+  });
+
+  it("counts a free model's paid fallback against the budget", async () => {
+    const failing = await serve(() => ({ status: 500 }));
+    const large = await serve(() => ({
+      content: faithful,
+      usage: { prompt_tokens: 2000, completion_tokens: 200 },
+    }));
+    const v = await engine(failing, large, { budget: { daily: 1 } });
+    await v.ask("How much is the Team plan?", { collection: "help" });
+    const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
+    expect(v.store.spentSince({ collection: "help" }, today)).toBeCloseTo((2000 * 3 + 200 * 15) / 1e6, 9);
+  });
+
+  it("never sends an on-premise-only collection's passages to a remote model", async () => {
+    const small = await serve(() => ({ content: invented }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(small, large, { collections: { help: { onPremiseOnly: true } } });
+    const answer = await v.ask("How much is the Team plan?", { collection: "help" });
+    expect(large.requests).toHaveLength(0);
+    expect(calls(answer)).toEqual(["small:ungrounded"]);
+    expect((answer.trace.route as { excluded: { model: string }[] }).excluded).toEqual([
+      { model: "large", reason: "the collection is on-premise only and this model is not local" },
+    ]);
+    await expect(
+      v.ask("How much is the Team plan?", { collection: "help", model: "large" }),
+    ).rejects.toMatchObject({
+      code: "E_INVALID_INPUT",
+    });
+    expect(large.requests).toHaveLength(0);
+  });
+});
+
+describe("routing settings", () => {
+  it("rejects a route naming a model the catalogue does not hold", async () => {
+    const small = await serve(() => ({ content: faithful }));
+    const large = await serve(() => ({ content: faithful }));
+    await expect(engine(small, large, { models: ["small", "huge"] })).rejects.toThrow(
+      /routing\.models: no model has id "huge"/u,
+    );
+    await expect(engine(small, large, { policy: "smart" })).rejects.toMatchObject({ code: "E_CONFIG" });
+  });
+
+  it("starts with the model a matching rule names", async () => {
+    const small = await serve(() => ({ content: faithful }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(small, large, {
+      policy: "rules",
+      rules: [{ when: { keywords: ["team plan"] }, use: "large" }],
+    });
+    const answer = await v.ask("How much is the Team plan?", { collection: "help" });
+    expect(calls(answer)).toEqual(["large:grounded"]);
+    expect((answer.trace.route as { reason: string }).reason).toContain("rule 1 matched");
+  });
+});
