@@ -7,6 +7,7 @@ import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
 import type { Answer } from "./core/answer.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
 import { isVerityError, VerityError } from "./core/errors.js";
+import type { LedgerSummary } from "./core/ledger.js";
 import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
@@ -72,7 +73,12 @@ export interface Verity {
   listDocuments(collection?: string): DocumentRecord[];
   /** Removes a file (by path), a folder's files (by folder path) or a document (by id or source). */
   remove(target: string, collection?: string): RemoveResult;
-  stats(): { store: StoreStats; collections: Collection[]; jobs: Job[] };
+  stats(options?: { since?: string; collection?: string }): {
+    store: StoreStats;
+    collections: Collection[];
+    jobs: Job[];
+    answers: LedgerSummary;
+  };
   /**
    * Overlap@10 (and nDCG@10 with judgements) of the documents retrieved now and with `space`, before
    * switching to it. Judgements are keyed by query id, then by JSONL record id or file path.
@@ -292,7 +298,12 @@ export function createVerity(options: VerityOptions = {}): Verity {
       );
     },
 
-    stats: () => ({ store: store.stats(), collections: store.listCollections(), jobs: store.listJobs(10) }),
+    stats: (statsOptions = {}) => ({
+      store: store.stats(),
+      collections: store.listCollections(),
+      jobs: store.listJobs(10),
+      answers: store.ledgerSummary(statsOptions),
+    }),
 
     async compareSpace(compareOptions) {
       const newEmbedder = compareOptions.embedder ?? options.embedder;

@@ -79,6 +79,18 @@ describe("verity ask with a model", () => {
       verification: { supported: 1, contradicted: 1 },
     });
     expect(server.requests).toHaveLength(1);
+
+    const stats = await cli(["stats"]);
+    expect(stats.stdout).toContain("answers 1: answered 100.0%, abstained 0.0%, escalated 0.0%");
+    expect(stats.stdout).toMatch(/local-small: 1 calls, 0 failed, \$0\.000350, latency p50 \d+ ms/u);
+    const json = JSON.parse((await cli(["stats", "--json", "--since", "2000-01-01"])).stdout);
+    expect(json.answers).toMatchObject({ answers: 1, answered: 1, costUsd: 0.00035 });
+    expect(JSON.parse((await cli(["stats", "--json", "--since", "2999-01-01"])).stdout).answers.answers).toBe(
+      0,
+    );
+    const bad = await cli(["stats", "--since", "last tuesday"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("is not a date");
   });
 
   it("uses <data-dir>/models.json without a flag, and lenient policy shows flagged sentences", async () => {

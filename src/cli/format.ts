@@ -2,6 +2,7 @@
 import { relative, sep } from "node:path";
 import type { Answer } from "../core/answer.js";
 import type { Collection, DocumentRecord } from "../core/document.js";
+import type { LedgerSummary } from "../core/ledger.js";
 import type { Location } from "../core/location.js";
 import type { IngestSummary } from "../ingest/pipeline.js";
 import type { Job, StoreStats } from "../store/store.js";
@@ -90,7 +91,40 @@ export function formatDocuments(documents: DocumentRecord[], cwd: string): strin
     .join("\n");
 }
 
-export function formatStats(stats: { store: StoreStats; collections: Collection[]; jobs: Job[] }): string {
+const usd = (value: number) => `$${value.toFixed(value !== 0 && value < 0.01 ? 6 : 4)}`;
+const share = (part: number, whole: number) => (whole === 0 ? "–" : `${((100 * part) / whole).toFixed(1)}%`);
+
+/** The ledger in lines: cost per answered question, abstention and escalation rates, latency per model. */
+export function formatAnswerStats(answers: LedgerSummary): string[] {
+  if (answers.answers === 0) return ["answers: none recorded yet"];
+  const lines = [
+    `answers ${answers.answers}: answered ${share(answers.answered, answers.answers)}, abstained ${share(answers.abstained, answers.answers)}, escalated ${share(answers.escalated, answers.answers)}`,
+    `cost ${usd(answers.costUsd)} in all, ${answers.answered > 0 ? usd(answers.costUsd / answers.answered) : "–"} per answered question`,
+  ];
+  const { modelAnswers } = answers;
+  if (modelAnswers.count > 0 && modelAnswers.strongestCostUsd > 0) {
+    const saved = 1 - modelAnswers.costUsd / modelAnswers.strongestCostUsd;
+    lines.push(
+      `model answers ${modelAnswers.count}: ${usd(modelAnswers.costUsd)}, against ${usd(modelAnswers.strongestCostUsd)} had the strongest model written them (${saved >= 0 ? `${(saved * 100).toFixed(1)}% saved` : `${(-saved * 100).toFixed(1)}% more`})`,
+    );
+  }
+  if (answers.perModel.length > 0) {
+    lines.push("per model:");
+    for (const model of answers.perModel) {
+      lines.push(
+        `  ${model.model}: ${model.calls} calls, ${model.failed} failed, ${usd(model.costUsd)}, latency p50 ${Math.round(model.p50Ms)} ms, p95 ${Math.round(model.p95Ms)} ms`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function formatStats(stats: {
+  store: StoreStats;
+  collections: Collection[];
+  jobs: Job[];
+  answers?: LedgerSummary;
+}): string {
   const { store } = stats;
   const lines = [
     `collections ${store.collections}, files ${store.files}, documents ${store.documents}, chunks ${store.chunks}`,
@@ -110,5 +144,6 @@ export function formatStats(stats: { store: StoreStats; collections: Collection[
       lines.push(`  ${job.startedAt}  ${job.kind}  ${job.collection}  ${job.status}`);
     }
   }
+  if (stats.answers) lines.push(...formatAnswerStats(stats.answers));
   return lines.join("\n");
 }

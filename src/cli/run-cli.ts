@@ -6,7 +6,7 @@ import { SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import pino from "pino";
 import { answerPolicies } from "../answer/verify/answer-policy.js";
-import { exitCodeFor, isVerityError } from "../core/errors.js";
+import { exitCodeFor, isVerityError, VerityError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
 import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
@@ -187,10 +187,24 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   program
     .command("stats")
-    .description("counts, sizes and recent jobs")
+    .description(
+      "counts, sizes, recent jobs, and answers: cost, abstention and escalation rates, latency per model",
+    )
     .option("--json", "print JSON")
+    .option("--since <date>", "answers from this date or time on (ISO 8601, e.g. 2026-11-01)")
+    .option("--collection <name>", "answers in this collection only")
     .action((options) => {
-      const stats = open(program.opts()).stats();
+      if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `--since "${options.since}" is not a date; use ISO 8601, e.g. 2026-11-01`,
+        );
+      }
+      const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
+      const stats = open(program.opts()).stats({
+        ...(since ? { since } : {}),
+        ...(options.collection ? { collection: options.collection } : {}),
+      });
       write(options.json ? JSON.stringify(stats) : formatStats(stats));
     });
 
