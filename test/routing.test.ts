@@ -149,6 +149,54 @@ describe("cascade routing", () => {
   });
 });
 
+describe("reliability", () => {
+  it("hedges a slow first model with the next one, keeps the faster answer and cancels the slower", async () => {
+    const slow = await serve(() => ({ content: faithful, delayMs: 1500 }));
+    const fast = await serve(() => ({ content: faithful }));
+    const v = await engine(slow, fast, { hedgeAfterMs: 100 });
+    const started = performance.now();
+    const answer = await v.ask("How much is the Team plan?", { collection: "help" });
+    expect(performance.now() - started).toBeLessThan(1400);
+    expect(answer.trace.answerer).toBe("generative:large");
+    expect(calls(answer)).toEqual(["small:hedge-cancelled", "large:grounded"]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(slow.abandoned).toBe(1);
+  });
+
+  it("opens a failing provider's circuit, skips it while open, and closes it when a probe succeeds", async () => {
+    let healthy = false;
+    const flaky = await serve(() => (healthy ? { content: faithful } : { status: 500 }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(flaky, large, { circuitBreaker: { failureThreshold: 2, cooldownMs: 300 } });
+    const ask = () => v.ask("How much is the Team plan?", { collection: "help" });
+    expect(calls(await ask())).toEqual(["small:failed", "large:grounded"]);
+    expect(calls(await ask())).toEqual(["small:failed", "large:grounded"]);
+    const open = await ask();
+    expect(calls(open)).toEqual(["small:skipped", "large:grounded"]);
+    expect((open.trace.route as { escalations: string[] }).escalations[0]).toContain("is skipped since");
+    expect(flaky.requests).toHaveLength(2);
+    healthy = true;
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(calls(await ask())).toEqual(["small:grounded"]);
+    expect(calls(await ask())).toEqual(["small:grounded"]);
+    expect(flaky.requests).toHaveLength(4);
+  });
+
+  it("retries a 429 as Retry-After says before moving on", async () => {
+    const limited = await serve((index) =>
+      index === 0 ? { status: 429, headers: { "retry-after": "0" } } : { content: faithful },
+    );
+    const large = await serve(() => ({ content: faithful }));
+    const answer = await (await engine(limited, large, {}, { small: { maxRetries: 1 } })).ask(
+      "How much is the Team plan?",
+      { collection: "help" },
+    );
+    expect(calls(answer)).toEqual(["small:grounded"]);
+    expect(limited.requests).toHaveLength(2);
+    expect(large.requests).toHaveLength(0);
+  });
+});
+
 describe("budgets and data sensitivity", () => {
   it("skips a paid model whose worst case would break the daily budget, and errors when told to", async () => {
     const small = await serve(() => ({ content: invented }));

@@ -1,8 +1,9 @@
 // Runs a question through its route: the plan's models in order, each answer verified; a model that
 // fails hands over to the next (fallback), and on an escalating route an answer that is not grounded,
-// or a decline while retrieval found the question's words, hands over too (escalation). Budgets are
-// checked before each call; every call is recorded with its tokens, cost, latency and outcome.
-
+// or a decline while retrieval found the question's words, hands over too (escalation). Each call is
+// retried with jittered backoff that honours Retry-After, passes its provider's circuit breaker, and
+// is checked against the budgets first; the first step may be hedged with the next model. Every call
+// is recorded with its tokens, cost, latency and outcome.
 import type { AnswerDraft, Answerer, AnswerRequest } from "../answer/answerer.js";
 import type { AnswerSentence } from "../core/answer.js";
 import { isVerityError, type VerityError } from "../core/errors.js";
@@ -17,27 +18,14 @@ import {
   worstCaseCost,
 } from "./budget.js";
 import { planRoute, type RoutePlan } from "./plan.js";
+import { type CircuitBreakers, hedged, providerKey, withRetries } from "./reliability/index.js";
 import { byCost, type RouteSettings } from "./settings.js";
-
-/** Per-provider health: a provider that keeps failing is skipped until its cooldown ends. */
-export interface ProviderHealth {
-  /** Undefined when calls may pass; otherwise why not. */
-  blocked(model: ModelEntry): string | undefined;
-  succeeded(model: ModelEntry): void;
-  failed(model: ModelEntry): void;
-}
-
-/** Runs two answers side by side: the second starts when the first has no token after `afterMs`. */
-export type Hedge = (
-  attempts: readonly ((signal: AbortSignal, onFirstToken: () => void) => Promise<AnswerDraft>)[],
-  afterMs: number,
-) => Promise<{ winner: number; draft: AnswerDraft }>;
 
 export interface RouterOptions {
   catalogue: ModelCatalogue;
   budget: BudgetGuard;
-  health?: ProviderHealth;
-  hedge?: Hedge;
+  /** One breaker per provider: a provider that keeps failing is skipped until its cooldown ends. */
+  breakers?: CircuitBreakers;
   /** The learned policy's estimate that the cheapest model answers a question correctly. */
   weakModelSuccess?: (question: string) => number;
 }
@@ -83,6 +71,11 @@ function outcomeOf(draft: AnswerDraft): Outcome {
   return draft.status === "answered" && failingSentences(draft) === 0 ? "grounded" : "ungrounded";
 }
 
+function describeFailure(draft: AnswerDraft): string {
+  if (draft.status === "abstained") return draft.abstention?.detail ?? "it abstained";
+  return `${failingSentences(draft)} of its sentences are not backed by the sources`;
+}
+
 /** Whether the best passage holds at least half of the question's content words: retrieval is strong. */
 export function retrievalIsStrong(question: string, passages: AnswerRequest["passages"]): boolean {
   const wanted = new Set(tokens(question).map(stem));
@@ -97,160 +90,180 @@ export function retrievalIsStrong(question: string, passages: AnswerRequest["pas
 const usageOf = (draft: AnswerDraft) =>
   (draft.details.usage as { inputTokens?: number; outputTokens?: number } | undefined) ?? {};
 
+const isProviderError = (error: unknown): error is VerityError =>
+  isVerityError(error) && error.code.startsWith("E_PROVIDER_");
+
 export function createRouter(options: RouterOptions) {
   const strongest = byCost(options.catalogue.models).at(-1) as ModelEntry;
 
-  return {
-    plan(question: string, route: RouteSettings, contextTokens: number): RoutePlan {
-      return planRoute({ question, contextTokens }, route, options.catalogue.models, {
-        weakModelSuccess: options.weakModelSuccess,
-      });
-    },
+  function plan(question: string, route: RouteSettings, contextTokens: number): RoutePlan {
+    return planRoute({ question, contextTokens }, route, options.catalogue.models, {
+      weakModelSuccess: options.weakModelSuccess,
+    });
+  }
 
-    async run(question: RouteQuestion): Promise<RouteRun> {
-      const promptCharacters =
-        question.question.length +
-        question.passages.reduce((sum, passage) => sum + passage.chunk.text.length, 0);
-      const plan = this.plan(question.question, question.route, Math.ceil(promptCharacters / 4));
-      const calls: ModelCallRecord[] = [];
-      const escalations: string[] = [];
-      const reservations: Reservation[] = [];
-      const strong = retrievalIsStrong(question.question, question.passages);
-      let best: { draft: AnswerDraft; model: ModelEntry; badness: number } | undefined;
-      let costUsd = 0;
-      const skipped: string[] = [];
-      let lastFailure: RouteRun["lastFailure"];
+  async function run(question: RouteQuestion): Promise<RouteRun> {
+    const promptCharacters =
+      question.question.length +
+      question.passages.reduce((sum, passage) => sum + passage.chunk.text.length, 0);
+    const route = plan(question.question, question.route, Math.ceil(promptCharacters / 4));
+    const calls: ModelCallRecord[] = [];
+    const escalations: string[] = [];
+    const reservations: Reservation[] = [];
+    const skipped: string[] = [];
+    const strong = retrievalIsStrong(question.question, question.passages);
+    let best: { draft: AnswerDraft; model: ModelEntry; badness: number } | undefined;
+    let lastFailure: RouteRun["lastFailure"];
+    let costUsd = 0;
 
-      const call = async (
-        model: ModelEntry,
-        signal?: AbortSignal,
-        onFirstToken?: () => void,
-      ): Promise<AnswerDraft> => {
-        // A route that may escalate shows sentences only once an answer is accepted.
-        const stream = plan.escalates ? undefined : question.onSentence;
-        const { question: text, passages, termWeights } = question;
-        return question
-          .answererFor(model, stream)
-          .doAnswer({ question: text, passages, termWeights, signal, onFirstToken });
-      };
-
-      for (let step = 0; step < plan.chain.length; step++) {
-        const model = plan.chain[step] as ModelEntry;
-        const blocked = options.health?.blocked(model);
-        if (blocked) {
-          calls.push({ model: model.id, outcome: "skipped", costUsd: 0, latencyMs: 0 });
-          skipped.push(`${model.id}: ${blocked}`);
-          escalations.push(`${model.id} skipped: ${blocked}`);
-          continue;
-        }
-        const reservation = options.budget.reserve(
-          question.budgetScopes,
-          worstCaseCost(model, promptCharacters),
-        );
-        if ("exceeded" in reservation) {
-          if (question.route.budget?.onExhausted === "error") throw budgetError(reservation.exceeded);
-          calls.push({ model: model.id, outcome: "skipped", costUsd: 0, latencyMs: 0 });
-          skipped.push(`${model.id}: ${reservation.exceeded}`);
-          escalations.push(`${model.id} skipped: ${reservation.exceeded}`);
-          continue;
-        }
-        reservations.push(reservation);
-        const started = performance.now();
-        let draft: AnswerDraft;
-        let answeredBy = model;
-        try {
-          const next = plan.chain[step + 1];
-          if (options.hedge && question.route.hedgeAfterMs !== undefined && next && step === 0) {
-            // The hedge may start the next model too; it is reserved and counted like any call.
-            const nextReservation = options.budget.reserve(
-              question.budgetScopes,
-              worstCaseCost(next, promptCharacters),
-            );
-            const attempts = [
-              (signal: AbortSignal, onFirstToken: () => void) => call(model, signal, onFirstToken),
-              ...("exceeded" in nextReservation
-                ? []
-                : [(signal: AbortSignal, onFirstToken: () => void) => call(next, signal, onFirstToken)]),
-            ];
-            if (!("exceeded" in nextReservation)) reservations.push(nextReservation);
-            const { winner, draft: won } = await options.hedge(attempts, question.route.hedgeAfterMs);
-            draft = won;
-            if (winner === 1) {
-              answeredBy = next;
-              calls.push({
-                model: model.id,
-                outcome: "hedge-lost",
-                costUsd: 0,
-                latencyMs: performance.now() - started,
-              });
-              if (!("exceeded" in nextReservation)) reservation.settle(0);
-              step++;
-            }
-          } else {
-            draft = await call(model);
-          }
-        } catch (error) {
-          if (!isVerityError(error) || !error.code.startsWith("E_PROVIDER_")) throw error;
-          reservation.settle(0);
-          options.health?.failed(model);
-          calls.push({
-            model: model.id,
-            outcome: "failed",
-            costUsd: 0,
-            latencyMs: performance.now() - started,
-          });
-          escalations.push(`${model.id} failed (${error.code}): ${error.message}`);
-          lastFailure = { model: model.id, code: error.code, message: error.message };
-          continue;
-        }
-        options.health?.succeeded(answeredBy);
-        const usage = usageOf(draft);
-        const spent = (draft.details.costUsd as number | undefined) ?? costOf(answeredBy, usage);
-        costUsd += spent;
-        const outcome = outcomeOf(draft);
-        calls.push({
-          model: answeredBy.id,
-          outcome,
-          inputTokens: usage.inputTokens,
-          outputTokens: usage.outputTokens,
-          costUsd: spent,
-          latencyMs: performance.now() - started,
-        });
-        // The answer kept when none is grounded: fewest failing sentences, an answer before an abstention.
-        const badness =
-          outcome === "grounded" ? 0 : draft.status === "answered" ? 1 + failingSentences(draft) : 1000;
-        if (!best || badness <= best.badness) best = { draft, model: answeredBy, badness };
-        const last = step === plan.chain.length - 1;
-        if (outcome === "grounded" || !plan.escalates || last) break;
-        if (outcome === "declined" && !(question.route.escalateOnDecline && strong)) break;
-        escalations.push(
-          outcome === "declined"
-            ? `${answeredBy.id} declined although the best passage holds the question's words`
-            : `${answeredBy.id}'s answer is not grounded: ${describeFailure(draft)}`,
-        );
+    /** Why `model` may not be called now (open breaker, budget), or a hold on the budget for it. */
+    function admit(model: ModelEntry): Reservation | string {
+      const breaker = options.breakers?.for(providerKey(model));
+      if (breaker && breaker.state() === "open") return breaker.unavailableError().message;
+      const reservation = options.budget.reserve(
+        question.budgetScopes,
+        worstCaseCost(model, promptCharacters),
+      );
+      if ("exceeded" in reservation) {
+        if (question.route.budget?.onExhausted === "error") throw budgetError(reservation.exceeded);
+        return reservation.exceeded;
       }
+      reservations.push(reservation);
+      return reservation;
+    }
 
-      return {
-        draft: best?.draft,
-        model: best?.model,
-        plan,
-        calls,
-        escalations,
-        costUsd,
-        strongestCostUsd: best ? costOf(strongest, usageOf(best.draft)) : undefined,
-        unanswered: best
-          ? undefined
-          : plan.chain.length === 0
-            ? plan.reason
-            : `no model answered (${[...skipped, ...escalations.filter((entry) => entry.includes("failed"))].join("; ")})`,
-        lastFailure,
-        release: () => options.budget.release(reservations),
-      };
-    },
-  };
-}
+    /** One model's answer: its own retries (jittered, Retry-After), through its provider's breaker. */
+    function answerWith(
+      model: ModelEntry,
+      signal?: AbortSignal,
+      onFirstToken?: () => void,
+    ): Promise<AnswerDraft> {
+      // A route that may escalate shows sentences only once an answer is accepted.
+      const answerer = question.answererFor(
+        { ...model, maxRetries: 0 },
+        route.escalates ? undefined : question.onSentence,
+      );
+      const { question: text, passages, termWeights } = question;
+      const once = (attemptSignal: AbortSignal | undefined) =>
+        answerer.doAnswer({ question: text, passages, termWeights, signal: attemptSignal, onFirstToken });
+      const breaker = options.breakers?.for(providerKey(model));
+      return withRetries(
+        ({ signal: attemptSignal }) =>
+          breaker ? breaker.run(() => once(attemptSignal), { signal: attemptSignal }) : once(attemptSignal),
+        { maxRetries: model.maxRetries, signal },
+      ).then((retried) => retried.value);
+    }
 
-function describeFailure(draft: AnswerDraft): string {
-  if (draft.status === "abstained") return draft.abstention?.detail ?? "it abstained";
-  return `${failingSentences(draft)} of its sentences are not backed by the sources`;
+    const failed = (model: ModelEntry, error: VerityError, started: number, reservation: Reservation) => {
+      reservation.settle(0);
+      calls.push({ model: model.id, outcome: "failed", costUsd: 0, latencyMs: performance.now() - started });
+      escalations.push(`${model.id} failed (${error.code}): ${error.message}`);
+      lastFailure = { model: model.id, code: error.code, message: error.message };
+    };
+
+    for (let step = 0; step < route.chain.length; step++) {
+      const model = route.chain[step] as ModelEntry;
+      const admitted = admit(model);
+      if (typeof admitted === "string") {
+        calls.push({ model: model.id, outcome: "skipped", costUsd: 0, latencyMs: 0 });
+        skipped.push(`${model.id}: ${admitted}`);
+        escalations.push(`${model.id} skipped: ${admitted}`);
+        continue;
+      }
+      const started = performance.now();
+      let draft: AnswerDraft;
+      let answeredBy = model;
+      const next = route.chain[step + 1];
+      const hedgeAfterMs = question.route.hedgeAfterMs;
+      const hedgeWith = step === 0 && next && hedgeAfterMs !== undefined ? admit(next) : undefined;
+      if (hedgeWith !== undefined && typeof hedgeWith !== "string" && next && hedgeAfterMs !== undefined) {
+        // Hedged: the next model starts too if the first has sent no token after hedgeAfterMs.
+        const pair = [model, next];
+        try {
+          const result = await hedged(
+            pair.map(
+              (entry) =>
+                ({ signal, onFirstToken }: { signal: AbortSignal; onFirstToken(): void }) =>
+                  answerWith(entry, signal, onFirstToken),
+            ),
+            { hedgeAfterMs },
+          );
+          draft = result.value;
+          answeredBy = pair[result.winner] as ModelEntry;
+          const loser = pair[1 - result.winner] as ModelEntry;
+          const report = result.attempts[1 - result.winner];
+          if (report?.outcome !== "not-started") {
+            calls.push({
+              model: loser.id,
+              outcome: report?.outcome === "failed" ? "failed" : "hedge-cancelled",
+              costUsd: 0,
+              latencyMs: performance.now() - started,
+            });
+          }
+          (result.winner === 0 ? hedgeWith : admitted).settle(0);
+          if (result.winner === 1) step++;
+        } catch (error) {
+          if (!isProviderError(error)) throw error;
+          failed(model, error, started, admitted);
+          failed(next, error, started, hedgeWith);
+          step++;
+          continue;
+        }
+      } else {
+        if (typeof hedgeWith === "string" && next) escalations.push(`${next.id} not hedged: ${hedgeWith}`);
+        try {
+          draft = await answerWith(model);
+        } catch (error) {
+          if (!isProviderError(error)) throw error;
+          failed(model, error, started, admitted);
+          continue;
+        }
+      }
+      const usage = usageOf(draft);
+      const spent = (draft.details.costUsd as number | undefined) ?? costOf(answeredBy, usage);
+      (answeredBy === model ? admitted : (hedgeWith as Reservation)).settle(spent);
+      costUsd += spent;
+      const outcome = outcomeOf(draft);
+      calls.push({
+        model: answeredBy.id,
+        outcome,
+        inputTokens: usage.inputTokens,
+        outputTokens: usage.outputTokens,
+        costUsd: spent,
+        latencyMs: performance.now() - started,
+      });
+      // The answer kept when none is grounded: fewest failing sentences, an answer before an abstention.
+      const badness =
+        outcome === "grounded" ? 0 : draft.status === "answered" ? 1 + failingSentences(draft) : 1000;
+      if (!best || badness <= best.badness) best = { draft, model: answeredBy, badness };
+      const last = step >= route.chain.length - 1;
+      if (outcome === "grounded" || !route.escalates || last) break;
+      if (outcome === "declined" && !(question.route.escalateOnDecline && strong)) break;
+      escalations.push(
+        outcome === "declined"
+          ? `${answeredBy.id} declined although the best passage holds the question's words`
+          : `${answeredBy.id}'s answer is not grounded: ${describeFailure(draft)}`,
+      );
+    }
+
+    const failures = [...skipped, ...escalations.filter((entry) => entry.includes(" failed ("))];
+    return {
+      draft: best?.draft,
+      model: best?.model,
+      plan: route,
+      calls,
+      escalations,
+      costUsd,
+      strongestCostUsd: best ? costOf(strongest, usageOf(best.draft)) : undefined,
+      unanswered: best
+        ? undefined
+        : route.chain.length === 0
+          ? route.reason
+          : `no model answered (${failures.join("; ")})`,
+      lastFailure,
+      release: () => options.budget.release(reservations),
+    };
+  }
+
+  return { plan, run };
 }

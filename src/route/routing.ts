@@ -11,7 +11,8 @@ import { VerityError } from "../core/errors.js";
 import type { Ledger, ModelCallRecord } from "../core/ledger.js";
 import { findModel, type ModelCatalogue, type ModelEntry } from "../models/catalogue.js";
 import { type BudgetScope, createBudgetGuard } from "./budget.js";
-import { createRouter, type Hedge, type ProviderHealth } from "./router.js";
+import { type CircuitBreakers, createCircuitBreakers } from "./reliability/index.js";
+import { createRouter } from "./router.js";
 import { parseRoutingSettings, type RouteSettings, routeFor } from "./settings.js";
 
 export interface RoutingOptions {
@@ -20,8 +21,8 @@ export interface RoutingOptions {
   env?: NodeJS.ProcessEnv;
   /** The answer policy when an ask names none; default `balanced`. */
   policy?: AnswerPolicy;
-  health?: ProviderHealth;
-  hedge?: Hedge;
+  /** Provider circuit breakers; default one set per routing instance (closed until failures). */
+  breakers?: CircuitBreakers;
   weakModelSuccess?: (question: string) => number;
 }
 
@@ -53,8 +54,7 @@ export function createRouting(options: RoutingOptions) {
   const router = createRouter({
     catalogue: options.catalogue,
     budget,
-    health: options.health,
-    hedge: options.hedge,
+    breakers: options.breakers ?? createCircuitBreakers(settings.circuitBreaker),
     weakModelSuccess: options.weakModelSuccess,
   });
   const extractive = createExtractiveAnswerer();

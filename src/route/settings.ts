@@ -67,6 +67,14 @@ const routingSchema = routeSettingsSchema
     collections: z.record(z.string(), routeSettingsSchema.partial()).default({}),
     /** Budgets per API key (the HTTP API's keys), in the same form. */
     apiKeys: z.record(z.string(), budgetSchema).default({}),
+    /** A provider that fails this many times in a row is skipped for cooldownMs, then probed again. */
+    circuitBreaker: z
+      .object({
+        failureThreshold: z.number().int().min(1).default(5),
+        cooldownMs: z.number().int().min(0).default(30_000),
+      })
+      .strict()
+      .default({ failureThreshold: 5, cooldownMs: 30_000 }),
   })
   .strict();
 
@@ -121,7 +129,7 @@ export function parseRoutingSettings(catalogue: ModelCatalogue): RoutingSettings
 
 /** The settings that apply to one collection: its overrides over the defaults. */
 export function routeFor(settings: RoutingSettings, collection: string): RouteSettings {
-  const { collections: _collections, apiKeys: _apiKeys, ...defaults } = settings;
+  const { collections: _collections, apiKeys: _apiKeys, circuitBreaker: _breaker, ...defaults } = settings;
   const override = settings.collections[collection] ?? {};
   const defined = Object.fromEntries(Object.entries(override).filter(([, value]) => value !== undefined));
   return { ...defaults, ...defined } as RouteSettings;

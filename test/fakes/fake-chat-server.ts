@@ -44,12 +44,17 @@ export interface ChatRequestView {
 export interface FakeChatServer {
   url: string;
   requests: ChatRequestView["body"][];
+  /** Requests whose client hung up before the reply was complete (a cancelled call). */
+  readonly abandoned: number;
   close(): Promise<void>;
 }
+
+const cutByServer = new WeakSet<ServerResponse>();
 
 // Let what was written reach the client first, so the cut is mid-stream, not a failed request.
 async function cut(response: ServerResponse): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 50));
+  cutByServer.add(response);
   response.destroy();
 }
 
@@ -59,6 +64,8 @@ export async function startFakeChatServer(
   reply: (request: ChatRequestView) => ChatReply,
 ): Promise<FakeChatServer> {
   const requests: ChatRequestView["body"][] = [];
+  let abandoned = 0;
+  let closing = false;
   const sockets = new Set<import("node:net").Socket>();
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -70,6 +77,9 @@ export async function startFakeChatServer(
     }
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as ChatRequestView["body"];
     requests.push(body);
+    response.on("close", () => {
+      if (!response.writableFinished && !cutByServer.has(response) && !closing) abandoned++;
+    });
     const prompt = body.messages
       .filter((message) => message.role === "user")
       .map((message) => message.content)
@@ -148,7 +158,11 @@ export async function startFakeChatServer(
   return {
     url,
     requests,
+    get abandoned() {
+      return abandoned;
+    },
     async close() {
+      closing = true;
       for (const socket of sockets) socket.destroy();
       server.close();
       await once(server, "close");
