@@ -223,8 +223,11 @@ describe("budgets and data sensitivity", () => {
     }));
     const v = await engine(failing, large, { budget: { daily: 1 } });
     await v.ask("How much is the Team plan?", { collection: "help" });
-    const today = `${new Date().toISOString().slice(0, 10)}T00:00:00.000Z`;
-    expect(v.store.spentSince({ collection: "help" }, today)).toBeCloseTo((2000 * 3 + 200 * 15) / 1e6, 9);
+    const spent = (2000 * 3 + 200 * 15) / 1e6;
+    const today = new Date().toISOString().slice(0, 10);
+    expect(v.store.spent({ collection: "help" }, today)).toBeCloseTo(spent, 9);
+    expect(v.store.spent({ collection: "help" }, today.slice(0, 7))).toBeCloseTo(spent, 9);
+    expect(v.store.spent({ collection: "other" }, today)).toBe(0);
   });
 
   it("never sends an on-premise-only collection's passages to a remote model", async () => {

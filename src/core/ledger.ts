@@ -42,7 +42,9 @@ export interface LedgerSummary {
 
 export interface Ledger {
   recordAnswer(record: AnswerRecord): void;
-  /** Money spent since `since` (ISO time) by a collection, or by an API key. */
-  spentSince(scope: { collection: string } | { apiKey: string }, since: string): number;
+  /**
+   * Money spent by a collection, or by an API key, in one UTC day (`2026-11-29`) or month (`2026-11`).
+   */
+  spent(scope: { collection: string } | { apiKey: string }, period: string): number;
   ledgerSummary(options?: { since?: string; collection?: string }): LedgerSummary;
 }

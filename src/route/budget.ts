@@ -40,8 +40,8 @@ export function worstCaseCost(model: ModelEntry, promptCharacters: number): numb
   return (input * model.price.input + model.maxOutputTokens * model.price.output) / 1e6;
 }
 
-const dayStart = (at: Date) => `${at.toISOString().slice(0, 10)}T00:00:00.000Z`;
-const monthStart = (at: Date) => `${at.toISOString().slice(0, 7)}-01T00:00:00.000Z`;
+const dayOf = (at: Date) => at.toISOString().slice(0, 10);
+const monthOf = (at: Date) => at.toISOString().slice(0, 7);
 const money = (usd: number) => `$${usd.toFixed(usd < 1 ? 4 : 2)}`;
 
 export function createBudgetGuard(ledger: Ledger, now: () => Date = () => new Date()): BudgetGuard {
@@ -56,13 +56,13 @@ export function createBudgetGuard(ledger: Ledger, now: () => Date = () => new Da
       const keys: string[] = [];
       for (const scope of scopes) {
         const periods = [
-          { name: "daily", limit: scope.budget.daily, since: dayStart(at) },
-          { name: "monthly", limit: scope.budget.monthly, since: monthStart(at) },
+          { name: "daily", limit: scope.budget.daily, period: dayOf(at) },
+          { name: "monthly", limit: scope.budget.monthly, period: monthOf(at) },
         ];
         for (const period of periods) {
           if (period.limit === undefined) continue;
-          const key = `${JSON.stringify(scope.ledger)}|${period.since}`;
-          const spent = ledger.spentSince(scope.ledger, period.since) + (pending.get(key) ?? 0);
+          const key = `${JSON.stringify(scope.ledger)}|${period.period}`;
+          const spent = ledger.spent(scope.ledger, period.period) + (pending.get(key) ?? 0);
           if (spent + worstCaseUsd > period.limit) {
             return {
               exceeded: `the ${period.name} budget of ${money(period.limit)} for ${scope.label} has ${money(Math.max(0, period.limit - spent))} left, and this call could cost up to ${money(worstCaseUsd)}`,

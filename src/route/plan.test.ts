@@ -98,7 +98,7 @@ describe("budget guard", () => {
   function ledgerWith(spent: number): Ledger {
     return {
       recordAnswer: (_: AnswerRecord) => {},
-      spentSince: () => spent,
+      spent: () => spent,
       ledgerSummary: () => {
         throw new Error("not used");
       },

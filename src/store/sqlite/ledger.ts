@@ -23,12 +23,15 @@ export function createLedger(db: Database.Database): Ledger {
     `INSERT INTO model_calls (answer_id, model, outcome, input_tokens, output_tokens, cost_usd, latency_ms)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const spentByCollection = db.prepare<[string, string], { spent: number | null }>(
-    "SELECT sum(cost_usd) AS spent FROM answers WHERE collection = ? AND at >= ?",
+  const spentIn = db.prepare<[string, string], { cost_usd: number }>(
+    "SELECT cost_usd FROM spending WHERE scope = ? AND period = ?",
   );
-  const spentByKey = db.prepare<[string, string], { spent: number | null }>(
-    "SELECT sum(cost_usd) AS spent FROM answers WHERE api_key = ? AND at >= ?",
+  const addSpending = db.prepare(
+    `INSERT INTO spending (scope, period, cost_usd) VALUES (?, ?, ?)
+     ON CONFLICT (scope, period) DO UPDATE SET cost_usd = cost_usd + excluded.cost_usd`,
   );
+  const scopeKey = (scope: { collection: string } | { apiKey: string }) =>
+    "collection" in scope ? `collection:${scope.collection}` : `key:${scope.apiKey}`;
   const record = db.transaction((entry: AnswerRecord) => {
     const { lastInsertRowid } = insertAnswer.run(
       entry.at,
@@ -42,6 +45,12 @@ export function createLedger(db: Database.Database): Ledger {
       entry.strongestCostUsd ?? null,
       JSON.stringify(entry.trace),
     );
+    const scopes = [scopeKey({ collection: entry.collection })];
+    if (entry.apiKey !== undefined) scopes.push(scopeKey({ apiKey: entry.apiKey }));
+    for (const scope of scopes) {
+      for (const period of [entry.at.slice(0, 10), entry.at.slice(0, 7)])
+        addSpending.run(scope, period, entry.costUsd);
+    }
     for (const call of entry.calls) {
       insertCall.run(
         lastInsertRowid,
@@ -58,12 +67,8 @@ export function createLedger(db: Database.Database): Ledger {
   return {
     recordAnswer: (entry) => record(entry),
 
-    spentSince(scope, since) {
-      const row =
-        "collection" in scope
-          ? spentByCollection.get(scope.collection, since)
-          : spentByKey.get(scope.apiKey, since);
-      return row?.spent ?? 0;
+    spent(scope, period) {
+      return spentIn.get(scopeKey(scope), period)?.cost_usd ?? 0;
     },
 
     ledgerSummary(options = {}): LedgerSummary {

@@ -113,6 +113,21 @@ const migrations: readonly string[] = [
   );
   CREATE INDEX model_calls_model ON model_calls(model);
   `,
+  // 4: running totals of spending per collection and per API key, per UTC day and month, kept with
+  // each answer, so a budget check reads one row instead of summing the day's answers.
+  `
+  CREATE TABLE spending (
+    scope TEXT NOT NULL,
+    period TEXT NOT NULL,
+    cost_usd REAL NOT NULL,
+    PRIMARY KEY (scope, period)
+  ) WITHOUT ROWID;
+  INSERT INTO spending (scope, period, cost_usd)
+    SELECT 'collection:' || collection, substr(at, 1, 10), sum(cost_usd) FROM answers GROUP BY 1, 2
+    UNION ALL SELECT 'collection:' || collection, substr(at, 1, 7), sum(cost_usd) FROM answers GROUP BY 1, 2
+    UNION ALL SELECT 'key:' || api_key, substr(at, 1, 10), sum(cost_usd) FROM answers WHERE api_key IS NOT NULL GROUP BY 1, 2
+    UNION ALL SELECT 'key:' || api_key, substr(at, 1, 7), sum(cost_usd) FROM answers WHERE api_key IS NOT NULL GROUP BY 1, 2;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

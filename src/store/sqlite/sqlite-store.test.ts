@@ -176,3 +176,50 @@ describe("sqlite store", () => {
     }
   });
 });
+
+describe("answer ledger", () => {
+  const answer = (at: string, collection: string, costUsd: number, apiKey?: string) => ({
+    at,
+    collection,
+    ...(apiKey ? { apiKey } : {}),
+    status: "answered" as const,
+    answerer: "generative:m",
+    escalated: false,
+    costUsd,
+    latencyMs: 10,
+    strongestCostUsd: costUsd * 4,
+    trace: {},
+    calls: [{ model: "m", outcome: "grounded", costUsd, latencyMs: 10 }],
+  });
+
+  it("keeps spending per collection and API key by day and month, and backfills it on upgrade", () => {
+    const dir = mkdtempSync(join(tmpdir(), "verity-ledger-"));
+    try {
+      const path = join(dir, "verity.db");
+      const first = createSqliteStore({ path });
+      first.recordAnswer(answer("2026-11-28T10:00:00.000Z", "a", 0.5, "k1"));
+      first.recordAnswer(answer("2026-11-29T10:00:00.000Z", "a", 0.25));
+      first.recordAnswer(answer("2026-11-29T11:00:00.000Z", "b", 1, "k1"));
+      expect(first.spent({ collection: "a" }, "2026-11-29")).toBe(0.25);
+      expect(first.spent({ collection: "a" }, "2026-11")).toBe(0.75);
+      expect(first.spent({ apiKey: "k1" }, "2026-11")).toBe(1.5);
+      expect(first.ledgerSummary({ collection: "a" })).toMatchObject({
+        answers: 2,
+        costUsd: 0.75,
+        modelAnswers: { count: 2, strongestCostUsd: 3 },
+      });
+      first.close();
+      // A database from before the running totals: they are rebuilt from the answers.
+      const raw = new Database(path);
+      raw.exec("DROP TABLE spending");
+      raw.pragma("user_version = 3");
+      raw.close();
+      const upgraded = createSqliteStore({ path });
+      expect(upgraded.spent({ collection: "a" }, "2026-11")).toBe(0.75);
+      expect(upgraded.spent({ apiKey: "k1" }, "2026-11-28")).toBe(0.5);
+      upgraded.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
