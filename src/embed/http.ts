@@ -1,7 +1,9 @@
 // POSTs JSON to an embedding endpoint: per-attempt timeout, retries with backoff, actionable errors.
+
 import type { z } from "zod";
 import { VerityError } from "../core/errors.js";
 import { type Logger, noopLogger } from "../core/logger.js";
+import { retryAfterMs } from "../core/retry-after.js";
 
 export type FetchFunction = typeof globalThis.fetch;
 
@@ -152,13 +154,7 @@ function isRetryableStatus(status: number): boolean {
 
 /** Milliseconds a server asked us to wait: `retry-after-ms`, or `Retry-After` in seconds or as a date. */
 export function parseRetryAfter(headers: Headers, now = Date.now()): number | undefined {
-  const milliseconds = Number.parseFloat(headers.get("retry-after-ms") ?? "");
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = headers.get("retry-after")?.trim();
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value)) return Number.parseFloat(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return retryAfterMs((name) => headers.get(name) ?? undefined, now);
 }
 
 function retryDelay(settings: HttpSettings, attempt: number, retryAfterMs: number | undefined): number {

@@ -1,8 +1,10 @@
 // Reading a failed provider call: which HTTP status it ended with, whether a second try can succeed,
 // and how long the provider asked us to wait. Works on VerityErrors (their cause chain) and on the
 // AI SDK's own errors (APICallError, RetryError), so callers need not unwrap anything first.
+
 import { APICallError, RetryError } from "ai";
 import { isVerityError } from "../../core/errors.js";
+import { retryAfterMs } from "../../core/retry-after.js";
 
 /** The error, then what it wraps (`cause`, a RetryError's last error), outermost first. */
 export function* causesOf(error: unknown): Generator<unknown> {
@@ -110,13 +112,7 @@ function header(headers: HeaderBag, name: string): string | undefined {
  * (possibly fractional) seconds or as an HTTP date; undefined when absent or unreadable.
  */
 export function retryAfterFromHeaders(headers: HeaderBag, now: number): number | undefined {
-  const milliseconds = Number.parseFloat(header(headers, "retry-after-ms") ?? "");
-  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
-  const value = header(headers, "retry-after");
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/u.test(value)) return Number.parseFloat(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return retryAfterMs((name) => header(headers, name), now);
 }
 
 export interface RetryAfterOptions {
