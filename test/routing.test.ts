@@ -259,6 +259,23 @@ describe("routing settings", () => {
     await expect(engine(small, large, { policy: "smart" })).rejects.toMatchObject({ code: "E_CONFIG" });
   });
 
+  it("routes with the committed learned router, and says so; a missing weights file is a clear error", async () => {
+    const small = await serve(() => ({ content: faithful }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(small, large, { policy: "learned" });
+    const answer = await v.ask("How much is the Team plan?", { collection: "help" });
+    const route = answer.trace.route as { reason: string; chain: string[] };
+    expect(route.reason).toMatch(/^learned: .*0\.\d\d/u);
+    expect(route.chain).toHaveLength(2);
+    verity?.close();
+    await expect(
+      engine(small, large, { policy: "learned", learned: { weights: join(dir, "nope.json") } }),
+    ).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining("cannot read learned router weights"),
+    });
+  });
+
   it("starts with the model a matching rule names", async () => {
     const small = await serve(() => ({ content: faithful }));
     const large = await serve(() => ({ content: faithful }));

@@ -11,6 +11,7 @@ import { VerityError } from "../core/errors.js";
 import type { Ledger, ModelCallRecord } from "../core/ledger.js";
 import { findModel, type ModelCatalogue, type ModelEntry } from "../models/catalogue.js";
 import { type BudgetScope, createBudgetGuard } from "./budget.js";
+import { createLearnedRouter, loadLearnedRouterWeights } from "./learned/learned-router.js";
 import { type CircuitBreakers, createCircuitBreakers } from "./reliability/index.js";
 import { createRouter } from "./router.js";
 import { parseRoutingSettings, type RouteSettings, routeFor } from "./settings.js";
@@ -51,11 +52,20 @@ export interface RoutedAnswer {
 export function createRouting(options: RoutingOptions) {
   const settings = parseRoutingSettings(options.catalogue);
   const budget = createBudgetGuard(options.ledger);
+  // The learned policy's classifier, loaded (and its weights checked) only when a route uses it.
+  const usesLearned = [settings, ...Object.values(settings.collections)].some(
+    (route) => route.policy === "learned",
+  );
+  const learned = usesLearned
+    ? createLearnedRouter(
+        settings.learned.weights ? loadLearnedRouterWeights(settings.learned.weights) : undefined,
+      )
+    : undefined;
   const router = createRouter({
     catalogue: options.catalogue,
     budget,
     breakers: options.breakers ?? createCircuitBreakers(settings.circuitBreaker),
-    weakModelSuccess: options.weakModelSuccess,
+    weakModelSuccess: options.weakModelSuccess ?? learned?.weakSuccessProbability,
   });
   const extractive = createExtractiveAnswerer();
   const judging = options.catalogue.judge;

@@ -48,7 +48,11 @@ const routeSettingsSchema = z
     rules: z.array(ruleSchema).default([]),
     /** The `learned` policy: start with the strong model when the weak one is less likely right than this. */
     learned: z
-      .object({ threshold: z.number().min(0).max(1).default(0.5) })
+      .object({
+        threshold: z.number().min(0).max(1).default(0.5),
+        /** Weights written by `npm run fit:router`; default the ones committed with Verity. */
+        weights: z.string().min(1).optional(),
+      })
       .strict()
       .default({ threshold: 0.5 }),
     /** Escalate when a model declines although retrieval found passages holding the question's words. */

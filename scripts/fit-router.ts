@@ -1,0 +1,132 @@
+// Fits the learned router on RouteLLM-format CSVs and writes its weights (src/route/learned/weights.json
+// by default), with how they were made: data, subjects, date, command and cross-validated figures.
+// The committed weights are fitted on the training subjects of eval:routing's split (--split), so the
+// evaluation on the held-out subjects stays honest.
+//   npm run fit:router -- --train <folder> [--split | --subjects a,b,c] [--out <weights.json>] [--folds 4] [--seed 1]
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import {
+  readRoutingData,
+  routingSubjects,
+  splitDescription,
+  subjectList,
+  subjectSplit,
+} from "../eval/routellm-data.js";
+import { exitCodeFor, isVerityError, VerityError } from "../src/core/errors.js";
+import { type LearnedRouterWeights, parseLearnedRouterWeights } from "../src/route/learned/learned-router.js";
+import { crossValidateBySubject, fitRouterModel, trainingDefaults } from "./router-training.js";
+
+const usage =
+  "usage: npm run fit:router -- --train <folder> [--split | --subjects a,b,c] [--out src/route/learned/weights.json] [--folds 4] [--seed 1]";
+const defaultOut = fileURLToPath(new URL("../src/route/learned/weights.json", import.meta.url));
+
+function run(argv: string[]): void {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      train: { type: "string" },
+      subjects: { type: "string" },
+      split: { type: "boolean", default: false },
+      out: { type: "string", default: defaultOut },
+      folds: { type: "string", default: "4" },
+      seed: { type: "string", default: "1" },
+    },
+  });
+  const folds = Number(values.folds);
+  const seed = Number(values.seed);
+  if (!values.train || !Number.isInteger(folds) || folds < 2 || !Number.isInteger(seed)) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `--train is required, --folds an integer ≥ 2, --seed an integer. ${usage}`,
+    );
+  }
+  if (values.split && values.subjects) {
+    throw new VerityError("E_INVALID_INPUT", `give --split or --subjects, not both. ${usage}`);
+  }
+  const all = routingSubjects(values.train);
+  const subjects = values.split
+    ? subjectSplit(all).train
+    : values.subjects
+      ? subjectList(values.subjects)
+      : all;
+  const data = readRoutingData(values.train, subjects);
+  const heldOut = all.filter((subject) => !data.subjects.includes(subject));
+  const started = performance.now();
+  const crossValidation = crossValidateBySubject(data, folds, seed);
+  const model = fitRouterModel(data.examples);
+  const shared = (path: string) => path.replace(/^.*\/shared\//u, "../shared/");
+  const out = relative(process.cwd(), resolve(values.out));
+  const selection = values.split
+    ? " --split"
+    : values.subjects
+      ? ` --subjects ${data.subjects.join(",")}`
+      : "";
+  const weights: LearnedRouterWeights = {
+    format: "verity-learned-router/1",
+    model: "logistic",
+    predicts: `probability that ${data.weakModel} answers the prompt correctly`,
+    ...model,
+    training: {
+      data: shared(resolve(values.train)),
+      weakModel: data.weakModel,
+      strongModel: data.strongModel,
+      subjects: data.subjects,
+      heldOutSubjects: heldOut,
+      split: values.split
+        ? splitDescription
+        : values.subjects
+          ? "subjects listed with --subjects"
+          : "every subject",
+      prompts: data.examples.length,
+      weakAccuracy: accuracy(data.examples.map((example) => example.weakCorrect)),
+      strongAccuracy: accuracy(data.examples.map((example) => example.strongCorrect)),
+      l2: trainingDefaults.l2,
+      epochs: trainingDefaults.epochs,
+      date: new Date().toISOString().slice(0, 10),
+      command: `npm run fit:router -- --train ${shared(resolve(values.train))}${selection}${out === relative(process.cwd(), defaultOut) ? "" : ` --out ${out}`}`,
+      crossValidation,
+    },
+  };
+  // The file must load as it will be loaded.
+  parseLearnedRouterWeights(weights, "the fitted weights");
+  writeFileSync(values.out, `${JSON.stringify(weights, null, 2)}\n`);
+  execFileSync(
+    fileURLToPath(new URL("../node_modules/.bin/biome", import.meta.url)),
+    ["format", "--write", values.out],
+    {
+      stdio: "ignore",
+    },
+  );
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  console.log(
+    `fitted on ${data.examples.length} prompts of ${data.subjects.length} subjects (${data.weakModel} right on ${(100 * weights.training.weakAccuracy).toFixed(1)}%, ${data.strongModel} on ${(100 * weights.training.strongAccuracy).toFixed(1)}%) in ${seconds} s`,
+  );
+  if (crossValidation) {
+    console.log(
+      `cross-validated by subject (${crossValidation.folds} folds, seed ${seed}): APGR ${crossValidation.apgr.toFixed(3)}, CPT(50%) ${(100 * crossValidation.cpt50).toFixed(1)}%, CPT(80%) ${(100 * crossValidation.cpt80).toFixed(1)}% (random: 0.500, 50%, 80%)`,
+    );
+  }
+  if (heldOut.length > 0) console.log(`held out: ${heldOut.join(", ")}`);
+  console.log(`wrote ${out} (${model.vocabulary.words.length} vocabulary words)`);
+}
+
+function accuracy(values: readonly boolean[]): number {
+  return Number((values.filter(Boolean).length / values.length).toPrecision(6));
+}
+
+try {
+  run(process.argv.slice(2));
+} catch (error) {
+  if (isVerityError(error)) {
+    console.error(`fit:router: ${error.code}: ${error.message}`);
+  } else if ((error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`fit:router: ${(error as Error).message}\n${usage}`);
+    process.exit(2);
+  } else {
+    throw error;
+  }
+  process.exit(exitCodeFor(error));
+}

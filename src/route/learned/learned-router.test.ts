@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  committedLearnedRouterWeights,
+  createLearnedRouter,
+  type LearnedRouterModel,
+  loadLearnedRouterWeights,
+} from "./learned-router.js";
+import { promptFeatureNames } from "./prompt-features.js";
+
+const dir = mkdtempSync(join(tmpdir(), "verity-learned-router-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const prompt = "What is the value of p in 24 = 2p?\nA. p = 4\nB. p = 8\nC. p = 12\nD. p = 24\nAnswer:";
+
+/** A model that ignores every feature: the probability is the logistic of the intercept. */
+function constantModel(intercept: number): LearnedRouterModel {
+  const zeros = promptFeatureNames.map(() => 0);
+  return {
+    features: [...promptFeatureNames],
+    scaling: { mean: zeros, scale: promptFeatureNames.map(() => 1) },
+    intercept,
+    coefficients: zeros,
+    vocabulary: { documents: 1, minDocuments: 1, words: [], documentFrequencies: [] },
+  };
+}
+
+function writeWeights(name: string, value: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+}
+
+function thrown(action: () => unknown): Error & { code?: string } {
+  try {
+    action();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error("expected an error");
+}
+
+describe("learned router", () => {
+  it("scores with the committed weights: a probability strictly between 0 and 1, the same every time", () => {
+    const router = createLearnedRouter();
+    const probability = router.weakSuccessProbability(prompt);
+    expect(probability).toBeGreaterThan(0);
+    expect(probability).toBeLessThan(1);
+    expect(router.weakSuccessProbability(prompt)).toBe(probability);
+    expect(committedLearnedRouterWeights().training.heldOutSubjects.length).toBeGreaterThan(0);
+  });
+
+  it("applies the logistic function to the standardised features", () => {
+    expect(createLearnedRouter(constantModel(0)).weakSuccessProbability(prompt)).toBeCloseTo(0.5, 12);
+    expect(createLearnedRouter(constantModel(Math.log(3))).weakSuccessProbability(prompt)).toBeCloseTo(
+      0.75,
+      12,
+    );
+  });
+
+  it("escalates when the weak model is less likely right than the threshold", () => {
+    const router = createLearnedRouter(constantModel(Math.log(3)));
+    expect(router.shouldEscalate(prompt, 0.8)).toBe(true);
+    expect(router.shouldEscalate(prompt, 0.7)).toBe(false);
+    expect(() => router.shouldEscalate(prompt, 1.5)).toThrow(/between 0 and 1/);
+  });
+});
+
+describe("loadLearnedRouterWeights", () => {
+  const valid = committedLearnedRouterWeights();
+
+  it("loads a file the fitting script wrote", () => {
+    expect(loadLearnedRouterWeights(writeWeights("good.json", valid)).coefficients).toEqual(
+      valid.coefficients,
+    );
+  });
+
+  it("says how to make the weights when the file is missing", () => {
+    const error = thrown(() => loadLearnedRouterWeights(join(dir, "absent.json")));
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toContain("absent.json");
+    expect(error.message).toContain("npm run fit:router");
+  });
+
+  it("rejects a file that is not JSON", () => {
+    const error = thrown(() => loadLearnedRouterWeights(writeWeights("broken.json", "{ not json")));
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toMatch(/broken\.json is not valid JSON/);
+  });
+
+  it("names the field when the weights do not fit together", () => {
+    const path = writeWeights("short.json", { ...valid, coefficients: valid.coefficients.slice(1) });
+    const error = thrown(() => loadLearnedRouterWeights(path));
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toMatch(/coefficients: \d+ values for \d+ features/);
+  });
+
+  it("rejects weights fitted for other features than this version computes", () => {
+    const features = [...valid.features.slice(0, -1), "somethingElse"];
+    const error = thrown(() => loadLearnedRouterWeights(writeWeights("other.json", { ...valid, features })));
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toContain("other prompt features");
+    expect(error.message).toContain("somethingElse");
+  });
+
+  it("rejects a file of another format", () => {
+    const error = thrown(() => loadLearnedRouterWeights(writeWeights("empty.json", {})));
+    expect(error.code).toBe("E_CONFIG");
+    expect(error.message).toContain("format");
+  });
+});

@@ -1,0 +1,188 @@
+// The `learned` routing policy's model: from cheap prompt features, the probability that the weak
+// (cheap) model answers correctly; below a threshold the request starts with the strong model. The
+// weights are fitted offline by `npm run fit:router` and committed as weights.json next to this file.
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { VerityError } from "../../core/errors.js";
+import { promptFeatureNames, promptFeatures, promptVocabulary } from "./prompt-features.js";
+import committedWeights from "./weights.json" with { type: "json" };
+
+const fitCommand = "npm run fit:router -- --train <folder of RouteLLM-format CSVs> --out <weights.json>";
+
+const summarySchema = z.object({
+  apgr: z.number(),
+  cpt50: z.number(),
+  cpt80: z.number(),
+});
+
+const weightsSchema = z
+  .object({
+    format: z.literal("verity-learned-router/1"),
+    model: z.literal("logistic"),
+    /** What the model predicts, in words. */
+    predicts: z.string(),
+    features: z.array(z.string()).min(1),
+    /** Each feature is standardised as (value − mean) / scale before the coefficients apply. */
+    scaling: z.object({ mean: z.array(z.number()), scale: z.array(z.number().positive()) }),
+    intercept: z.number(),
+    coefficients: z.array(z.number()),
+    vocabulary: z.object({
+      documents: z.number().int().positive(),
+      minDocuments: z.number().int().positive(),
+      words: z.array(z.string()),
+      documentFrequencies: z.array(z.number().int().positive()),
+    }),
+    training: z.object({
+      data: z.string(),
+      weakModel: z.string(),
+      strongModel: z.string(),
+      subjects: z.array(z.string()),
+      heldOutSubjects: z.array(z.string()),
+      split: z.string(),
+      prompts: z.number().int().positive(),
+      weakAccuracy: z.number(),
+      strongAccuracy: z.number(),
+      l2: z.number(),
+      epochs: z.number().int(),
+      date: z.string(),
+      command: z.string(),
+      crossValidation: summarySchema
+        .extend({ folds: z.number().int(), seed: z.number().int(), by: z.literal("subject") })
+        .nullable(),
+    }),
+  })
+  .superRefine((weights, context) => {
+    const dimensions = weights.features.length;
+    for (const [path, length] of [
+      ["scaling.mean", weights.scaling.mean.length],
+      ["scaling.scale", weights.scaling.scale.length],
+      ["coefficients", weights.coefficients.length],
+    ] as const) {
+      if (length !== dimensions) {
+        context.addIssue({
+          code: "custom",
+          path: path.split("."),
+          message: `${length} values for ${dimensions} features`,
+        });
+      }
+    }
+    if (weights.vocabulary.words.length !== weights.vocabulary.documentFrequencies.length) {
+      context.addIssue({
+        code: "custom",
+        path: ["vocabulary", "documentFrequencies"],
+        message: `${weights.vocabulary.documentFrequencies.length} frequencies for ${weights.vocabulary.words.length} words`,
+      });
+    }
+  });
+
+export type LearnedRouterWeights = z.infer<typeof weightsSchema>;
+
+/** The part of the weights that scores prompts (the rest records how they were fitted). */
+export type LearnedRouterModel = Pick<
+  LearnedRouterWeights,
+  "features" | "scaling" | "intercept" | "coefficients" | "vocabulary"
+>;
+
+export interface LearnedRouter {
+  /** Probability (0–1) that the weak model answers `prompt` correctly. */
+  weakSuccessProbability(prompt: string): number;
+  /** True when the weak model is less likely right than `threshold` (0–1): start with the strong model. */
+  shouldEscalate(prompt: string, threshold: number): boolean;
+}
+
+/** Checks a parsed weights object; `origin` (a file path) names it in errors. */
+export function parseLearnedRouterWeights(
+  value: unknown,
+  origin = "learned router weights",
+): LearnedRouterWeights {
+  const result = weightsSchema.safeParse(value);
+  if (!result.success) {
+    const problems = result.error.issues
+      .slice(0, 5)
+      .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(top level)"}: ${issue.message}`);
+    throw new VerityError(
+      "E_CONFIG",
+      `${origin} are not valid learned router weights: ${problems.join("; ")}. Refit them with ${fitCommand}.`,
+    );
+  }
+  const expected = promptFeatureNames.join(",");
+  if (result.data.features.join(",") !== expected) {
+    const missing = promptFeatureNames.filter((name) => !result.data.features.includes(name));
+    const extra = result.data.features.filter(
+      (name) => !(promptFeatureNames as readonly string[]).includes(name),
+    );
+    throw new VerityError(
+      "E_CONFIG",
+      `${origin} were fitted for other prompt features than this version computes (missing: ${missing.join(", ") || "none"}; unknown: ${extra.join(", ") || "none"}; or a different order). Refit them with ${fitCommand}.`,
+    );
+  }
+  return result.data;
+}
+
+/** Reads and checks a weights file written by `npm run fit:router`. */
+export function loadLearnedRouterWeights(path: string): LearnedRouterWeights {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new VerityError(
+      "E_CONFIG",
+      `cannot read learned router weights ${path}: ${(error as Error).message}. Fit them with ${fitCommand}.`,
+      { cause: error },
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new VerityError("E_CONFIG", `${path} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseLearnedRouterWeights(value, path);
+}
+
+let committed: LearnedRouterWeights | undefined;
+
+/** The weights committed with Verity (src/route/learned/weights.json), checked on first use. */
+export function committedLearnedRouterWeights(): LearnedRouterWeights {
+  committed ??= parseLearnedRouterWeights(committedWeights, "src/route/learned/weights.json");
+  return committed;
+}
+
+export function createLearnedRouter(
+  weights: LearnedRouterModel = committedLearnedRouterWeights(),
+): LearnedRouter {
+  const vocabulary = promptVocabulary(
+    weights.vocabulary.documents,
+    new Map(
+      weights.vocabulary.words.map((word, index) => [
+        word,
+        weights.vocabulary.documentFrequencies[index] as number,
+      ]),
+    ),
+  );
+  const { mean, scale } = weights.scaling;
+  const weakSuccessProbability = (prompt: string) => {
+    const features = promptFeatures(prompt, vocabulary);
+    let z = weights.intercept;
+    for (let index = 0; index < features.length; index++) {
+      z +=
+        (weights.coefficients[index] as number) *
+        (((features[index] as number) - (mean[index] as number)) / (scale[index] as number));
+    }
+    return 1 / (1 + Math.exp(-z));
+  };
+  return {
+    weakSuccessProbability,
+    shouldEscalate(prompt, threshold) {
+      if (!(threshold >= 0 && threshold <= 1)) {
+        throw new VerityError(
+          "E_CONFIG",
+          `the learned router's threshold must be between 0 and 1, got ${threshold}`,
+        );
+      }
+      return weakSuccessProbability(prompt) < threshold;
+    },
+  };
+}
