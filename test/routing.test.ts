@@ -127,6 +127,8 @@ describe("cascade routing", () => {
       collection: "help",
     });
     expect(calls(first)).toEqual(["small:failed", "large:grounded"]);
+    // A fallback after a failure is not an escalation.
+    expect(verity?.store.ledgerSummary()).toMatchObject({ answers: 1, escalated: 0 });
     verity?.close();
     const slow = await serve(() => ({ content: faithful, delayMs: 2000 }));
     const second = await (await engine(slow, large, {}, { small: { timeoutMs: 200 } })).ask(

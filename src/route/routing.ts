@@ -123,7 +123,11 @@ export function createRouting(options: RoutingOptions) {
         escalations: run.escalations,
         calls: run.calls.map((call) => ({ ...call, latencyMs: Math.round(call.latencyMs) })),
       };
-      const escalated = run.calls.filter((call) => call.outcome !== "skipped").length > 1;
+      // Escalated: a model answered, was not grounded (or declined), and the next one was asked. A
+      // fallback after a failure or a hedge is not an escalation.
+      const escalated = run.calls
+        .slice(0, -1)
+        .some((call) => call.outcome === "ungrounded" || call.outcome === "declined");
       if (run.draft && run.model) {
         return {
           draft: run.draft,
