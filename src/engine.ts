@@ -11,6 +11,7 @@ import type { LedgerSummary } from "./core/ledger.js";
 import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
+import { createAudioLoader } from "./ingest/loaders/audio-loader.js";
 import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
 import type { ModelCatalogue } from "./models/catalogue.js";
 import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
@@ -18,6 +19,8 @@ import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./ret
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import { createRouting, type RoutedAnswer } from "./route/routing.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import { createPocketsphinxTranscriber } from "./transcribe/pocketsphinx.js";
+import type { Transcriber } from "./transcribe/transcriber.js";
 import type { Job, Store, StoreStats } from "./store/store.js";
 
 export const defaultCollection = "default";
@@ -45,6 +48,11 @@ export interface VerityOptions {
   embedder?: Embedder;
   /** Hybrid fusion: RRF k and [BM25, vector] weights. */
   fusion?: { k?: number; weights?: readonly [number, number] };
+  /**
+   * Transcribes recordings at ingestion; default pocketsphinx, the offline fallback that needs nothing
+   * configured (low accuracy; install it with apt-get install pocketsphinx pocketsphinx-en-us).
+   */
+  transcriber?: Transcriber;
 }
 
 export interface AskOptions {
@@ -115,6 +123,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
     createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
   const logger = options.logger ?? noopLogger;
   const extractive = createExtractiveAnswerer();
+  const audioLoader = createAudioLoader(options.transcriber ?? createPocketsphinxTranscriber());
   // Model answers go through the router: route, budgets, fallbacks, escalation, ledger.
   const routing = options.models
     ? createRouting({ catalogue: options.models, ledger: store, env: options.env, policy: options.policy })
@@ -169,7 +178,11 @@ export function createVerity(options: VerityOptions = {}): Verity {
     async ingest(paths, ingestOptions = {}) {
       if (paths.length === 0)
         throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
-      const summary = await ingestPaths(store, paths, { collection: defaultCollection, ...ingestOptions });
+      const summary = await ingestPaths(store, paths, {
+        collection: defaultCollection,
+        fileLoaders: [audioLoader],
+        ...ingestOptions,
+      });
       logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
       await embedNewChunks(summary.collection);
       return summary;

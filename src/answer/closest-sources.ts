@@ -1,5 +1,7 @@
 // The passages shown beside an abstention, so a person can check for themselves.
+
 import type { ClosestSource } from "../core/answer.js";
+import { narrowLocation } from "../core/location.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 
 const snippetLength = 240;
@@ -10,7 +12,11 @@ export function closestSources(passages: readonly RetrievedPassage[], limit = 3)
     source: passage.document.source,
     title: passage.document.title,
     chunkId: passage.chunk.id,
-    location: passage.chunk.location,
+    location: narrowLocation(
+      passage.chunk.location,
+      passage.chunk.location.charStart,
+      passage.chunk.location.charEnd,
+    ),
     snippet: snippetOf(passage.chunk.text),
     score: Math.round(passage.score * 1000) / 1000,
   }));

@@ -2,6 +2,7 @@
 // question, each with its citation, and abstains when no sentence is likely enough to answer it.
 // Quoting verbatim means it cannot invent a fact; its failure mode is quoting the wrong sentence.
 import type { Citation } from "../core/answer.js";
+import { narrowLocation } from "../core/location.js";
 import { sentenceSpans } from "../core/sentences.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 import { triggerFeatures } from "./answer-trigger.js";
@@ -145,7 +146,7 @@ function citationOf(sentence: ScoredSentence): Citation {
     documentId: passage.document.id,
     source: passage.document.source,
     chunkId: passage.chunk.id,
-    location: { ...passage.chunk.location, charStart: sentence.charStart, charEnd: sentence.charEnd },
+    location: narrowLocation(passage.chunk.location, sentence.charStart, sentence.charEnd),
     quote: sentence.text,
   };
 }

@@ -9,6 +9,8 @@ import { answerPolicies } from "../answer/verify/answer-policy.js";
 import { exitCodeFor, isVerityError, VerityError } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
+import type { FileProgress } from "../ingest/extracted.js";
+import { createTranscriberFromSpec } from "../transcribe/transcriber-spec.js";
 import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
 import type { IngestProgress } from "../ingest/pipeline.js";
 import { loadModelCatalogue } from "../models/catalogue.js";
@@ -31,16 +33,32 @@ const defaultIo: CliIo = {
 };
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+/** `1:05:09`, `4:12`, `0:07`: minutes and seconds, hours when needed. */
+function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [Math.floor(seconds / 3600), Math.floor((seconds % 3600) / 60), seconds % 60];
+  const [hours, minutes, rest] = parts as [number, number, number];
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return hours > 0 ? `${hours}:${pad(minutes)}:${pad(rest)}` : `${minutes}:${pad(rest)}`;
+}
+
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const write = (line: string) => io.stdout.write(`${line}\n`);
   let verity: Verity | undefined;
   let exitCode = 0;
-  const open = (options: { dataDir?: string; verbose?: boolean; embedder?: string; models?: string }) => {
+  const open = (options: {
+    dataDir?: string;
+    verbose?: boolean;
+    embedder?: string;
+    models?: string;
+    transcriber?: string;
+  }) => {
     const logger = pino(
       { level: options.verbose ? "debug" : "warn" },
       pino.destination({ fd: 2, sync: true }),
     );
     const embedderSpec = options.embedder ?? io.env.VERITY_EMBEDDER;
+    const transcriberSpec = options.transcriber ?? io.env.VERITY_TRANSCRIBER;
     const dataDir = options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`;
     // An explicit catalogue must exist; the one in the data folder is used only when present.
     const explicitModels = options.models ?? io.env.VERITY_MODELS;
@@ -53,6 +71,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       logger: logger as unknown as Logger,
       ...(embedderSpec ? { embedder: createEmbedderFromSpec(embedderSpec) } : {}),
       ...(models ? { models } : {}),
+      ...(transcriberSpec ? { transcriber: createTranscriberFromSpec(transcriberSpec) } : {}),
       env: io.env,
     });
     return verity;
@@ -72,6 +91,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       "--models <file>",
       "model catalogue (JSON; env VERITY_MODELS; default <data-dir>/models.json when it exists)",
     )
+    .option(
+      "--transcriber <spec>",
+      "speech-to-text for recordings: pocketsphinx (default, offline, low accuracy), openai-compatible:<model>@<url>, openai:<model> (env VERITY_TRANSCRIBER)",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
@@ -80,7 +103,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   program
     .command("ingest")
-    .description("add files and folders (txt, md, html, pdf, docx, jsonl) to a collection")
+    .description(
+      "add files and folders (txt, md, html, pdf, docx, jsonl, and recordings: wav, flac, mp3, m4a, ogg, opus, mp4, webm) to a collection",
+    )
     .argument("<paths...>", "files or folders (walked recursively)")
     .option("-c, --collection <name>", "collection to add to", defaultCollection)
     .option("--include <glob>", "only files matching this glob inside folders (repeatable)", collect)
@@ -105,6 +130,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           })
         : undefined;
       let started = false;
+      const reported = new Map<string, number>();
       const summary = await engine.ingest(
         paths.map((path) => resolve(io.cwd, path)),
         {
@@ -124,6 +150,21 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
               started = true;
             }
             bar.update(progress.filesDone, { file: displayPath(progress.last.path, io.cwd).slice(-40) });
+          },
+          onFileProgress: (progress: FileProgress) => {
+            // Long recordings: percentage and time left, on the bar or (not a terminal) every tenth.
+            const percent = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 0;
+            const eta = progress.etaMs !== undefined ? `, ${formatDuration(progress.etaMs)} left` : "";
+            const line = `${displayPath(progress.path, io.cwd).slice(-30)} ${progress.phase} ${percent}%${eta}`;
+            if (bar) {
+              if (started) bar.update({ file: line });
+              return;
+            }
+            const key = `${progress.path}|${progress.phase}`;
+            const tenth = Math.floor(percent / 10);
+            if ((reported.get(key) ?? -1) >= tenth) return;
+            reported.set(key, tenth);
+            io.stderr.write(`${line}\n`);
           },
         },
       );

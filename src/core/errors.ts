@@ -19,6 +19,7 @@ export const errorCodes = {
   E_PROVIDER_RESPONSE: { exit: 6, summary: "a model or embedding endpoint returned a malformed response" },
   E_PROVIDER_TIMEOUT: { exit: 6, summary: "a model or embedding endpoint did not answer in time" },
   E_BUDGET_EXHAUSTED: { exit: 7, summary: "a configured spending budget would be exceeded" },
+  E_MISSING_TOOL: { exit: 8, summary: "a required system tool (ffmpeg, pocketsphinx…) is not installed" },
   E_PROVIDER_UNAVAILABLE: {
     exit: 6,
     summary: "a model endpoint failed repeatedly and is skipped until its cooldown ends",

@@ -36,10 +36,34 @@ export function chunkDocument(
       const location: Location = { charStart: span.start, charEnd: span.end };
       if (section.page !== undefined) location.page = section.page;
       if (section.headingPath.length > 0) location.headingPath = section.headingPath;
+      const spoken = timeRange(section.blocks, span);
+      if (spoken) Object.assign(location, spoken);
       chunks.push({ ordinal: chunks.length, text: document.text.slice(span.start, span.end), location });
     }
   }
   return chunks;
+}
+
+/**
+ * When the span's text was spoken: from the first overlapping timed block's start to the last's end,
+ * and each block's own time (the timeline), so a citation of one sentence can name its moment.
+ */
+function timeRange(
+  blocks: readonly TextBlock[],
+  span: Span,
+): Pick<Location, "startMs" | "endMs" | "timeline"> | undefined {
+  const timeline: [number, number, number][] = [];
+  for (const block of blocks) {
+    if (block.startMs === undefined || block.endMs === undefined) continue;
+    if (block.charEnd <= span.start || block.charStart >= span.end) continue;
+    timeline.push([Math.max(block.charStart, span.start), block.startMs, block.endMs]);
+  }
+  if (timeline.length === 0) return undefined;
+  return {
+    startMs: Math.min(...timeline.map((entry) => entry[1])),
+    endMs: Math.max(...timeline.map((entry) => entry[2])),
+    timeline,
+  };
 }
 
 /** Groups body blocks into runs that share a heading path and a page. */

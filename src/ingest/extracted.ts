@@ -11,6 +11,9 @@ export interface TextBlock {
   level?: number;
   /** 1-based page the block is on, for paginated sources. */
   page?: number;
+  /** Time range the block was spoken in, for recordings (ms from the start). */
+  startMs?: number;
+  endMs?: number;
 }
 
 export interface ExtractedDocument {
@@ -52,4 +55,37 @@ export interface Loader {
   /** Lower-case file extensions with the dot, e.g. `.md`. */
   extensions: readonly string[];
   load(input: LoaderInput): Promise<ExtractedDocument[]>;
+}
+
+/** Progress inside one long file (a recording): how far along, in the loader's own unit. */
+export interface FileProgress {
+  path: string;
+  /** What the loader is doing, e.g. `decoding`, `transcribing`. */
+  phase: string;
+  done: number;
+  total: number;
+  unit: "ms" | "bytes";
+  /** Estimated milliseconds left for this file, once it can be estimated. */
+  etaMs?: number;
+}
+
+export interface FileLoaderInput {
+  path: string;
+  limits: LoaderLimits;
+  signal?: AbortSignal;
+  onProgress?: (progress: FileProgress) => void;
+}
+
+/**
+ * A loader that reads the file itself instead of taking its bytes (recordings: too large to hold in
+ * memory, decoded by an external tool). `version` names what else shapes its output (the
+ * transcription engine), so changing it re-ingests the file.
+ */
+export interface FileLoader {
+  mediaType: string;
+  extensions: readonly string[];
+  readonly version: string;
+  /** Largest file accepted, in bytes. */
+  maxFileBytes: number;
+  loadFile(input: FileLoaderInput): Promise<ExtractedDocument[]>;
 }

@@ -1,13 +1,21 @@
 // Ingestion: discover files, skip unchanged bytes, extract, chunk, and store each file in one
 // transaction. A failing file is reported and the rest go on; nothing stored is ever lost to a bad file.
 import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import type { SourceFile } from "../core/document.js";
 import { type ErrorCode, VerityError } from "../core/errors.js";
 import type { PutFileResult, Store } from "../store/store.js";
 import type { ChunkerOptions } from "./chunker.js";
 import { type DiscoverOptions, discoverFiles } from "./discover.js";
-import { defaultLoaderLimits, type ExtractedDocument, type Loader, type LoaderLimits } from "./extracted.js";
+import {
+  defaultLoaderLimits,
+  type ExtractedDocument,
+  type FileLoader,
+  type FileProgress,
+  type Loader,
+  type LoaderLimits,
+} from "./extracted.js";
 import { loaderFor, supportedExtensions } from "./loaders/registry.js";
 import { storeDocuments, validateCollection } from "./store-documents.js";
 
@@ -18,6 +26,10 @@ export interface IngestOptions {
   limits?: Partial<LoaderLimits>;
   chunker?: Partial<ChunkerOptions>;
   onProgress?: (progress: IngestProgress) => void;
+  /** Loaders that read files themselves: recordings, when a transcriber is configured. */
+  fileLoaders?: readonly FileLoader[];
+  /** Progress inside one long file (decoding and transcribing a recording). */
+  onFileProgress?: (progress: FileProgress) => void;
 }
 
 export type FileStatus = "added" | "updated" | "unchanged" | "failed";
@@ -66,7 +78,7 @@ export async function ingestPaths(
   const discovery = await discoverFiles(paths, {
     include: options.include,
     exclude: options.exclude,
-    extensions: supportedExtensions(),
+    extensions: supportedExtensions(options.fileLoaders),
   });
   const job = store.startJob("ingest", options.collection, { paths: [...paths] });
   const outcomes: FileOutcome[] = discovery.problems.map((problem) => ({
@@ -127,16 +139,26 @@ async function ingestFile(
   let extracted: ExtractedDocument[];
   let contentHash: string;
   let size: number;
-  let loader: Loader;
+  let loader: Loader | FileLoader;
   let stored: SourceFile | undefined;
   try {
-    loader = loaderFor(path);
-    const bytes = await readBytes(path, limits.maxFileBytes);
-    contentHash = createHash("sha256").update(bytes).digest("hex");
-    size = bytes.byteLength;
-    stored = store.getFile(options.collection, path);
-    if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
-    extracted = await loader.load({ path, bytes, limits });
+    loader = loaderFor(path, options.fileLoaders);
+    if ("loadFile" in loader) {
+      // Recordings are hashed as a stream and read by the loader itself: never whole in memory. The
+      // loader's version (its transcription engine) is part of the hash, so another engine re-ingests.
+      size = await fileSize(path, loader.maxFileBytes);
+      contentHash = `${await hashFile(path)}:${loader.version}`;
+      stored = store.getFile(options.collection, path);
+      if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
+      extracted = await loader.loadFile({ path, limits, onProgress: options.onFileProgress });
+    } else {
+      const bytes = await readBytes(path, limits.maxFileBytes);
+      contentHash = createHash("sha256").update(bytes).digest("hex");
+      size = bytes.byteLength;
+      stored = store.getFile(options.collection, path);
+      if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
+      extracted = await loader.load({ path, bytes, limits });
+    }
   } catch (error) {
     if (error instanceof VerityError) return failed(error.code, error.message);
     // A parser failure the loader did not anticipate still fails only this file.
@@ -179,6 +201,37 @@ async function ingestFile(
   };
 }
 
+function unreadable(path: string, error: unknown): VerityError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const why =
+    code === "EACCES" || code === "EPERM"
+      ? "permission denied; check its permissions"
+      : (error as Error).message;
+  return new VerityError("E_UNREADABLE", `${path} cannot be read: ${why}`, { cause: error });
+}
+
+async function fileSize(path: string, maxFileBytes: number): Promise<number> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  if (size > maxFileBytes) throw tooLarge(path, size, maxFileBytes);
+  return size;
+}
+
+/** SHA-256 of a file read as a stream, in constant memory. */
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  return hash.digest("hex");
+}
+
 async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
@@ -187,12 +240,7 @@ async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array
     bytes = await readFile(path);
   } catch (error) {
     if (error instanceof VerityError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "EACCES" || code === "EPERM"
-        ? "permission denied; check its permissions"
-        : (error as Error).message;
-    throw new VerityError("E_UNREADABLE", `${path} cannot be read: ${why}`, { cause: error });
+    throw unreadable(path, error);
   }
   // The file may have grown between stat and read.
   if (bytes.byteLength > maxFileBytes) throw tooLarge(path, bytes.byteLength, maxFileBytes);

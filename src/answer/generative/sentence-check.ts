@@ -3,6 +3,7 @@
 // supported, against the other passages too, since a source that states the opposite means the
 // sources disagree and the reader should see both sides.
 import type { AnswerSentence, Citation, SourceConflict } from "../../core/answer.js";
+import { narrowLocation } from "../../core/location.js";
 import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
 import {
   type Evidence,
@@ -19,13 +20,10 @@ function citationOf(passage: RetrievedPassage, evidence: Evidence | null): Citat
     source: passage.document.source,
     chunkId: passage.chunk.id,
     // The verified stretch when there is one; the whole passage otherwise.
+    // The verified stretch when there is one; the whole passage otherwise.
     location: evidence
-      ? {
-          ...location,
-          charStart: location.charStart + evidence.start,
-          charEnd: location.charStart + evidence.end,
-        }
-      : location,
+      ? narrowLocation(location, location.charStart + evidence.start, location.charStart + evidence.end)
+      : narrowLocation(location, location.charStart, location.charEnd),
     quote: evidence ? evidence.text : passage.chunk.text,
   };
 }

@@ -144,7 +144,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     fileId: number,
     document: NewDocument,
   ): { status: "added" | "replaced" | "unchanged"; chunks: number } {
-    const contentHash = sha256(document.text);
+    // Text and metadata: a recording transcribed again by another engine has new metadata (and new
+    // times) even when the words come out the same, so its chunks are replaced.
+    const contentHash = sha256(`${document.text}\u0000${JSON.stringify(document.metadata ?? {})}`);
     const existing = statements.documentBySource.get(collection.id, document.source);
     if (existing && existing.content_hash === contentHash && existing.file_id === fileId) {
       return { status: "unchanged", chunks: 0 };
