@@ -19,9 +19,9 @@ import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./ret
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import { createRouting, type RoutedAnswer } from "./route/routing.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import type { Job, Store, StoreStats } from "./store/store.js";
 import { createPocketsphinxTranscriber } from "./transcribe/pocketsphinx.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
-import type { Job, Store, StoreStats } from "./store/store.js";
 
 export const defaultCollection = "default";
 export const defaultDataDir = ".verity";

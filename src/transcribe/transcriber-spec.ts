@@ -12,10 +12,7 @@ const examples = [
 ].join("\n");
 
 function invalid(spec: string, why: string): VerityError {
-  return new VerityError(
-    "E_CONFIG",
-    `transcriber "${spec}" is not valid: ${why}. Use one of:\n${examples}`,
-  );
+  return new VerityError("E_CONFIG", `transcriber "${spec}" is not valid: ${why}. Use one of:\n${examples}`);
 }
 
 /** The engine `spec` names. */
@@ -28,7 +25,8 @@ export function createTranscriberFromSpec(spec: string): Transcriber {
   const at = rest.search(/@https?:\/\//iu);
   const model = at < 0 ? rest : rest.slice(0, at);
   const baseUrl = at < 0 ? undefined : rest.slice(at + 1);
-  if (model.trim() === "" || /\s/u.test(model)) throw invalid(spec, "the model name is missing or has spaces");
+  if (model.trim() === "" || /\s/u.test(model))
+    throw invalid(spec, "the model name is missing or has spaces");
   if (baseUrl !== undefined && !URL.canParse(baseUrl)) throw invalid(spec, `"${baseUrl}" is not a URL`);
   switch (provider) {
     case "openai-compatible":
