@@ -30,4 +30,6 @@ export type {
   Transcript,
   TranscriptSegment,
 } from "./transcriber.js";
+export { createTranscriberFromSpec } from "./transcriber-spec.js";
 export { cutWav, readWavInfo, type WavInfo, type WavPiece } from "./wav.js";
+export { createWhisperCppTranscriber, type WhisperCppTranscriberOptions } from "./whisper-cpp.js";

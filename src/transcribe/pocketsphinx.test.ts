@@ -12,7 +12,10 @@ import { wavHeader } from "./wav.js";
 
 const installed = (() => {
   try {
-    execFileSync("sh", ["-c", `command -v ${pocketsphinxDefaults.binary} && test -d ${pocketsphinxDefaults.hmm}`]);
+    execFileSync("sh", [
+      "-c",
+      `command -v ${pocketsphinxDefaults.binary} && test -d ${pocketsphinxDefaults.hmm}`,
+    ]);
     return true;
   } catch {
     return false;
@@ -75,28 +78,31 @@ async function exited(pid: number): Promise<boolean> {
 }
 
 describe("pocketsphinx transcriber", () => {
-  it.skipIf(!canSpeak)("transcribes synthesised speech into recognisable words with times inside the audio", async () => {
-    const spoken = "hello world this is a test of the speech recognition system";
-    const wav = join(dir, "spoken.wav");
-    const durationMs = await synthesizeSpeech(spoken, wav);
-    const progress: TranscribeProgress[] = [];
-    const transcript = await createPocketsphinxTranscriber().transcribe(wav, {
-      onProgress: (step) => progress.push(step),
-    });
+  it.skipIf(!canSpeak)(
+    "transcribes synthesised speech into recognisable words with times inside the audio",
+    async () => {
+      const spoken = "hello world this is a test of the speech recognition system";
+      const wav = join(dir, "spoken.wav");
+      const durationMs = await synthesizeSpeech(spoken, wav);
+      const progress: TranscribeProgress[] = [];
+      const transcript = await createPocketsphinxTranscriber().transcribe(wav, {
+        onProgress: (step) => progress.push(step),
+      });
 
-    expect(transcript).toMatchObject({ engine: "pocketsphinx", lowAccuracy: true, language: "en" });
-    expect(transcript.durationMs).toBeCloseTo(durationMs, 0);
-    const heard = transcript.segments.map((segment) => segment.text).join(" ");
-    expect(wordErrors(spoken, heard).wer).toBeLessThan(0.6);
-    let previousEnd = 0;
-    for (const segment of transcript.segments) {
-      expect(segment.startMs).toBeGreaterThanOrEqual(previousEnd);
-      expect(segment.endMs).toBeGreaterThan(segment.startMs);
-      expect(segment.endMs).toBeLessThanOrEqual(transcript.durationMs);
-      previousEnd = segment.endMs;
-    }
-    expect(progress.at(-1)).toEqual({ processedMs: transcript.durationMs, totalMs: transcript.durationMs });
-  });
+      expect(transcript).toMatchObject({ engine: "pocketsphinx", lowAccuracy: true, language: "en" });
+      expect(transcript.durationMs).toBeCloseTo(durationMs, 0);
+      const heard = transcript.segments.map((segment) => segment.text).join(" ");
+      expect(wordErrors(spoken, heard).wer).toBeLessThan(0.6);
+      let previousEnd = 0;
+      for (const segment of transcript.segments) {
+        expect(segment.startMs).toBeGreaterThanOrEqual(previousEnd);
+        expect(segment.endMs).toBeGreaterThan(segment.startMs);
+        expect(segment.endMs).toBeLessThanOrEqual(transcript.durationMs);
+        previousEnd = segment.endMs;
+      }
+      expect(progress.at(-1)).toEqual({ processedMs: transcript.durationMs, totalMs: transcript.durationMs });
+    },
+  );
 
   it.skipIf(!installed)("finds no segments in silence, whatever chunks the WAV holds", async () => {
     const wav = await silence("silence.wav", 2000, { sampleRate: 16_000, channels: 1, infoChunk: true });
@@ -114,7 +120,12 @@ describe("pocketsphinx transcriber", () => {
 
   it("says how to install pocketsphinx when the binary is missing", async () => {
     const wav = await silence("short.wav", 100);
-    const error = await createPocketsphinxTranscriber({ binary: join(dir, "no-such-decoder"), hmm: dir, lm: wav, dict: wav })
+    const error = await createPocketsphinxTranscriber({
+      binary: join(dir, "no-such-decoder"),
+      hmm: dir,
+      lm: wav,
+      dict: wav,
+    })
       .transcribe(wav)
       .catch((caught: unknown) => caught);
     expect(isVerityError(error) && error.code).toBe("E_MISSING_TOOL");
@@ -147,9 +158,13 @@ describe("pocketsphinx transcriber", () => {
   it("kills the decoder and fails with E_PROVIDER_TIMEOUT when it takes too long", async () => {
     const { binary, pidFile } = await hangingDecoder();
     const wav = await silence("timeout.wav", 3000);
-    const running = createPocketsphinxTranscriber({ binary, hmm: dir, lm: wav, dict: wav, timeoutMs: 300 }).transcribe(
-      wav,
-    );
+    const running = createPocketsphinxTranscriber({
+      binary,
+      hmm: dir,
+      lm: wav,
+      dict: wav,
+      timeoutMs: 300,
+    }).transcribe(wav);
     const pid = await pidOnceWritten(pidFile);
     await expect(running).rejects.toMatchObject({ code: "E_PROVIDER_TIMEOUT" });
     expect(await exited(pid)).toBe(true);

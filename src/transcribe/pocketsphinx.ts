@@ -161,7 +161,18 @@ function runDecoder(run: DecoderRun): Promise<void> {
     };
     const child = spawn(
       run.binary,
-      ["-infile", run.inputPath, "-time", "yes", "-hmm", run.model.hmm, "-lm", run.model.lm, "-dict", run.model.dict],
+      [
+        "-infile",
+        run.inputPath,
+        "-time",
+        "yes",
+        "-hmm",
+        run.model.hmm,
+        "-lm",
+        run.model.lm,
+        "-dict",
+        run.model.dict,
+      ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const onAbort = () => {

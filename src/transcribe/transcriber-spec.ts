@@ -4,11 +4,13 @@ import { VerityError } from "../core/errors.js";
 import { createOpenAiCompatibleTranscriber } from "./openai-compatible.js";
 import { createPocketsphinxTranscriber } from "./pocketsphinx.js";
 import type { Transcriber } from "./transcriber.js";
+import { createWhisperCppTranscriber } from "./whisper-cpp.js";
 
 const examples = [
   "  pocketsphinx                               offline, low accuracy (apt-get install pocketsphinx pocketsphinx-en-us)",
   "  openai-compatible:<model>@<baseUrl>        e.g. openai-compatible:whisper-1@http://127.0.0.1:8080/v1",
   "  openai:<model>                             e.g. openai:whisper-1 (key from OPENAI_API_KEY)",
+  "  whisper-cpp:<model file>                   e.g. whisper-cpp:/models/ggml-base.en.bin (npm install @fugood/whisper.node)",
 ].join("\n");
 
 function invalid(spec: string, why: string): VerityError {
@@ -19,6 +21,12 @@ function invalid(spec: string, why: string): VerityError {
 export function createTranscriberFromSpec(spec: string): Transcriber {
   const text = spec.trim();
   if (text === "pocketsphinx") return createPocketsphinxTranscriber();
+  if (text.startsWith("whisper-cpp:")) {
+    const modelPath = text.slice("whisper-cpp:".length).trim();
+    if (!modelPath)
+      throw invalid(spec, "name the ggml model file, e.g. whisper-cpp:/models/ggml-base.en.bin");
+    return createWhisperCppTranscriber({ modelPath });
+  }
   const colon = text.indexOf(":");
   const provider = colon < 0 ? text : text.slice(0, colon);
   const rest = colon < 0 ? "" : text.slice(colon + 1);

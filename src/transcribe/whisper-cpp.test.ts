@@ -1,3 +1,4 @@
+import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTempFolder, type TempFolder, writeGatedTone } from "./audio-test-support.js";
@@ -11,10 +12,21 @@ import {
 
 let folder: TempFolder;
 let model: string;
+let multilingualModel: string;
+
+/** The start of a ggml model file: magic, then the vocabulary size (51864 for English-only models). */
+async function fakeModel(name: string, vocabulary: number): Promise<string> {
+  const header = Buffer.alloc(48);
+  header.writeUInt32LE(0x67676d6c, 0);
+  header.writeInt32LE(vocabulary, 4);
+  await writeFile(folder.file(name), header);
+  return folder.file(name);
+}
+
 beforeAll(async () => {
   folder = await makeTempFolder();
-  model = folder.file("ggml-fake.bin");
-  await writeGatedTone(model, 0.01);
+  model = await fakeModel("ggml-fake.en.bin", 51_864);
+  multilingualModel = await fakeModel("ggml-fake.bin", 51_865);
 });
 afterAll(async () => {
   await folder.remove();
@@ -27,7 +39,7 @@ interface Call {
 
 /**
  * Stands in for `@fugood/whisper.node`: the same calls and result shape, one segment per call spanning
- * the audio it was given (times in ms), and a job that waits for `stop()` when `hang` is set.
+ * the audio it was given (times in ms); with `hang`, a job that never finishes, even when stopped.
  */
 function fakeBinding(behaviour: { hang?: boolean; failToLoad?: boolean } = {}) {
   const calls: Call[] = [];
@@ -39,7 +51,6 @@ function fakeBinding(behaviour: { hang?: boolean; failToLoad?: boolean } = {}) {
         transcribeData(audio, options) {
           const samples = audio.byteLength / 2;
           calls.push({ samples, options });
-          let stop = () => {};
           const promise = new Promise<WhisperNodeResult>((resolve) => {
             const spanMs = (samples * 1000) / 16_000;
             const done = () =>
@@ -52,13 +63,12 @@ function fakeBinding(behaviour: { hang?: boolean; failToLoad?: boolean } = {}) {
                 isAborted: false,
               });
             options.onProgress?.(50);
-            if (behaviour.hang) stop = () => resolve({ segments: [], isAborted: true });
-            else setTimeout(done, 1);
+            // Like the real binding, a stopped job's promise never settles.
+            if (!behaviour.hang) setTimeout(done, 1);
           });
           return {
             stop: async () => {
               state.stopped++;
-              stop();
             },
             promise,
           };
@@ -83,8 +93,42 @@ describe("whisper.cpp transcriber", () => {
     const transcriber = createWhisperCppTranscriber({ modelPath: folder.file("ggml-base.en.bin") });
     await expect(transcriber.transcribe(wav)).rejects.toMatchObject({
       code: "E_CONFIG",
-      message: expect.stringMatching(/ggml-base\.en\.bin does not exist.*downloads no models/),
+      message: expect.stringMatching(
+        /ggml-base\.en\.bin cannot be read \(does it exist\?\).*downloads no models/,
+      ),
     });
+  });
+
+  it("refuses a file that is not a ggml model before loading anything", async () => {
+    const wav = folder.file("short-not-model.wav");
+    await writeGatedTone(wav, 1);
+    const { binding, state } = fakeBinding();
+    await expect(
+      createWhisperCppTranscriber({ modelPath: wav, binding }).transcribe(wav),
+    ).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining("not a whisper.cpp ggml model"),
+    });
+    expect(state.logSwitches).toEqual([]);
+  });
+
+  it("asks English-only models for English and lets multilingual ones detect the language", async () => {
+    const wav = folder.file("short-language.wav");
+    await writeGatedTone(wav, 1);
+    const english = fakeBinding();
+    await createWhisperCppTranscriber({ modelPath: model, binding: english.binding }).transcribe(wav);
+    expect(english.calls[0]?.options.language).toBe("en");
+    await expect(
+      createWhisperCppTranscriber({ modelPath: model, binding: english.binding }).transcribe(wav, {
+        language: "de",
+      }),
+    ).rejects.toMatchObject({ code: "E_CONFIG" });
+    const multilingual = fakeBinding();
+    await createWhisperCppTranscriber({
+      modelPath: multilingualModel,
+      binding: multilingual.binding,
+    }).transcribe(wav);
+    expect(multilingual.calls[0]?.options.language).toBe("auto");
   });
 
   const bindingInstalled = (() => {
@@ -108,7 +152,9 @@ describe("whisper.cpp transcriber", () => {
     const wav = folder.file("short-load.wav");
     await writeGatedTone(wav, 1);
     const { binding, state } = fakeBinding({ failToLoad: true });
-    await expect(createWhisperCppTranscriber({ modelPath: model, binding }).transcribe(wav)).rejects.toMatchObject({
+    await expect(
+      createWhisperCppTranscriber({ modelPath: model, binding }).transcribe(wav),
+    ).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining("ggml model file"),
     });
@@ -121,16 +167,22 @@ describe("whisper.cpp transcriber", () => {
     await writeGatedTone(wav, 25, (t) => t % 6 < 4);
     const { binding, calls, state } = fakeBinding();
     const progress: TranscribeProgress[] = [];
-    const transcript = await createWhisperCppTranscriber({ modelPath: model, binding, threads: 2, windowMs: 10_000 })
-      .transcribe(wav, { onProgress: (step) => progress.push(step) });
+    const transcript = await createWhisperCppTranscriber({
+      modelPath: model,
+      binding,
+      threads: 2,
+      windowMs: 10_000,
+    }).transcribe(wav, { onProgress: (step) => progress.push(step) });
 
     expect(calls.length).toBeGreaterThanOrEqual(3);
     expect(calls.every((call) => call.samples <= 10 * 16_000)).toBe(true);
     expect(calls.reduce((sum, call) => sum + call.samples, 0)).toBe(25 * 16_000);
-    expect(calls.every((call) => call.options.maxThreads === 2 && call.options.language === "auto")).toBe(true);
+    expect(calls.every((call) => call.options.maxThreads === 2 && call.options.language === "en")).toBe(true);
     const cutsMs = transcript.segments.slice(0, -1).map((segment) => segment.endMs);
     for (const cutMs of cutsMs) expect((cutMs / 1000) % 6).toBeGreaterThanOrEqual(4);
-    expect(transcript.segments.map((segment) => segment.text)).toEqual(calls.map((_, index) => `words ${index + 1}`));
+    expect(transcript.segments.map((segment) => segment.text)).toEqual(
+      calls.map((_, index) => `words ${index + 1}`),
+    );
     expect(transcript.segments[0]?.startMs).toBe(0);
     expect(transcript.segments[1]?.startMs).toBe(transcript.segments[0]?.endMs);
     expect(transcript.segments.at(-1)?.endMs).toBe(25_000);

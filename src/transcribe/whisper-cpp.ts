@@ -1,9 +1,9 @@
 // Local Whisper through whisper.cpp's Node binding `@fugood/whisper.node` (an optional package the user
 // installs) and a ggml model file the user names; nothing is downloaded. Long recordings go to the model
 // a window at a time, cut at the quietest moment near each window's end, so memory stays bounded.
-import { access, open } from "node:fs/promises";
-import { noopLogger, type Logger } from "../core/logger.js";
+import { open } from "node:fs/promises";
 import { VerityError } from "../core/errors.js";
+import { type Logger, noopLogger } from "../core/logger.js";
 import type { TranscribeOptions, Transcriber, Transcript, TranscriptSegment } from "./transcriber.js";
 import { readWavInfo, type WavInfo } from "./wav.js";
 
@@ -18,7 +18,12 @@ export interface WhisperNodeContext {
   /** `audio`: 16 kHz mono signed 16-bit PCM samples. */
   transcribeData(
     audio: ArrayBuffer,
-    options: { language?: string; maxThreads?: number; temperature?: number; onProgress?: (percent: number) => void },
+    options: {
+      language?: string;
+      maxThreads?: number;
+      temperature?: number;
+      onProgress?: (percent: number) => void;
+    },
   ): { stop(): Promise<void>; promise: Promise<WhisperNodeResult> };
   release(): Promise<void>;
 }
@@ -37,7 +42,10 @@ export interface WhisperCppTranscriberOptions {
   threads?: number;
   /** Let the binding use a GPU when its build has one. Default false. */
   useGpu?: boolean;
-  /** Audio handed to whisper.cpp per call; bounds memory on long recordings. Default 10 minutes. */
+  /**
+   * Audio handed to whisper.cpp per call. Bounds memory on long recordings, and the work that goes on
+   * after an abort (whisper.cpp cannot be interrupted mid-call). Default 5 minutes.
+   */
   windowMs?: number;
   /** Receives whisper.cpp's own log lines at debug level. Default: dropped. */
   logger?: Logger;
@@ -54,7 +62,7 @@ const cutFrameMs = 20;
 const annotation = /^\s*(\[[^\]]*\]|\([^)]*\))\s*$/;
 
 export function createWhisperCppTranscriber(options: WhisperCppTranscriberOptions): Transcriber {
-  const windowMs = options.windowMs ?? 10 * 60_000;
+  const windowMs = options.windowMs ?? 5 * 60_000;
   const logger = options.logger ?? noopLogger;
   let binding: Promise<WhisperNodeBinding> | undefined;
 
@@ -62,7 +70,16 @@ export function createWhisperCppTranscriber(options: WhisperCppTranscriberOption
     id: `whisper-cpp:${options.modelPath}`,
     async transcribe(wavPath, transcribeOptions = {}) {
       transcribeOptions.signal?.throwIfAborted();
-      await assertModelFile(options.modelPath);
+      const { multilingual } = await readModelHeader(options.modelPath);
+      const requested = transcribeOptions.language?.toLowerCase();
+      if (!multilingual && requested && !requested.startsWith("en")) {
+        throw new VerityError(
+          "E_CONFIG",
+          `${options.modelPath} is an English-only model and cannot transcribe "${transcribeOptions.language}": use a multilingual model (e.g. ggml-base.bin)`,
+        );
+      }
+      // English-only models skip language detection; multilingual ones detect unless told.
+      const language = multilingual ? (requested ?? "auto") : "en";
       const wav = await readWavInfo(wavPath);
       if (wav.sampleRate !== sampleRate || wav.channels !== 1 || wav.bitsPerSample !== 16) {
         throw new VerityError(
@@ -70,7 +87,11 @@ export function createWhisperCppTranscriber(options: WhisperCppTranscriberOption
           `${wavPath} is ${wav.sampleRate} Hz, ${wav.channels} channel(s), ${wav.bitsPerSample}-bit; whisper.cpp needs 16 kHz mono 16-bit PCM (decode it with decodeToWav first)`,
         );
       }
-      const transcript: Transcript = { engine: `whisper-cpp:${options.modelPath}`, durationMs: wav.durationMs, segments: [] };
+      const transcript: Transcript = {
+        engine: `whisper-cpp:${options.modelPath}`,
+        durationMs: wav.durationMs,
+        segments: [],
+      };
       if (wav.samples === 0) return transcript;
       binding ??= loadBinding(options.binding);
       const loaded = await binding.catch((error: unknown) => {
@@ -80,7 +101,10 @@ export function createWhisperCppTranscriber(options: WhisperCppTranscriberOption
       return withNativeLog(loaded, logger, async (recentLog) => {
         let context: WhisperNodeContext;
         try {
-          context = await loaded.initWhisper({ filePath: options.modelPath, useGpu: options.useGpu ?? false });
+          context = await loaded.initWhisper({
+            filePath: options.modelPath,
+            useGpu: options.useGpu ?? false,
+          });
         } catch (error) {
           // The binding delivers log lines asynchronously; the one saying why comes just after.
           await new Promise((resolve) => setTimeout(resolve, 50));
@@ -93,8 +117,12 @@ export function createWhisperCppTranscriber(options: WhisperCppTranscriberOption
         }
         try {
           for await (const window of readWindows(wavPath, wav, windowMs)) {
-            const result = await transcribeWindow(context, window, wav.durationMs, options.threads, transcribeOptions);
-            if (result.language && !transcript.language) transcript.language = result.language;
+            const result = await transcribeWindow(context, window, wav.durationMs, {
+              ...transcribeOptions,
+              language,
+              threads: options.threads,
+            });
+            transcript.language ??= multilingual ? result.language : "en";
             appendSegments(transcript.segments, result.segments, window.startMs, window.endMs);
           }
         } finally {
@@ -107,16 +135,37 @@ export function createWhisperCppTranscriber(options: WhisperCppTranscriberOption
   };
 }
 
-async function assertModelFile(modelPath: string): Promise<void> {
+/** ggml's file magic, "ggml" as a little-endian uint32. */
+const ggmlMagic = 0x67676d6c;
+/** English-only Whisper models have 51864 tokens; multilingual ones 51865 or more. */
+const multilingualVocabulary = 51_865;
+
+/** Checks that `modelPath` is a whisper.cpp ggml model before the binding loads it. */
+async function readModelHeader(modelPath: string): Promise<{ multilingual: boolean }> {
+  let header: Buffer;
   try {
-    await access(modelPath);
+    const file = await open(modelPath, "r");
+    try {
+      header = Buffer.alloc(8);
+      const { bytesRead } = await file.read(header, 0, 8, 0);
+      header = header.subarray(0, bytesRead);
+    } finally {
+      await file.close();
+    }
   } catch (error) {
     throw new VerityError(
       "E_CONFIG",
-      `the whisper.cpp model file ${modelPath} does not exist: Verity downloads no models; fetch a ggml model (e.g. ggml-base.en.bin from the whisper.cpp project) yourself and pass its path as modelPath`,
+      `the whisper.cpp model file ${modelPath} cannot be read (does it exist?): Verity downloads no models; fetch a ggml model (e.g. ggml-base.en.bin from the whisper.cpp project) yourself and pass its path as modelPath`,
       { cause: error },
     );
   }
+  if (header.length < 8 || header.readUInt32LE(0) !== ggmlMagic) {
+    throw new VerityError(
+      "E_CONFIG",
+      `${modelPath} is not a whisper.cpp ggml model (no "ggml" magic); pass a file such as ggml-base.en.bin`,
+    );
+  }
+  return { multilingual: header.readInt32LE(4) >= multilingualVocabulary };
 }
 
 async function loadBinding(given: WhisperNodeBinding | undefined): Promise<WhisperNodeBinding> {
@@ -210,35 +259,37 @@ async function transcribeWindow(
   context: WhisperNodeContext,
   window: AudioWindow,
   totalMs: number,
-  threads: number | undefined,
-  options: TranscribeOptions,
+  options: TranscribeOptions & { language: string; threads: number | undefined },
 ): Promise<WhisperNodeResult> {
-  const { signal, onProgress } = options;
+  const { signal, onProgress, threads } = options;
   signal?.throwIfAborted();
   const spanMs = window.endMs - window.startMs;
   const job = context.transcribeData(window.pcm, {
-    language: options.language ?? "auto",
+    language: options.language,
     temperature: 0,
     ...(threads === undefined ? {} : { maxThreads: threads }),
     onProgress: (percent) =>
       onProgress?.({ processedMs: Math.min(totalMs, window.startMs + (spanMs * percent) / 100), totalMs }),
   });
-  const stop = () => {
-    job.stop().catch(() => undefined);
-  };
-  signal?.addEventListener("abort", stop, { once: true });
+  // @fugood/whisper.node 1.1.3 never settles a stopped job's promise (its worker reports the
+  // cancellation with one callback argument, which its own callback ignores), so an abort rejects at once.
+  let onAbort = () => {};
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => {
+      job.stop().catch(() => undefined);
+      reject(signal?.reason);
+    };
+  });
+  aborted.catch(() => undefined);
+  signal?.addEventListener("abort", onAbort, { once: true });
   // The binding may report progress, and the caller abort, before the listener exists.
-  if (signal?.aborted) stop();
+  if (signal?.aborted) onAbort();
   try {
-    const result = await job.promise;
-    signal?.throwIfAborted();
+    const result = await Promise.race([job.promise, aborted]);
     if (result.isAborted) throw new DOMException("whisper.cpp transcription was stopped", "AbortError");
     return result;
-  } catch (error) {
-    signal?.throwIfAborted();
-    throw error;
   } finally {
-    signal?.removeEventListener("abort", stop);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 

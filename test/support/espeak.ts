@@ -27,12 +27,24 @@ export async function hasEspeak(): Promise<boolean> {
 }
 
 /** Speaks `text` into `outWav` (16 kHz mono 16-bit PCM); returns the duration in milliseconds. */
-export async function synthesizeSpeech(text: string, outWav: string, voice: SpeechVoice = {}): Promise<number> {
+export async function synthesizeSpeech(
+  text: string,
+  outWav: string,
+  voice: SpeechVoice = {},
+): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), "verity-espeak-"));
   try {
     const raw = join(dir, "espeak.wav");
     try {
-      await run("espeak-ng", ["-v", voice.voice ?? "en-us+klatt", "-s", String(voice.wpm ?? 130), "-w", raw, text]);
+      await run("espeak-ng", [
+        "-v",
+        voice.voice ?? "en-us+klatt",
+        "-s",
+        String(voice.wpm ?? 130),
+        "-w",
+        raw,
+        text,
+      ]);
     } catch (error) {
       const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
       throw new Error(
