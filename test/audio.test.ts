@@ -118,6 +118,21 @@ describe("recordings through pocketsphinx (the offline default)", () => {
     }
   }, 60_000);
 
+  it("answers from real speech nobody here recorded, citing the moment it was said", async () => {
+    // J. F. Kennedy, 1961: "… ask what you can do for your country" is said from about 8 s to 11 s.
+    const data = join(dir, "jfk-data");
+    const jfk = "/work/shared/data/speech/jfk/jfk.flac";
+    const ingest = await cli(["--data-dir", data, "ingest", jfk, "--json"]);
+    expect(JSON.parse(ingest.stdout)).toMatchObject({ added: 1, failed: 0 });
+    const result = await cli(["--data-dir", data, "ask", "What can you do for your country?", "--json"]);
+    const answer = JSON.parse(result.stdout) as Answer;
+    expect(answer.status).toBe("answered");
+    const location = answer.sentences[0]?.citations[0]?.location;
+    expect(location?.startMs as number).toBeGreaterThanOrEqual(7_000);
+    expect(location?.startMs as number).toBeLessThanOrEqual(8_600);
+    expect(location?.endMs as number).toBeGreaterThanOrEqual(10_000);
+  }, 60_000);
+
   it("refuses silence, a file with no audio track and a corrupt file, each alone, storing nothing", async () => {
     ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", join(dir, "silence.wav"));
     ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x64:rate=5", "-t", "1", "-an", join(dir, "video.mp4"));
