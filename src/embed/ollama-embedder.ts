@@ -1,8 +1,9 @@
 // Embeds through Ollama's native API, POST {baseUrl}/api/embed.
 import { z } from "zod";
 import { VerityError } from "../core/errors.js";
+import { displayUrl } from "../core/http-client.js";
 import type { Embedder } from "./embedder.js";
-import { displayUrl, type HttpSettings, httpSettingsOf, postJson } from "./http.js";
+import { type HttpSettings, httpSettingsOf, postJson } from "./http.js";
 
 export const defaultOllamaBaseUrl = "http://127.0.0.1:11434";
 

@@ -1,8 +1,9 @@
 // Embeds through POST {baseUrl}/embeddings: OpenAI, Ollama's /v1, vLLM, LM Studio, text-embeddings-inference.
 import { z } from "zod";
 import { VerityError } from "../core/errors.js";
+import { displayUrl } from "../core/http-client.js";
 import type { Embedder } from "./embedder.js";
-import { displayUrl, type HttpSettings, httpSettingsOf, postJson } from "./http.js";
+import { type HttpSettings, httpSettingsOf, postJson } from "./http.js";
 
 export interface OpenAiCompatibleEmbedderOptions extends HttpSettings {
   /** API root, e.g. `http://127.0.0.1:11434/v1` or `https://api.openai.com/v1`. */

@@ -3,6 +3,14 @@
 // (Mirrors src/embed/http.ts, which this layer may not import.)
 
 import { VerityError } from "../core/errors.js";
+import {
+  networkErrorCode,
+  displayUrl as plainUrl,
+  redact,
+  redactText,
+  retryDelay,
+  sleep,
+} from "../core/http-client.js";
 import { type Logger, noopLogger } from "../core/logger.js";
 import { retryAfterMs } from "../core/retry-after.js";
 
@@ -109,68 +117,7 @@ async function attemptPost(post: FormPost): Promise<Attempt> {
   }
 }
 
-function retryDelay(
-  settings: TranscriptionHttpSettings,
-  attempt: number,
-  retryAfterMs: number | undefined,
-): number {
-  const cap = settings.maxRetryDelayMs ?? 30_000;
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, cap);
-  const exponential = Math.min((settings.retryDelayMs ?? 500) * 2 ** attempt, cap);
-  // Half fixed, half random, so clients that failed together do not retry together.
-  return exponential / 2 + Math.random() * (exponential / 2);
-}
-
-function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/** The system error code under undici's "fetch failed" (ECONNREFUSED, ENOTFOUND…), else the innermost message. */
-function networkErrorCode(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === "string") return code;
-    message = current.message;
-    const nested = (current as { errors?: unknown }).errors;
-    current = Array.isArray(nested) && nested[0] instanceof Error ? nested[0] : current.cause;
-  }
-  return message;
-}
-
-/** The URL without any user:password part, for messages and engine names. */
+/** The URL without any user:password part and without a trailing slash, for messages and engine names. */
 export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = "";
-    parsed.password = "";
-    return parsed.toString().replace(/\/$/, "");
-  } catch {
-    return url;
-  }
-}
-
-export function redactText(text: string, secrets: readonly string[] | undefined): string {
-  let redacted = text;
-  for (const secret of secrets ?? []) {
-    if (secret.length > 0) redacted = redacted.split(secret).join("[redacted]");
-  }
-  return redacted;
-}
-
-function redact(error: VerityError, secrets: readonly string[] | undefined): VerityError {
-  const message = redactText(error.message, secrets);
-  return message === error.message ? error : new VerityError(error.code, message, { cause: error.cause });
+  return plainUrl(url).replace(/\/$/u, "");
 }
