@@ -1,7 +1,7 @@
 // The `verity` command line, thin over the engine. Testable in-process: streams and env are injected.
 
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError, Option } from "commander";
 import pino from "pino";
@@ -155,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
             // Long recordings: percentage and time left, on the bar or (not a terminal) every tenth.
             const percent = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 0;
             const eta = progress.etaMs !== undefined ? `, ${formatDuration(progress.etaMs)} left` : "";
-            const line = `${displayPath(progress.path, io.cwd).slice(-30)} ${progress.phase} ${percent}%${eta}`;
+            const line = `${basename(progress.path)} ${progress.phase} ${percent}%${eta}`;
             if (bar) {
               if (started) bar.update({ file: line });
               return;

@@ -88,7 +88,8 @@ export function createAudioLoader(transcriber: Transcriber, options: AudioLoader
         const total = Math.max(probe.durationMs, 1);
         const report = (phase: string, started: number) => (done: number) => {
           const elapsed = performance.now() - started;
-          const etaMs = done > 0 && done < total ? (elapsed / done) * (total - done) : undefined;
+          // The first few percent say little about the pace: no estimate until 5% is done.
+          const etaMs = done >= 0.05 * total && done < total ? (elapsed / done) * (total - done) : undefined;
           onProgress?.({
             path,
             phase,
