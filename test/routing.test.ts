@@ -217,6 +217,20 @@ describe("budgets and data sensitivity", () => {
     });
   });
 
+  it("holds each API key to its own budget", async () => {
+    const small = await serve(() => ({ content: invented }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(small, large, { apiKeys: { "team-a": { daily: 0.001 } } });
+    const limited = await v.ask("How much is the Team plan?", { collection: "help", apiKey: "team-a" });
+    expect(calls(limited)).toEqual(["small:ungrounded", "large:skipped"]);
+    expect((limited.trace.route as { escalations: string[] }).escalations[1]).toContain('API key "team-a"');
+    const other = await v.ask("How much is the Team plan?", { collection: "help", apiKey: "team-b" });
+    expect(calls(other)).toEqual(["small:ungrounded", "large:grounded"]);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(v.store.spent({ apiKey: "team-b" }, today)).toBeGreaterThan(0);
+    expect(v.store.spent({ apiKey: "team-a" }, today)).toBe(0);
+  });
+
   it("counts a free model's paid fallback against the budget", async () => {
     const failing = await serve(() => ({ status: 500 }));
     const large = await serve(() => ({
