@@ -24,7 +24,7 @@ export function retryDelay(
 }
 
 /** Waits, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(milliseconds: number, signal: AbortSignal | undefined): Promise<void> {
+export function sleep(milliseconds: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {

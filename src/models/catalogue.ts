@@ -1,7 +1,8 @@
 // The model catalogue: which language models Verity may call, how to reach them, what they cost and
 // how much context they take. One JSON file, validated once; keys come from environment variables.
-import { readFileSync } from "node:fs";
+
 import { z } from "zod";
+import { readJsonConfig } from "../core/config-file.js";
 import { VerityError } from "../core/errors.js";
 
 const modelSchema = z
@@ -127,24 +128,11 @@ export function parseModelCatalogue(value: unknown, origin = "model catalogue"):
 }
 
 export function loadModelCatalogue(path: string): ModelCatalogue {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new VerityError(
-      "E_CONFIG",
-      `cannot read the model catalogue ${path}: ${(error as Error).message}. Create it (see "Models" in the README) or pass --models <file>.`,
-      { cause: error },
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new VerityError("E_CONFIG", `${path} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const value = readJsonConfig(
+    path,
+    "the model catalogue",
+    'Create it (see "Models" in the README) or pass --models <file>.',
+  );
   return parseModelCatalogue(value, path);
 }
 

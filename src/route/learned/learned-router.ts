@@ -1,8 +1,9 @@
 // The `learned` routing policy's model: from cheap prompt features, the probability that the weak
 // (cheap) model answers correctly; below a threshold the request starts with the strong model. The
 // weights are fitted offline by `npm run fit:router` and committed as weights.json next to this file.
-import { readFileSync } from "node:fs";
+
 import { z } from "zod";
+import { readJsonConfig } from "../../core/config-file.js";
 import { VerityError } from "../../core/errors.js";
 import { promptFeatureNames, promptFeatures, promptVocabulary } from "./prompt-features.js";
 import committedWeights from "./weights.json" with { type: "json" };
@@ -121,24 +122,7 @@ export function parseLearnedRouterWeights(
 
 /** Reads and checks a weights file written by `npm run fit:router`. */
 export function loadLearnedRouterWeights(path: string): LearnedRouterWeights {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    throw new VerityError(
-      "E_CONFIG",
-      `cannot read learned router weights ${path}: ${(error as Error).message}. Fit them with ${fitCommand}.`,
-      { cause: error },
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new VerityError("E_CONFIG", `${path} is not valid JSON: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const value = readJsonConfig(path, "learned router weights", `Fit them with ${fitCommand}.`);
   return parseLearnedRouterWeights(value, path);
 }
 

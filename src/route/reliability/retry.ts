@@ -1,6 +1,8 @@
 // Retries a failed provider call with full-jitter exponential backoff, waits as long as the provider
 // asks (Retry-After), never repeats a call that cannot succeed, and stops the moment the caller aborts.
+
 import { VerityError } from "../../core/errors.js";
+import { sleep } from "../../core/http-client.js";
 import { isRetryable, retryAfterOf } from "./provider-failure.js";
 
 export interface RetryOptions {
@@ -41,21 +43,7 @@ export interface Retried<T> {
   waitedMs: number;
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
+export { sleep };
 
 /**
  * The wait before retry number `retry` (0-based): the provider's Retry-After when it gave one,
