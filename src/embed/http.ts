@@ -2,11 +2,11 @@
 
 import type { z } from "zod";
 import { VerityError } from "../core/errors.js";
-import { displayUrl, networkErrorCode, redact, redactText, retryDelay, sleep } from "../core/http-client.js";
-import { type Logger, noopLogger } from "../core/logger.js";
+import { displayUrl, type FetchFunction, postWithRetries, redactText } from "../core/http-client.js";
+import type { Logger } from "../core/logger.js";
 import { retryAfterMs } from "../core/retry-after.js";
 
-export type FetchFunction = typeof globalThis.fetch;
+export type { FetchFunction };
 
 /** Transport settings every HTTP embedder shares; each has a default. */
 export interface HttpSettings {
@@ -47,80 +47,19 @@ const bodyPreviewLength = 200;
 
 /** Sends `body` as JSON and returns the parsed response, retrying transient failures. */
 export async function postJson<Schema extends z.ZodType>(post: JsonPost<Schema>): Promise<z.output<Schema>> {
-  const maxRetries = post.maxRetries ?? 3;
-  const logger = post.logger ?? noopLogger;
-  const where = `POST ${displayUrl(post.url)}`;
-  for (let attempt = 0; ; attempt++) {
-    const outcome = await attemptPost(post, where);
-    if (outcome.kind === "done") return parseBody(post, where, outcome.text);
-    if (attempt >= maxRetries) throw redact(outcome.error, post.secrets);
-    const delayMs = retryDelay(post, attempt, outcome.retryAfterMs);
-    logger.warn(
-      { url: displayUrl(post.url), attempt: attempt + 1, delayMs, code: outcome.error.code },
-      `embedding request failed, retrying: ${redactText(outcome.error.message, post.secrets)}`,
-    );
-    await sleep(delayMs, post.signal);
-  }
-}
-
-type Attempt =
-  | { kind: "done"; text: string }
-  | { kind: "retry"; error: VerityError; retryAfterMs: number | undefined };
-
-async function attemptPost(post: JsonPost<z.ZodType>, where: string): Promise<Attempt> {
-  post.signal?.throwIfAborted();
-  const timeoutMs = post.timeoutMs ?? 60_000;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = post.signal ? AbortSignal.any([post.signal, timeout]) : timeout;
-  const fetch = post.fetch ?? globalThis.fetch;
-  try {
-    const response = await fetch(post.url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json", ...post.headers },
-      body: JSON.stringify(post.body),
-      signal,
-    });
-    const text = await response.text();
-    if (response.ok) return { kind: "done", text };
-    const preview = text.length > bodyPreviewLength ? `${text.slice(0, bodyPreviewLength)}…` : text;
-    const error = new VerityError(
-      "E_PROVIDER_HTTP",
-      `Request failed with status code ${response.status}: ${where}${preview ? ` — ${preview}` : ""}`,
-    );
-    if (!isRetryableStatus(response.status)) throw error;
-    return { kind: "retry", error, retryAfterMs: parseRetryAfter(response.headers) };
-  } catch (error) {
-    if (error instanceof VerityError) throw redact(error, post.secrets);
-    if (post.signal?.aborted) throw post.signal.reason;
-    if (timeout.aborted) {
-      throw new VerityError(
-        "E_PROVIDER_TIMEOUT",
-        `${endpoint} ${displayUrl(post.url)} did not answer within ${timeoutMs} ms: ` +
-          "is the model still loading? Raise timeoutMs or use a smaller batch",
-        { cause: error },
-      );
-    }
-    const code = networkErrorCode(error);
-    if (code === "bad port") {
-      // fetch refuses ports the web platform deems unsafe (1, 7, 9…); retrying cannot help.
-      throw new VerityError(
-        "E_PROVIDER_UNREACHABLE",
-        `cannot reach ${endpoint} ${displayUrl(post.url)}: fetch refuses to connect to port ` +
-          `${new URL(post.url).port} (a blocked "bad port"). Serve it on another port and check --embedder / baseUrl`,
-        { cause: error },
-      );
-    }
-    return {
-      kind: "retry",
-      retryAfterMs: undefined,
-      error: new VerityError(
-        "E_PROVIDER_UNREACHABLE",
-        `cannot reach ${endpoint} ${displayUrl(post.url)} (${code}): is the server running? ` +
-          "Check --embedder / baseUrl",
-        { cause: error },
-      ),
-    };
-  }
+  const text = await postWithRetries({
+    ...post,
+    headers: { "content-type": "application/json", accept: "application/json", ...post.headers },
+    body: () => JSON.stringify(post.body),
+    timeoutMs: post.timeoutMs ?? 60_000,
+    maxRetries: post.maxRetries ?? 3,
+    endpoint,
+    request: "embedding request",
+    timeoutHint: "is the model still loading? Raise timeoutMs or use a smaller batch",
+    serverQuestion: "is the server running?",
+    checkHint: "check --embedder / baseUrl",
+  });
+  return parseBody(post, `POST ${displayUrl(post.url)}`, text);
 }
 
 function parseBody<Schema extends z.ZodType>(post: JsonPost<Schema>, where: string, text: string) {
@@ -147,10 +86,6 @@ function parseBody<Schema extends z.ZodType>(post: JsonPost<Schema>, where: stri
     `${endpoint} answered ${where} with an unexpected shape (${issues}): is it the right kind of server?`,
     { cause: parsed.error },
   );
-}
-
-function isRetryableStatus(status: number): boolean {
-  return status === 429 || status >= 500;
 }
 
 /** Milliseconds a server asked us to wait: `retry-after-ms`, or `Retry-After` in seconds or as a date. */
