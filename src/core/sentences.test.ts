@@ -50,6 +50,30 @@ describe("sentenceSpans", () => {
     ]);
   });
 
+  it("splits a long single paragraph exactly as it splits each passage in it", () => {
+    const passage =
+      "Dr. Smith met J. F. Kennedy at 3 p.m. on Jan. 5. The fee is $8.50, e.g. for teams, and the\n" +
+      "account is locked for 30 minutes! Why? Sessions (e.g. on the U.S. site) expire after 14 days.";
+    const passageSpans = sentenceSpans(passage);
+    // Many times the length ICU is given at once, at every offset against its windows.
+    const copies = 400;
+    const paragraph = Array.from({ length: copies }, () => passage).join(" ");
+    const expected = Array.from({ length: copies }, (_, copy) =>
+      passageSpans.map((span) => ({
+        start: span.start + copy * (passage.length + 1),
+        end: span.end + copy * (passage.length + 1),
+      })),
+    ).flat();
+    expect(passageSpans).toHaveLength(4);
+    expect(sentenceSpans(paragraph)).toEqual(expected);
+  });
+
+  it("keeps a run of unpunctuated lines longer than ICU's window as one sentence", () => {
+    const lines = Array.from({ length: 2000 }, (_, index) => `event ${index} worker started job ${index}`);
+    const log = lines.join("\n");
+    expect(sentenceSpans(log)).toEqual([{ start: 0, end: log.length }]);
+  });
+
   it("returns nothing for blank text", () => {
     expect(sentenceSpans("  \n ")).toEqual([]);
   });

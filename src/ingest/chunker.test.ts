@@ -88,6 +88,46 @@ describe("chunkDocument", () => {
     expect(chunks.map((chunk) => chunk.text).join(" ")).toBe(long);
   });
 
+  it("cuts an over-long run of unpunctuated lines, like a log, at line ends", () => {
+    const lines = Array.from({ length: 400 }, (_, i) => `2026-01-01 worker-${i % 7} took job ${i} in ${i}ms`);
+    const document = documentOf([lines.join("\n")]);
+    const chunks = chunkDocument(document, { targetChars: 400, maxChars: 500, overlapChars: 0 });
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const chunk of chunks) {
+      expect(chunk.text.length).toBeLessThanOrEqual(500);
+      expect(lines).toContain(chunk.text.split("\n").at(0));
+      expect(lines).toContain(chunk.text.split("\n").at(-1));
+    }
+  });
+
+  it("cuts unbroken text with no spaces hard at the ceiling", () => {
+    const unbroken = "x".repeat(5_000);
+    const chunks = chunkDocument(documentOf([unbroken]), {
+      targetChars: 400,
+      maxChars: 500,
+      overlapChars: 0,
+    });
+    expect(chunks.map((chunk) => chunk.text.length)).toEqual(Array.from({ length: 10 }, () => 500));
+  });
+
+  it("gives each chunk the time range of the timed blocks it covers", () => {
+    const document = documentOf(Array.from({ length: 30 }, (_, i) => sentence(i)));
+    document.blocks.forEach((block, index) => {
+      block.startMs = index * 1_000;
+      block.endMs = index * 1_000 + 900;
+    });
+    const chunks = chunkDocument(document, { targetChars: 300, overlapChars: 100 });
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) {
+      const covered = document.blocks.filter(
+        (block) => block.charEnd > chunk.location.charStart && block.charStart < chunk.location.charEnd,
+      );
+      expect(chunk.location.startMs).toBe(covered[0]?.startMs);
+      expect(chunk.location.endMs).toBe(covered.at(-1)?.endMs);
+      expect(chunk.location.timeline).toHaveLength(covered.length);
+    }
+  });
+
   it("numbers chunks in order and rejects nonsensical settings", () => {
     const chunks = chunkDocument(documentOf(["A.", "# H", "B."]));
     expect(chunks.map((chunk) => chunk.ordinal)).toEqual([0, 1]);

@@ -32,11 +32,16 @@ export function chunkDocument(
   }
   const chunks: NewChunk[] = [];
   for (const section of sectionsOf(document)) {
+    const timed = section.blocks.filter((block) => block.startMs !== undefined && block.endMs !== undefined);
+    let firstTimed = 0;
     for (const span of packSection(document.text, section, settings)) {
       const location: Location = { charStart: span.start, charEnd: span.end };
       if (section.page !== undefined) location.page = section.page;
       if (section.headingPath.length > 0) location.headingPath = section.headingPath;
-      const spoken = timeRange(section.blocks, span);
+      // Spans start in order, so timed blocks that end before one span starts end before every later one.
+      while (firstTimed < timed.length && (timed[firstTimed] as TextBlock).charEnd <= span.start)
+        firstTimed++;
+      const spoken = timeRange(timed, firstTimed, span);
       if (spoken) Object.assign(location, spoken);
       chunks.push({ ordinal: chunks.length, text: document.text.slice(span.start, span.end), location });
     }
@@ -47,23 +52,25 @@ export function chunkDocument(
 /**
  * When the span's text was spoken: from the first overlapping timed block's start to the last's end,
  * and each block's own time (the timeline), so a citation of one sentence can name its moment.
+ * `timed` are the section's timed blocks in text order; those before `first` end before the span.
  */
 function timeRange(
-  blocks: readonly TextBlock[],
+  timed: readonly TextBlock[],
+  first: number,
   span: Span,
 ): Pick<Location, "startMs" | "endMs" | "timeline"> | undefined {
   const timeline: [number, number, number][] = [];
-  for (const block of blocks) {
-    if (block.startMs === undefined || block.endMs === undefined) continue;
-    if (block.charEnd <= span.start || block.charStart >= span.end) continue;
+  let startMs = Number.POSITIVE_INFINITY;
+  let endMs = Number.NEGATIVE_INFINITY;
+  for (let index = first; index < timed.length; index++) {
+    const block = timed[index] as Required<Pick<TextBlock, "startMs" | "endMs">> & TextBlock;
+    if (block.charStart >= span.end) break;
     timeline.push([Math.max(block.charStart, span.start), block.startMs, block.endMs]);
+    startMs = Math.min(startMs, block.startMs);
+    endMs = Math.max(endMs, block.endMs);
   }
   if (timeline.length === 0) return undefined;
-  return {
-    startMs: Math.min(...timeline.map((entry) => entry[1])),
-    endMs: Math.max(...timeline.map((entry) => entry[2])),
-    timeline,
-  };
+  return { startMs, endMs, timeline };
 }
 
 /** Groups body blocks into runs that share a heading path and a page. */
@@ -139,14 +146,20 @@ function packSection(text: string, section: Section, settings: ChunkerOptions): 
   return spans;
 }
 
-/** Cuts a span longer than `maxChars` at whitespace (or hard, for unbroken text) into pieces. */
+/**
+ * Cuts a span longer than `maxChars` into pieces: at a line break in the back half of the piece (a log's
+ * events, wrapped lines), else at a space, else hard (unbroken text). Only the piece's own characters
+ * are searched, so a long span without spaces costs linear time.
+ */
 function cutLongSpan(text: string, span: Span, maxChars: number): Span[] {
   if (span.end - span.start <= maxChars) return [span];
   const pieces: Span[] = [];
   let start = span.start;
   while (span.end - start > maxChars) {
-    let cut = text.lastIndexOf(" ", start + maxChars);
-    if (cut <= start) cut = start + maxChars;
+    const window = text.slice(start, start + maxChars + 1);
+    const lineBreak = window.lastIndexOf("\n");
+    const space = window.lastIndexOf(" ");
+    const cut = start + (lineBreak >= maxChars / 2 ? lineBreak : space > 0 ? space : maxChars);
     pieces.push({ start, end: cut });
     start = cut;
     while (start < span.end && /\s/.test(text[start] as string)) start++;
