@@ -45,7 +45,7 @@ describe("embedder specs", () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(VerityError);
-    expect((error as VerityError).code).toBe("E_INVALID_INPUT");
+    expect((error as VerityError).code).toBe("E_CONFIG");
     expect((error as VerityError).message).toContain(problem);
     expect((error as VerityError).message).toContain("e.g. ollama:nomic-embed-text");
   });

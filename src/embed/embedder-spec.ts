@@ -1,4 +1,5 @@
 // Reads an embedder from one CLI/config string, e.g. `ollama:nomic-embed-text`.
+import type { Environment } from "../core/api-key.js";
 import { VerityError } from "../core/errors.js";
 import type { Embedder } from "./embedder.js";
 import type { HttpSettings } from "./http.js";
@@ -49,8 +50,10 @@ export function parseEmbedderSpec(spec: string): EmbedderSpec {
 }
 
 export interface EmbedderFromSpecOptions extends HttpSettings {
-  /** For `openai-compatible`: environment variable holding the server's API key. */
+  /** For `openai-compatible`: variable in `env` holding the server's API key. */
   apiKeyEnv?: string;
+  /** Where API keys are read from (OPENAI_API_KEY for `openai:`); nothing is read without it. */
+  env?: Environment;
   maxBatchSize?: number;
   dimensions?: number;
 }
@@ -58,7 +61,7 @@ export interface EmbedderFromSpecOptions extends HttpSettings {
 /** Builds the embedder a spec names; no request is made and no key is read until it embeds. */
 export function createEmbedderFromSpec(spec: string, options: EmbedderFromSpecOptions = {}): Embedder {
   const parsed = parseEmbedderSpec(spec);
-  const { apiKeyEnv, ...shared } = options;
+  const { apiKeyEnv, env, ...shared } = options;
   switch (parsed.provider) {
     case "ollama":
       return createOllamaEmbedder({ ...shared, model: parsed.model, baseUrl: parsed.baseUrl });
@@ -69,6 +72,7 @@ export function createEmbedderFromSpec(spec: string, options: EmbedderFromSpecOp
         model: parsed.model,
         baseUrl: parsed.baseUrl,
         apiKeyEnv: "OPENAI_API_KEY",
+        env,
       });
     case "openai-compatible":
       return createOpenAiCompatibleEmbedder({
@@ -76,6 +80,7 @@ export function createEmbedderFromSpec(spec: string, options: EmbedderFromSpecOp
         model: parsed.model,
         baseUrl: parsed.baseUrl,
         ...(apiKeyEnv ? { apiKeyEnv } : {}),
+        env,
       });
   }
 }
@@ -91,8 +96,5 @@ function checkUrl(spec: string, baseUrl: string): void {
 }
 
 function invalid(spec: string, problem: string): VerityError {
-  return new VerityError(
-    "E_INVALID_INPUT",
-    `cannot read embedder "${spec}": ${problem}. Use one of:\n${examples}`,
-  );
+  return new VerityError("E_CONFIG", `cannot read embedder "${spec}": ${problem}. Use one of:\n${examples}`);
 }

@@ -98,38 +98,50 @@ describe("openai-compatible embedder", () => {
     expect(error.message).not.toContain("sk-test-secret");
   });
 
-  it("reads the key from apiKeyEnv when it embeds, not when it is created", async () => {
-    const created = embedder({ apiKeyEnv: "VERITY_TEST_EMBED_KEY" });
-    vi.stubEnv("VERITY_TEST_EMBED_KEY", "sk-from-env");
+  it("reads the key from apiKeyEnv in the env it was given when it embeds, not when it is created", async () => {
+    const env: Record<string, string> = {};
+    const created = embedder({ apiKeyEnv: "VERITY_TEST_EMBED_KEY", env });
+    env.VERITY_TEST_EMBED_KEY = "sk-from-env";
     await embedAll(created, ["x"]);
     expect(server.requests[0]?.headers.authorization).toBe("Bearer sk-from-env");
   });
 
-  it("says which variable to set when apiKeyEnv is empty", async () => {
-    vi.stubEnv("VERITY_TEST_EMBED_KEY", "");
+  it("never reads the process environment behind the caller's back", async () => {
+    vi.stubEnv("VERITY_TEST_EMBED_KEY", "sk-process-secret");
     const error = await expectVerityError(
       embedAll(embedder({ apiKeyEnv: "VERITY_TEST_EMBED_KEY" }), ["x"]),
-      "E_INVALID_INPUT",
+      "E_CONFIG",
     );
-    expect(error.message).toContain("set VERITY_TEST_EMBED_KEY");
+    expect(error.message).not.toContain("sk-process-secret");
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("says which variable to set when apiKeyEnv is empty", async () => {
+    const error = await expectVerityError(
+      embedAll(embedder({ apiKeyEnv: "VERITY_TEST_EMBED_KEY", env: { VERITY_TEST_EMBED_KEY: "" } }), ["x"]),
+      "E_CONFIG",
+    );
+    expect(error.message).toContain("VERITY_TEST_EMBED_KEY set");
+    expect(error.option).toBe("apiKey");
     expect(server.requests).toHaveLength(0);
   });
 
   it("never sends OPENAI_API_KEY to a server other than api.openai.com", async () => {
-    vi.stubEnv("OPENAI_API_KEY", "sk-openai-secret");
-    await embedAll(embedder(), ["x"]);
+    await embedAll(embedder({ env: { OPENAI_API_KEY: "sk-openai-secret" } }), ["x"]);
     expect(server.requests[0]?.headers.authorization).toBeUndefined();
   });
 
   it("asks for OPENAI_API_KEY before calling api.openai.com without a key", async () => {
-    vi.stubEnv("OPENAI_API_KEY", "");
     const openAi = createOpenAiCompatibleEmbedder({
       baseUrl: "https://api.openai.com/v1",
       model: "text-embedding-3-small",
+      env: { OPENAI_API_KEY: "" },
       fetch: () => Promise.reject(new Error("no request expected")),
     });
-    const error = await expectVerityError(embedAll(openAi, ["x"]), "E_INVALID_INPUT");
-    expect(error.message).toBe("OpenAI embeddings need an API key: pass 'apiKey' or set OPENAI_API_KEY");
+    const error = await expectVerityError(embedAll(openAi, ["x"]), "E_CONFIG");
+    expect(error.message).toBe(
+      "the embedder at https://api.openai.com/v1 needs an API key: pass 'apiKey', or 'env' with OPENAI_API_KEY set",
+    );
   });
 
   it("refuses more texts than maxBatchSize in one doEmbed call", async () => {

@@ -1,18 +1,15 @@
 // Embeds through POST {baseUrl}/embeddings: OpenAI, Ollama's /v1, vLLM, LM Studio, text-embeddings-inference.
 import { z } from "zod";
+import { type ApiKeySettings, apiKeyFor } from "../core/api-key.js";
 import { VerityError } from "../core/errors.js";
 import { displayUrl } from "../core/http-client.js";
 import type { Embedder } from "./embedder.js";
 import { type HttpSettings, httpSettingsOf, postJson } from "./http.js";
 
-export interface OpenAiCompatibleEmbedderOptions extends HttpSettings {
+export interface OpenAiCompatibleEmbedderOptions extends HttpSettings, ApiKeySettings {
   /** API root, e.g. `http://127.0.0.1:11434/v1` or `https://api.openai.com/v1`. */
   baseUrl: string;
   model: string;
-  /** Sent as a Bearer token. Wins over `apiKeyEnv`. */
-  apiKey?: string;
-  /** Environment variable holding the key, read at each call (so a missing key never fails at startup). */
-  apiKeyEnv?: string;
   /** Asks the model for shorter vectors (OpenAI text-embedding-3-*); also the length `embedAll` checks. */
   dimensions?: number;
   /** Texts per request. Default 64. */
@@ -45,7 +42,7 @@ export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedder
           `${provider}:${options.model} embeds at most ${maxBatchSize} texts per call, got ${texts.length}: use embedAll`,
         );
       }
-      const apiKey = resolveApiKey(options, baseUrl);
+      const apiKey = apiKeyFor(options, baseUrl, "the embedder");
       const response = await postJson({
         ...httpSettingsOf(options),
         url,
@@ -65,36 +62,6 @@ export function createOpenAiCompatibleEmbedder(options: OpenAiCompatibleEmbedder
       return typeof tokens === "number" ? { embeddings, usage: { tokens } } : { embeddings };
     },
   };
-}
-
-/** The key to send, if any; OPENAI_API_KEY goes only to api.openai.com, never to another host. */
-function resolveApiKey(options: OpenAiCompatibleEmbedderOptions, baseUrl: string): string | undefined {
-  if (options.apiKey) return options.apiKey;
-  if (options.apiKeyEnv) {
-    const key = process.env[options.apiKeyEnv];
-    if (key) return key;
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `the embedder at ${baseUrl} needs an API key: pass 'apiKey' or set ${options.apiKeyEnv}`,
-    );
-  }
-  if (isOpenAi(baseUrl)) {
-    const key = process.env.OPENAI_API_KEY;
-    if (key) return key;
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      "OpenAI embeddings need an API key: pass 'apiKey' or set OPENAI_API_KEY",
-    );
-  }
-  return undefined;
-}
-
-function isOpenAi(baseUrl: string): boolean {
-  try {
-    return new URL(baseUrl).hostname === "api.openai.com";
-  } catch {
-    return false;
-  }
 }
 
 type Item = z.output<typeof responseSchema>["data"][number];

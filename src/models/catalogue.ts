@@ -131,7 +131,7 @@ export function loadModelCatalogue(path: string): ModelCatalogue {
   const value = readJsonConfig(
     path,
     "the model catalogue",
-    'Create it (see "Models" in the README) or pass --models <file>.',
+    'Create it (see "Models" in the README) or name another file.',
   );
   return parseModelCatalogue(value, path);
 }

@@ -4,12 +4,13 @@ import { createAnthropic } from "@ai-sdk/anthropic";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
+import type { Environment } from "../core/api-key.js";
 import { VerityError } from "../core/errors.js";
 import type { ModelEntry } from "./catalogue.js";
 
 const defaultKeyVariables = { openai: "OPENAI_API_KEY", anthropic: "ANTHROPIC_API_KEY" } as const;
 
-function apiKeyOf(model: ModelEntry, env: NodeJS.ProcessEnv): string | undefined {
+function apiKeyOf(model: ModelEntry, env: Environment): string | undefined {
   const variable =
     model.apiKeyEnv ??
     (model.provider === "openai-compatible" ? undefined : defaultKeyVariables[model.provider]);
@@ -28,7 +29,8 @@ function apiKeyOf(model: ModelEntry, env: NodeJS.ProcessEnv): string | undefined
   );
 }
 
-export function createLanguageModel(model: ModelEntry, env: NodeJS.ProcessEnv = process.env): LanguageModel {
+/** The AI SDK model for a catalogue entry; its key is read from `env` (nothing is read without it). */
+export function createLanguageModel(model: ModelEntry, env: Environment = {}): LanguageModel {
   const apiKey = apiKeyOf(model, env);
   switch (model.provider) {
     case "openai":

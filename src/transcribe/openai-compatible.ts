@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { z } from "zod";
+import { type ApiKeySettings, apiKeyFor } from "../core/api-key.js";
 import { VerityError } from "../core/errors.js";
 import { redactText } from "../core/http-client.js";
 import { detectSilences, type FfmpegTools } from "./ffmpeg.js";
@@ -15,15 +16,14 @@ import { planPieces, type SampleRange } from "./plan-pieces.js";
 import type { TranscribeOptions, Transcriber, Transcript, TranscriptSegment } from "./transcriber.js";
 import { cutWavSamples, readWavInfo, type WavInfo, wavHeaderBytes } from "./wav.js";
 
-export interface OpenAiCompatibleTranscriberOptions extends TranscriptionHttpSettings, FfmpegTools {
+export interface OpenAiCompatibleTranscriberOptions
+  extends TranscriptionHttpSettings,
+    FfmpegTools,
+    ApiKeySettings {
   /** API root, e.g. `https://api.openai.com/v1` or `http://127.0.0.1:8000/v1`. */
   baseUrl: string;
   /** e.g. `whisper-1`, `whisper-large-v3` (Groq), `Systran/faster-whisper-small`. */
   model: string;
-  /** Sent as a Bearer token. Wins over `apiKeyEnv`. */
-  apiKey?: string;
-  /** Environment variable holding the key, read at each call (a missing key never fails at startup). */
-  apiKeyEnv?: string;
   /** Largest upload per request, WAV header included. Default 24 MiB (OpenAI refuses above 25 MB). */
   maxBytesPerRequest?: number;
   /** Silence detection used to place cuts; defaults as in `detectSilences`. */
@@ -68,7 +68,7 @@ export function createOpenAiCompatibleTranscriber(options: OpenAiCompatibleTrans
     transcribeOptions: TranscribeOptions,
     prompt?: string,
   ): Promise<TranscriptionResponse> => {
-    const apiKey = resolveApiKey(options, baseUrl);
+    const apiKey = apiKeyFor(options, baseUrl, "the transcriber");
     const secrets = apiKey ? [apiKey] : [];
     const { timeoutMs, maxRetries, retryDelayMs, maxRetryDelayMs, fetch, logger } = options;
     const text = await postForm({
@@ -225,27 +225,6 @@ function parseResponse(text: string, url: string, secrets: readonly string[]): T
     );
   }
   return parsed.data;
-}
-
-/** The key to send, if any; OPENAI_API_KEY goes only to api.openai.com, never to another host. */
-function resolveApiKey(options: OpenAiCompatibleTranscriberOptions, baseUrl: string): string | undefined {
-  if (options.apiKey) return options.apiKey;
-  const variable = options.apiKeyEnv ?? (isOpenAi(baseUrl) ? "OPENAI_API_KEY" : undefined);
-  if (!variable) return undefined;
-  const key = process.env[variable];
-  if (key) return key;
-  throw new VerityError(
-    "E_CONFIG",
-    `the transcriber at ${baseUrl} needs an API key: pass 'apiKey' or set ${variable}`,
-  );
-}
-
-function isOpenAi(baseUrl: string): boolean {
-  try {
-    return new URL(baseUrl).hostname === "api.openai.com";
-  } catch {
-    return false;
-  }
 }
 
 function msOf(samples: number, info: WavInfo): number {

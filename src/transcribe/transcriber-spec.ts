@@ -1,5 +1,6 @@
 // Reads a transcription engine from one CLI/config string, e.g. `pocketsphinx` or
 // `openai-compatible:whisper-1@http://127.0.0.1:8080/v1`.
+import type { Environment } from "../core/api-key.js";
 import { VerityError } from "../core/errors.js";
 import { createOpenAiCompatibleTranscriber } from "./openai-compatible.js";
 import { createPocketsphinxTranscriber } from "./pocketsphinx.js";
@@ -17,8 +18,16 @@ function invalid(spec: string, why: string): VerityError {
   return new VerityError("E_CONFIG", `transcriber "${spec}" is not valid: ${why}. Use one of:\n${examples}`);
 }
 
-/** The engine `spec` names. */
-export function createTranscriberFromSpec(spec: string): Transcriber {
+export interface TranscriberFromSpecOptions {
+  /** Where API keys are read from (OPENAI_API_KEY for `openai:`); nothing is read without it. */
+  env?: Environment;
+}
+
+/** The engine `spec` names; no request is made and no key is read until it transcribes. */
+export function createTranscriberFromSpec(
+  spec: string,
+  options: TranscriberFromSpecOptions = {},
+): Transcriber {
   const text = spec.trim();
   if (text === "pocketsphinx") return createPocketsphinxTranscriber();
   if (text.startsWith("whisper-cpp:")) {
@@ -39,12 +48,13 @@ export function createTranscriberFromSpec(spec: string): Transcriber {
   switch (provider) {
     case "openai-compatible":
       if (baseUrl === undefined) throw invalid(spec, "openai-compatible needs @<baseUrl>");
-      return createOpenAiCompatibleTranscriber({ baseUrl, model });
+      return createOpenAiCompatibleTranscriber({ baseUrl, model, env: options.env });
     case "openai":
       return createOpenAiCompatibleTranscriber({
         baseUrl: baseUrl ?? "https://api.openai.com/v1",
         model,
         apiKeyEnv: "OPENAI_API_KEY",
+        env: options.env,
       });
     default:
       throw invalid(spec, `unknown engine "${provider}"`);
