@@ -1,30 +1,31 @@
 // The Verity facade: wires store, ingestion, retrieval and answering from options. The library's API.
+// Only what every command needs is imported here; ingestion, re-embedding, routing (the AI SDK) and
+// recordings are loaded on first use, so a BM25 question starts in tens of milliseconds.
 import { realpathSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { AnswerDraft, Answerer } from "./answer/answerer.js";
-import { createExtractiveAnswerer } from "./answer/extractive-answerer.js";
 import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
 import type { Answer } from "./core/answer.js";
+import type { Environment } from "./core/api-key.js";
+import { defaultCollection, defaultDataDir } from "./core/defaults.js";
 import type { Collection, DocumentRecord } from "./core/document.js";
 import { isVerityError, VerityError } from "./core/errors.js";
 import type { LedgerSummary } from "./core/ledger.js";
 import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
-import { type ReindexOptions, type ReindexResult, reindexCollection } from "./embed/reindex.js";
-import { createAudioLoader } from "./ingest/loaders/audio-loader.js";
-import { type IngestOptions, type IngestSummary, ingestPaths } from "./ingest/pipeline.js";
+import type { ReindexOptions, ReindexResult } from "./embed/reindex.js";
+import type { FileLoader } from "./ingest/extracted.js";
+import type { IngestOptions, IngestSummary } from "./ingest/pipeline.js";
 import type { ModelCatalogue } from "./models/catalogue.js";
 import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
-import { type ComparisonQuery, compareSpaces, type SpaceComparison } from "./retrieve/compare-spaces.js";
+import type { ComparisonQuery, SpaceComparison } from "./retrieve/compare-spaces.js";
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
-import { createRouting, type RoutedAnswer } from "./route/routing.js";
+import type { RoutedAnswer } from "./route/routing.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { Job, Store, StoreStats } from "./store/store.js";
-import { createPocketsphinxTranscriber } from "./transcribe/pocketsphinx.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
 
-export const defaultCollection = "default";
-export const defaultDataDir = ".verity";
+export { defaultCollection, defaultDataDir };
 
 export interface VerityOptions {
   /** Folder holding the embedded database; default `./.verity`. Ignored when `store` is given. */
@@ -41,7 +42,7 @@ export interface VerityOptions {
   /** What happens to model sentences the sources do not back; default `balanced`. */
   policy?: AnswerPolicy;
   /** Where model API keys are read from; default `process.env`. */
-  env?: NodeJS.ProcessEnv;
+  env?: Environment;
   /** Passages retrieved per question. */
   retrievalLimit?: number;
   /** Embeds questions for hybrid retrieval when a collection has an active embedding space. */
@@ -62,7 +63,11 @@ export interface AskOptions {
   /** Catalogue id of the model to answer with; default the catalogue's default model. */
   model?: string;
   policy?: AnswerPolicy;
-  /** Model answers: called with each verified sentence as it completes. */
+  /**
+   * Called once with each sentence of the answer, in order: a model's sentences as each passes
+   * verification (or, on a route that may escalate, once the answer is accepted); an extractive
+   * answer's when it is ready. Never called for an abstention.
+   */
   onSentence?: (sentence: Answer["sentences"][number]) => void;
   /** The HTTP API key the question came with: its budget applies, and the ledger records it. */
   apiKey?: string;
@@ -117,17 +122,49 @@ function warningsOf(
   return warnings.length > 0 ? { warnings } : undefined;
 }
 
+/** `load()` runs once, on first use; a failure is not remembered, so the next call tries again. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw error;
+    });
+    return loading;
+  };
+}
+
 export function createVerity(options: VerityOptions = {}): Verity {
   const store =
     options.store ??
     createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
   const logger = options.logger ?? noopLogger;
-  const extractive = createExtractiveAnswerer();
-  const audioLoader = createAudioLoader(options.transcriber ?? createPocketsphinxTranscriber());
-  // Model answers go through the router: route, budgets, fallbacks, escalation, ledger.
-  const routing = options.models
-    ? createRouting({ catalogue: options.models, ledger: store, env: options.env, policy: options.policy })
+  const env = options.env ?? process.env;
+  const extractive = once(async () =>
+    (await import("./answer/extractive-answerer.js")).createExtractiveAnswerer(),
+  );
+  const audioLoader = once(async (): Promise<FileLoader> => {
+    const { createAudioLoader } = await import("./ingest/loaders/audio-loader.js");
+    const transcriber =
+      options.transcriber ?? (await import("./transcribe/pocketsphinx.js")).createPocketsphinxTranscriber();
+    return createAudioLoader(transcriber);
+  });
+  // Model answers go through the router: route, budgets, fallbacks, escalation, ledger. Its settings
+  // are checked on the first question that needs it.
+  const models = options.models;
+  const routing = models
+    ? once(async () =>
+        (await import("./route/routing.js")).createRouting({
+          catalogue: models,
+          ledger: store,
+          env,
+          policy: options.policy,
+        }),
+      )
     : undefined;
+  const reindexCollection = async (
+    ...args: Parameters<typeof import("./embed/reindex.js").reindexCollection>
+  ) => (await import("./embed/reindex.js")).reindexCollection(...args);
   const retrievalLimit = options.retrievalLimit ?? 8;
 
   /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
@@ -167,7 +204,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
     } catch (error) {
       logger.warn(
         { collection, space: space.name, error: (error as Error).message },
-        "new chunks were stored but not embedded; run verity reindex to embed them",
+        "new chunks were stored but not embedded; reindex the collection to embed them",
       );
     }
   }
@@ -178,9 +215,10 @@ export function createVerity(options: VerityOptions = {}): Verity {
     async ingest(paths, ingestOptions = {}) {
       if (paths.length === 0)
         throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
+      const { ingestPaths } = await import("./ingest/pipeline.js");
       const summary = await ingestPaths(store, paths, {
         collection: defaultCollection,
-        fileLoaders: [audioLoader],
+        fileLoaders: [await audioLoader()],
         ...ingestOptions,
       });
       logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
@@ -201,7 +239,8 @@ export function createVerity(options: VerityOptions = {}): Verity {
       if (!store.hasCollection(collection)) {
         throw new VerityError(
           "E_NOT_FOUND",
-          `collection "${collection}" does not exist; ingest documents into it first (verity ingest <paths> --collection ${collection})`,
+          `collection "${collection}" does not exist; ingest documents into it first`,
+          { option: "collection" },
         );
       }
       const started = performance.now();
@@ -219,25 +258,33 @@ export function createVerity(options: VerityOptions = {}): Verity {
       if (askOptions.model !== undefined && !routing) {
         throw new VerityError(
           "E_CONFIG",
-          `no model catalogue is configured, so there is no model "${askOptions.model}"; create one (see "Models" in the README) and pass --models <file>`,
+          `no model catalogue is configured, so there is no model "${askOptions.model}"; pass 'models' (see loadModelCatalogue and "Models" in the README)`,
+          { option: "models" },
         );
       }
       let answererId: string;
       let draft: AnswerDraft;
       let routed: RoutedAnswer | undefined;
+      let streamed = 0;
+      const onSentence = askOptions.onSentence
+        ? (sentence: Answer["sentences"][number]) => {
+            streamed++;
+            askOptions.onSentence?.(sentence);
+          }
+        : undefined;
       if (routing && (askOptions.model !== undefined || !options.answerer)) {
-        routed = await routing.answer({
+        routed = await (await routing()).answer({
           ...request,
           collection,
           apiKey: askOptions.apiKey,
           model: askOptions.model,
           policy: askOptions.policy,
-          onSentence: askOptions.onSentence,
+          onSentence,
         });
         draft = routed.draft;
         answererId = routed.answerer;
       } else {
-        const answerer = options.answerer ?? extractive;
+        const answerer = options.answerer ?? (await extractive());
         answererId = answerer.id;
         try {
           draft = await answerer.doAnswer(request);
@@ -248,8 +295,9 @@ export function createVerity(options: VerityOptions = {}): Verity {
             { answerer: answerer.id, code: error.code, error: error.message },
             "model failed; answering extractively",
           );
-          answererId = extractive.id;
-          const fallback = await extractive.doAnswer(request);
+          const extractiveAnswerer = await extractive();
+          answererId = extractiveAnswerer.id;
+          const fallback = await extractiveAnswerer.doAnswer(request);
           draft = {
             ...fallback,
             details: {
@@ -280,6 +328,9 @@ export function createVerity(options: VerityOptions = {}): Verity {
         },
       };
       recordAnswer(answer, routed, askOptions.apiKey);
+      // Sentences not streamed (extractive, or held back until a cascade accepted the answer) now.
+      if (draft.status === "answered")
+        for (const sentence of draft.sentences.slice(streamed)) onSentence?.(sentence);
       logger.debug({ status: answer.status, trace: answer.trace }, "answered");
       return answer;
     },
@@ -307,7 +358,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
       }
       throw new VerityError(
         "E_NOT_FOUND",
-        `nothing named ${target} in collection "${collection}"; see what is stored with: verity list --collection ${collection}`,
+        `nothing named ${target} in collection "${collection}"; list the collection's documents to see their paths and ids`,
       );
     },
 
@@ -321,7 +372,14 @@ export function createVerity(options: VerityOptions = {}): Verity {
     async compareSpace(compareOptions) {
       const newEmbedder = compareOptions.embedder ?? options.embedder;
       if (!newEmbedder)
-        throw new VerityError("E_INVALID_INPUT", "comparing spaces needs the new space's embedder");
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          "comparing spaces needs the new space's embedder; pass 'embedder'",
+          {
+            option: "embedder",
+          },
+        );
+      const { compareSpaces } = await import("./retrieve/compare-spaces.js");
       return compareSpaces(store, {
         collection: compareOptions.collection,
         queries: compareOptions.queries,
@@ -351,7 +409,8 @@ export function createVerity(options: VerityOptions = {}): Verity {
       if (!embedder) {
         throw new VerityError(
           "E_INVALID_INPUT",
-          "re-embedding needs an embedder; pass --embedder <spec> (e.g. ollama:nomic-embed-text)",
+          "re-embedding needs an embedder; pass 'embedder' (e.g. createEmbedderFromSpec(\"ollama:nomic-embed-text\"))",
+          { option: "embedder" },
         );
       }
       return reindexCollection(store, { ...reindexOptions, embedder });

@@ -138,4 +138,12 @@ describe("verity CLI", () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toMatch(/chunk-size/);
   });
+
+  it("names the command-line flag beside the library option an error asks for", async () => {
+    await cli(["ingest", "docs"]);
+    const result = await cli(["reindex"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/E_INVALID_INPUT: re-embedding needs an embedder; pass 'embedder'/u);
+    expect(result.stderr).toContain("(command line: --embedder <spec>)");
+  });
 });

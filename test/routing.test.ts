@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createVerity, type Verity } from "../src/engine.js";
 import { parseModelCatalogue } from "../src/models/catalogue.js";
 import { type ChatReply, type FakeChatServer, startFakeChatServer } from "./fakes/fake-chat-server.js";
@@ -95,6 +95,19 @@ describe("cascade routing", () => {
     expect(large.requests).toHaveLength(0);
   });
 
+  it("hands the accepted answer's sentences to onSentence, never the rejected model's", async () => {
+    const small = await serve(() => ({ content: invented }));
+    const large = await serve(() => ({ content: faithful }));
+    const heard: string[] = [];
+    const answer = await (await engine(small, large)).ask("How much is the Team plan?", {
+      collection: "help",
+      onSentence: (sentence) => heard.push(sentence.text),
+    });
+    expect(answer.trace.answerer).toBe("generative:large");
+    expect(heard).toEqual(answer.sentences.map((sentence) => sentence.text));
+    expect(heard.join(" ")).not.toContain("$12");
+  });
+
   it("escalates an ungrounded small-model answer to the large model, and records why and what it cost", async () => {
     const small = await serve(() => ({ content: invented }));
     const large = await serve(() => ({
@@ -156,13 +169,10 @@ describe("reliability", () => {
     const slow = await serve(() => ({ content: faithful, delayMs: 1500 }));
     const fast = await serve(() => ({ content: faithful }));
     const v = await engine(slow, fast, { hedgeAfterMs: 100 });
-    const started = performance.now();
     const answer = await v.ask("How much is the Team plan?", { collection: "help" });
-    expect(performance.now() - started).toBeLessThan(1400);
     expect(answer.trace.answerer).toBe("generative:large");
     expect(calls(answer)).toEqual(["small:hedge-cancelled", "large:grounded"]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(slow.abandoned).toBe(1);
+    await vi.waitFor(() => expect(slow.abandoned).toBe(1));
   });
 
   it("opens a failing provider's circuit, skips it while open, and closes it when a probe succeeds", async () => {
@@ -266,13 +276,19 @@ describe("budgets and data sensitivity", () => {
 });
 
 describe("routing settings", () => {
-  it("rejects a route naming a model the catalogue does not hold", async () => {
+  it("fails the first question with E_CONFIG when a route names a model the catalogue does not hold", async () => {
     const small = await serve(() => ({ content: faithful }));
     const large = await serve(() => ({ content: faithful }));
-    await expect(engine(small, large, { models: ["small", "huge"] })).rejects.toThrow(
-      /routing\.models: no model has id "huge"/u,
-    );
-    await expect(engine(small, large, { policy: "smart" })).rejects.toMatchObject({ code: "E_CONFIG" });
+    const ask = (v: Verity) => v.ask("How much is the Team plan?", { collection: "help" });
+    const unknownModel = await engine(small, large, { models: ["small", "huge"] });
+    await expect(ask(unknownModel)).rejects.toThrow(/routing\.models: no model has id "huge"/u);
+    // A configuration error is not cached as if it were an answer: it fails again, the same way.
+    await expect(ask(unknownModel)).rejects.toMatchObject({ code: "E_CONFIG" });
+    unknownModel.close();
+    await expect(ask(await engine(small, large, { policy: "smart" }))).rejects.toMatchObject({
+      code: "E_CONFIG",
+    });
+    expect([...small.requests, ...large.requests]).toHaveLength(0);
   });
 
   it("routes with the committed learned router, and says so; a missing weights file is a clear error", async () => {
@@ -284,8 +300,12 @@ describe("routing settings", () => {
     expect(route.reason).toMatch(/^learned: .*0\.\d\d/u);
     expect(route.chain).toHaveLength(2);
     verity?.close();
+    const missingWeights = await engine(small, large, {
+      policy: "learned",
+      learned: { weights: join(dir, "nope.json") },
+    });
     await expect(
-      engine(small, large, { policy: "learned", learned: { weights: join(dir, "nope.json") } }),
+      missingWeights.ask("How much is the Team plan?", { collection: "help" }),
     ).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining("cannot read learned router weights"),

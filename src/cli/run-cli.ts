@@ -1,20 +1,18 @@
 // The `verity` command line, thin over the engine. Testable in-process: streams and env are injected.
+// Start-up matters (people script against it): `--help` loads only commander, and the engine, the
+// progress bar and pino are imported by the commands that use them.
 
 import { existsSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
-import { SingleBar } from "cli-progress";
+import { basename, resolve } from "node:path";
 import { Command, CommanderError, Option } from "commander";
-import pino from "pino";
 import { answerPolicies } from "../answer/verify/answer-policy.js";
+import { defaultCollection, defaultDataDir } from "../core/defaults.js";
 import { exitCodeFor, isVerityError, VerityError } from "../core/errors.js";
-import type { Logger } from "../core/logger.js";
-import { createEmbedderFromSpec } from "../embed/embedder-spec.js";
-import { createVerity, defaultCollection, defaultDataDir, type Verity } from "../engine.js";
+import type { Verity } from "../engine.js";
 import type { FileProgress } from "../ingest/extracted.js";
 import type { IngestProgress } from "../ingest/pipeline.js";
-import { loadModelCatalogue } from "../models/catalogue.js";
-import { createTranscriberFromSpec } from "../transcribe/transcriber-spec.js";
 import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./arguments.js";
+import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addSpaceCommands } from "./space-commands.js";
 
@@ -32,7 +30,16 @@ const defaultIo: CliIo = {
   cwd: process.cwd(),
 };
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+/** How to set, on the command line, the library option an error names. */
+const flagFor: Record<string, string> = {
+  embedder: "--embedder <spec>",
+  transcriber: "--transcriber <spec>",
+  models: "--models <file>",
+  dataDir: "--data-dir <dir>",
+  collection: "--collection <name>",
+  apiKey: "set the variable it names in the environment",
+};
+
 /** `1:05:09`, `4:12`, `0:07`: minutes and seconds, hours when needed. */
 function formatDuration(ms: number): string {
   const seconds = Math.round(ms / 1000);
@@ -42,38 +49,30 @@ function formatDuration(ms: number): string {
   return hours > 0 ? `${hours}:${pad(minutes)}:${pad(rest)}` : `${minutes}:${pad(rest)}`;
 }
 
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   const write = (line: string) => io.stdout.write(`${line}\n`);
   let verity: Verity | undefined;
   let exitCode = 0;
-  const open = (options: {
+  const open = async (options: {
     dataDir?: string;
     verbose?: boolean;
     embedder?: string;
     models?: string;
     transcriber?: string;
-  }) => {
-    const logger = pino(
-      { level: options.verbose ? "debug" : "warn" },
-      pino.destination({ fd: 2, sync: true }),
+  }): Promise<Verity> => {
+    const [{ resolveVerityOptions }, { createVerity }] = await Promise.all([
+      import("../resolve-options.js"),
+      import("../engine.js"),
+    ]);
+    verity = createVerity(
+      await resolveVerityOptions({
+        ...options,
+        env: io.env,
+        cwd: io.cwd,
+        logger: createCliLogger(options.verbose ? "debug" : "warn"),
+      }),
     );
-    const embedderSpec = options.embedder ?? io.env.VERITY_EMBEDDER;
-    const transcriberSpec = options.transcriber ?? io.env.VERITY_TRANSCRIBER;
-    const dataDir = options.dataDir ?? io.env.VERITY_DATA_DIR ?? `${io.cwd}/${defaultDataDir}`;
-    // An explicit catalogue must exist; the one in the data folder is used only when present.
-    const explicitModels = options.models ?? io.env.VERITY_MODELS;
-    const modelsPath = explicitModels
-      ? resolve(io.cwd, explicitModels)
-      : join(resolve(io.cwd, dataDir), "models.json");
-    const models = explicitModels || existsSync(modelsPath) ? loadModelCatalogue(modelsPath) : undefined;
-    verity = createVerity({
-      dataDir,
-      logger: logger as unknown as Logger,
-      ...(embedderSpec ? { embedder: createEmbedderFromSpec(embedderSpec) } : {}),
-      ...(models ? { models } : {}),
-      ...(transcriberSpec ? { transcriber: createTranscriberFromSpec(transcriberSpec) } : {}),
-      env: io.env,
-    });
     return verity;
   };
 
@@ -120,10 +119,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     )
     .option("--json", "print one JSON summary line (the default when stdout is not a terminal)")
     .action(async (paths: string[], options) => {
-      const engine = open(program.opts());
+      const engine = await open(program.opts());
       const interactive = Boolean(io.stderr.isTTY) && !options.json;
       const bar = interactive
-        ? new SingleBar({
+        ? new (await import("cli-progress")).SingleBar({
             format: "ingesting [{bar}] {percentage}% | {value}/{total} files | {file}",
             stream: io.stderr,
             hideCursor: true,
@@ -188,7 +187,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     )
     .option("--json", "print the answer as one JSON object")
     .action(async (question: string, options) => {
-      const answer = await open(program.opts()).ask(question, {
+      const answer = await (await open(program.opts())).ask(question, {
         collection: options.collection,
         limit: options.limit,
         ...(options.model ? { model: options.model } : {}),
@@ -202,8 +201,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .description("list stored documents")
     .option("-c, --collection <name>", "only this collection")
     .option("--json", "print JSON")
-    .action((options) => {
-      const documents = open(program.opts()).listDocuments(options.collection);
+    .action(async (options) => {
+      const documents = (await open(program.opts())).listDocuments(options.collection);
       write(options.json ? JSON.stringify(documents) : formatDocuments(documents, io.cwd));
     });
 
@@ -214,8 +213,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     )
     .argument("<targets...>", "file or folder paths, document ids or sources")
     .option("-c, --collection <name>", "collection to remove from", defaultCollection)
-    .action((targets: string[], options) => {
-      const engine = open(program.opts());
+    .action(async (targets: string[], options) => {
+      const engine = await open(program.opts());
       for (const target of targets) {
         // A target that is not an existing path is a document id or source, passed as given.
         const path = resolve(io.cwd, target);
@@ -234,7 +233,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option("--json", "print JSON")
     .option("--since <date>", "answers from this date or time on (ISO 8601, e.g. 2026-11-01)")
     .option("--collection <name>", "answers in this collection only")
-    .action((options) => {
+    .action(async (options) => {
       if (options.since !== undefined && Number.isNaN(Date.parse(options.since))) {
         throw new VerityError(
           "E_INVALID_INPUT",
@@ -242,7 +241,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         );
       }
       const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
-      const stats = open(program.opts()).stats({
+      const stats = (await open(program.opts())).stats({
         ...(since ? { since } : {}),
         ...(options.collection ? { collection: options.collection } : {}),
       });
@@ -257,7 +256,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     if (error instanceof CommanderError) {
       exitCode = error.exitCode === 0 ? 0 : 2;
     } else if (isVerityError(error)) {
-      io.stderr.write(`verity: ${error.code}: ${error.message}\n`);
+      const flag = error.option === undefined ? undefined : flagFor[error.option];
+      io.stderr.write(`verity: ${error.code}: ${error.message}${flag ? ` (command line: ${flag})` : ""}\n`);
       exitCode = exitCodeFor(error);
     } else {
       io.stderr.write(`verity: unexpected error: ${(error as Error).stack ?? String(error)}\n`);

@@ -1,17 +1,17 @@
 // `verity reindex` and `verity spaces`: build embedding spaces in the background, then switch.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { SingleBar } from "cli-progress";
 import { type Command, InvalidArgumentError } from "commander";
+import { defaultCollection } from "../core/defaults.js";
 import { VerityError } from "../core/errors.js";
-import { defaultCollection, type Verity } from "../engine.js";
+import type { Verity } from "../engine.js";
 import type { ComparisonQuery, SpaceComparison } from "../retrieve/compare-spaces.js";
 import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
 import { positiveInteger } from "./arguments.js";
 import type { CliIo } from "./run-cli.js";
 
 interface SpaceCommandContext {
-  open(): Verity;
+  open(): Promise<Verity>;
   write(line: string): void;
   io: CliIo;
 }
@@ -62,10 +62,10 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .option("--qrels <tsv>", "judgements for --compare (query-id, corpus-id, score): adds nDCG@10 old vs new")
     .option("--json", "print one JSON summary line")
     .action(async (options) => {
-      const verity = context.open();
+      const verity = await context.open();
       const interactive = Boolean(context.io.stderr.isTTY) && !options.json;
       const bar = interactive
-        ? new SingleBar({
+        ? new (await import("cli-progress")).SingleBar({
             format: "embedding [{bar}] {percentage}% | {value}/{total} chunks | ETA {eta_text}",
             stream: context.io.stderr,
           })
@@ -123,8 +123,8 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .description("list a collection's embedding spaces (* marks the active one)")
     .option("-c, --collection <name>", "only this collection")
     .option("--json", "print JSON")
-    .action((options) => {
-      const list = context.open().store.listSpaces(options.collection);
+    .action(async (options) => {
+      const list = (await context.open()).store.listSpaces(options.collection);
       if (options.json) context.write(JSON.stringify(list));
       else
         context.write(
@@ -137,16 +137,16 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .command("activate")
     .argument("<name>", "space to switch queries to")
     .option("-c, --collection <name>", "collection", defaultCollection)
-    .action((name: string, options) => {
-      context.open().store.activateSpace(options.collection, name);
+    .action(async (name: string, options) => {
+      (await context.open()).store.activateSpace(options.collection, name);
       context.write(`queries in "${options.collection}" now use ${name}`);
     });
   spaces
     .command("remove")
     .argument("<name>", "space to drop with its vectors (not the active one)")
     .option("-c, --collection <name>", "collection", defaultCollection)
-    .action((name: string, options) => {
-      context.open().store.removeSpace(options.collection, name);
+    .action(async (name: string, options) => {
+      (await context.open()).store.removeSpace(options.collection, name);
       context.write(`removed ${name} from "${options.collection}"`);
     });
 }
