@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import { stem } from "../../core/terms.js";
+import type { Bm25Ranking } from "./sqlite-store.js";
 
 /**
  * A token indexed with every chunk. FTS5 has no "optional" operator, so `(anchors) AND (others OR
@@ -43,9 +44,6 @@ export function ftsQuery(terms: readonly string[], anchors?: readonly string[]):
     phrases,
   };
 }
-
-/** Which function ranks BM25 matches: Verity's native one, or FTS5's built-in (slower at scale). */
-export type Bm25Ranking = "verity_bm25" | "bm25";
 
 const libraryExtension = { darwin: "dylib", win32: "dll" }[process.platform as string] ?? "so";
 export const rankingLibraryPath = fileURLToPath(

@@ -17,14 +17,7 @@ import type {
   StoreStats,
   TermStatistics,
 } from "../store.js";
-import {
-  type Bm25Ranking,
-  everyChunk,
-  type FtsQuery,
-  ftsQuery,
-  loadRanking,
-  phraseFrequencies,
-} from "./bm25-ranking.js";
+import { everyChunk, type FtsQuery, ftsQuery, loadRanking, phraseFrequencies } from "./bm25-ranking.js";
 import { createLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
 import {
@@ -38,6 +31,9 @@ import {
   type SourceFileRow,
 } from "./rows.js";
 import { createSqliteVectorIndex } from "./vector-index.js";
+
+/** How BM25 is scored: Verity's native `verity_bm25()` or FTS5's built-in `bm25()` (same scores). */
+export type Bm25Ranking = "verity_bm25" | "bm25";
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
