@@ -108,6 +108,7 @@ describe("verity reindex and spaces", () => {
     ]);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/E_PROVIDER_UNREACHABLE: cannot reach the embedding endpoint/);
+    expect(result.stderr).toMatch(/Check the embedder's baseUrl \(command line: --embedder <spec>\)/u);
     expect(
       JSON.parse((await cli(["spaces", "--json"])).stdout).map((space: { name: string }) => space.name),
     ).not.toContain("unreachable");

@@ -79,7 +79,9 @@ export function redactText(text: string, secrets: readonly string[] | undefined)
 /** The error with its message redacted, or itself when it held no secret. */
 export function redact(error: VerityError, secrets: readonly string[] | undefined): VerityError {
   const message = redactText(error.message, secrets);
-  return message === error.message ? error : new VerityError(error.code, message, { cause: error.cause });
+  return message === error.message
+    ? error
+    : new VerityError(error.code, message, { cause: error.cause, option: error.option });
 }
 
 export type FetchFunction = typeof globalThis.fetch;
@@ -107,6 +109,8 @@ export interface PostRequest extends RetryDelaySettings {
   /** When the server cannot be reached: the question to ask, and what to check (`check baseUrl`). */
   serverQuestion: string;
   checkHint: string;
+  /** The library option that points at this endpoint (`embedder`, `transcriber`), set on its errors. */
+  option?: string;
 }
 
 const bodyPreviewLength = 200;
@@ -178,7 +182,7 @@ async function attemptPost(post: PostRequest): Promise<Attempt> {
         "E_PROVIDER_UNREACHABLE",
         `cannot reach ${post.endpoint} ${displayUrl(post.url)}: fetch refuses to connect to port ` +
           `${new URL(post.url).port} (a blocked "bad port"). Serve it on another port and ${post.checkHint}`,
-        { cause: error },
+        { cause: error, option: post.option },
       );
     }
     return {
@@ -188,7 +192,7 @@ async function attemptPost(post: PostRequest): Promise<Attempt> {
         "E_PROVIDER_UNREACHABLE",
         `cannot reach ${post.endpoint} ${displayUrl(post.url)} (${code}): ${post.serverQuestion} ` +
           `${post.checkHint.charAt(0).toUpperCase()}${post.checkHint.slice(1)}`,
-        { cause: error },
+        { cause: error, option: post.option },
       ),
     };
   }

@@ -110,7 +110,7 @@ export function describeEmbedderContract(subject: EmbedderContractSubject): void
       const error = await expectVerityError(embedAll(unreachable, ["x"]), "E_PROVIDER_UNREACHABLE");
       expect(error.message).toBe(
         `cannot reach the embedding endpoint ${rootUrl}${subject.path} (ECONNREFUSED): is the server running? ` +
-          "Check --embedder / baseUrl",
+          "Check the embedder's baseUrl",
       );
       expect(error.cause).toBeInstanceOf(Error);
     });

@@ -57,7 +57,8 @@ export async function postJson<Schema extends z.ZodType>(post: JsonPost<Schema>)
     request: "embedding request",
     timeoutHint: "is the model still loading? Raise timeoutMs or use a smaller batch",
     serverQuestion: "is the server running?",
-    checkHint: "check --embedder / baseUrl",
+    checkHint: "check the embedder's baseUrl",
+    option: "embedder",
   });
   return parseBody(post, `POST ${displayUrl(post.url)}`, text);
 }

@@ -45,7 +45,8 @@ export async function postForm(post: FormPost): Promise<string> {
     request: "transcription request",
     timeoutHint: "is the model still loading? Raise timeoutMs or lower maxBytesPerRequest",
     serverQuestion: "is the transcription server running?",
-    checkHint: "check baseUrl",
+    checkHint: "check the transcriber's baseUrl",
+    option: "transcriber",
   });
 }
 
