@@ -1,4 +1,10 @@
 import { defineConfig } from "vitest/config";
+import { checkSystemTools, systemToolTags } from "./test/support/system-tools.js";
+import { SystemToolsReporter } from "./test/support/system-tools-reporter.js";
+
+// Tests that need ffmpeg, pocketsphinx or espeak-ng carry a tag named after the tool: skipped when it
+// is missing (the run ends with one line saying so), failed when CI=true or VERITY_REQUIRE_SYSTEM_TOOLS=1.
+const systemTools = checkSystemTools();
 
 export default defineConfig({
   test: {
@@ -12,5 +18,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: "forks",
+    tags: systemToolTags(systemTools),
+    reporters: ["default", new SystemToolsReporter(systemTools)],
   },
 });

@@ -1,5 +1,5 @@
 // Speech for tests, synthesised on the spot with espeak-ng and resampled by ffmpeg to the 16 kHz mono
-// WAV the transcribers take. Nothing recorded is committed.
+// WAV the transcribers take. Tests that call it carry the "espeak-ng" and "ffmpeg" tags.
 import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,16 +14,6 @@ export interface SpeechVoice {
   voice?: string;
   /** Words per minute. Default 130 (espeak-ng's own 175 is harder to recognise). */
   wpm?: number;
-}
-
-/** True when espeak-ng can be run, for `it.skipIf`. */
-export async function hasEspeak(): Promise<boolean> {
-  try {
-    await run("espeak-ng", ["--version"]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Speaks `text` into `outWav` (16 kHz mono 16-bit PCM); returns the duration in milliseconds. */
