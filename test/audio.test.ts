@@ -11,7 +11,9 @@ import { runCli } from "../src/cli/run-cli.js";
 import type { Answer } from "../src/core/answer.js";
 import { createVerity } from "../src/engine.js";
 import type { FileProgress } from "../src/ingest/extracted.js";
+import { jfkFlac, writeGatedTone } from "../src/transcribe/audio-test-support.js";
 import { createOpenAiCompatibleTranscriber } from "../src/transcribe/openai-compatible.js";
+import { binaryOf } from "../src/transcribe/run-tool.js";
 import {
   type FakeTranscriptionServer,
   startFakeTranscriptionServer,
@@ -27,8 +29,6 @@ const sentences = [
 const gapMs = 2000;
 
 let dir: string;
-/** Each sentence's time in the recording, in ms. */
-let spoken: { startMs: number; endMs: number }[];
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   const stdout = new Capture();
@@ -37,12 +37,31 @@ async function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-const ffmpeg = (...args: string[]) => execFileSync("ffmpeg", ["-v", "error", "-y", ...args]);
+const ffmpeg = (...args: string[]) => execFileSync(binaryOf("ffmpeg", {}), ["-v", "error", "-y", ...args]);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "verity-audio-"));
-  // Sentences with two seconds of silence before each: their times are known exactly.
-  spoken = [];
+  // Three seconds of tone, for tests about anything but what is said.
+  await writeGatedTone(join(dir, "tone.wav"), 3);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Each sentence's time in the recording, in ms. */
+type SpokenTimes = { startMs: number; endMs: number }[];
+let call: Promise<SpokenTimes> | undefined;
+
+/**
+ * `call.wav` and `call.mp3`: the sentences with two seconds of silence before each, so their times are
+ * known exactly. Synthesised on first use (espeak-ng and ffmpeg), once for every test that needs it.
+ */
+function callRecording(): Promise<SpokenTimes> {
+  call ??= synthesiseCall();
+  return call;
+}
+
+async function synthesiseCall(): Promise<SpokenTimes> {
+  const spoken: SpokenTimes = [];
   const parts: string[] = [];
   let at = 0;
   for (const [index, sentence] of sentences.entries()) {
@@ -77,9 +96,8 @@ beforeAll(async () => {
     join(dir, "call.wav"),
   );
   ffmpeg("-i", join(dir, "call.wav"), "-c:a", "libmp3lame", "-b:a", "64k", join(dir, "call.mp3"));
-}, 60_000);
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return spoken;
+}
 
 /**
  * The citation's time range holds the spoken sentence: it starts by the sentence's start and runs
@@ -96,8 +114,14 @@ function expectCitesMoment(answer: Answer, sentence: { startMs: number; endMs: n
   expect(end).toBeGreaterThanOrEqual(sentence.startMs + 0.8 * (sentence.endMs - sentence.startMs));
 }
 
-describe("recordings through pocketsphinx (the offline default)", () => {
-  it("ingests a recording and answers with the moment that says it", async () => {
+describe("recordings through pocketsphinx (the offline default)", {
+  tags: ["ffmpeg", "pocketsphinx"],
+}, () => {
+  it("ingests a recording and answers with the moment that says it", {
+    tags: ["espeak-ng"],
+    timeout: 60_000,
+  }, async () => {
+    const spoken = await callRecording();
     const data = join(dir, "ps-data");
     const ingest = await cli(["--data-dir", data, "ingest", "call.wav", "--json"]);
     expect(ingest.code).toBe(0);
@@ -116,13 +140,12 @@ describe("recordings through pocketsphinx (the offline default)", () => {
     } finally {
       documents.close();
     }
-  }, 60_000);
+  });
 
   it("answers from real speech nobody here recorded, citing the moment it was said", async () => {
     // J. F. Kennedy, 1961: "… ask what you can do for your country" is said from about 8 s to 11 s.
     const data = join(dir, "jfk-data");
-    const jfk = "/work/shared/data/speech/jfk/jfk.flac";
-    const ingest = await cli(["--data-dir", data, "ingest", jfk, "--json"]);
+    const ingest = await cli(["--data-dir", data, "ingest", jfkFlac, "--json"]);
     expect(JSON.parse(ingest.stdout)).toMatchObject({ added: 1, failed: 0 });
     const result = await cli(["--data-dir", data, "ask", "What can you do for your country?", "--json"]);
     const answer = JSON.parse(result.stdout) as Answer;
@@ -138,7 +161,7 @@ describe("recordings through pocketsphinx (the offline default)", () => {
     ffmpeg("-f", "lavfi", "-i", "testsrc=size=64x64:rate=5", "-t", "1", "-an", join(dir, "video.mp4"));
     writeFileSync(
       join(dir, "broken.flac"),
-      readFileSync(join(dir, "call.wav")).subarray(0, 2048).fill(7, 0, 64),
+      readFileSync(join(dir, "tone.wav")).subarray(0, 2048).fill(7, 0, 64),
     );
     const data = join(dir, "bad-data");
     const result = await cli([
@@ -171,7 +194,9 @@ describe("recordings through pocketsphinx (the offline default)", () => {
     const list = await cli(["--data-dir", data, "list", "--json"]);
     expect(JSON.parse(list.stdout)).toEqual([]);
   }, 60_000);
+});
 
+describe("recordings when a system tool is missing", () => {
   /** Runs `run` with environment variables set, as a user would export them. */
   async function withEnv<T>(variables: Record<string, string>, run: () => Promise<T>): Promise<T> {
     const saved = Object.fromEntries(Object.keys(variables).map((name) => [name, process.env[name]]));
@@ -186,27 +211,32 @@ describe("recordings through pocketsphinx (the offline default)", () => {
     }
   }
 
-  it("says how to install a missing ffmpeg or pocketsphinx", async () => {
+  it("says how to install a missing ffmpeg", async () => {
     const noFfmpeg = await withEnv(
       { VERITY_FFPROBE: "/nonexistent/ffprobe", VERITY_FFMPEG: "/nonexistent/ffmpeg" },
-      () => cli(["--data-dir", join(dir, "nf"), "ingest", "call.wav", "--json"]),
+      () => cli(["--data-dir", join(dir, "nf"), "ingest", "tone.wav", "--json"]),
     );
     expect(JSON.parse(noFfmpeg.stdout).errors[0].error).toMatchObject({
       code: "E_MISSING_TOOL",
       message: expect.stringContaining("apt-get install ffmpeg"),
     });
+  });
+
+  it("says how to install a missing pocketsphinx", { tags: ["ffmpeg"] }, async () => {
     const noSphinx = await withEnv({ VERITY_POCKETSPHINX: "/nonexistent/pocketsphinx_continuous" }, () =>
-      cli(["--data-dir", join(dir, "np"), "ingest", "call.wav", "--json"]),
+      cli(["--data-dir", join(dir, "np"), "ingest", "tone.wav", "--json"]),
     );
     expect(JSON.parse(noSphinx.stdout).errors[0].error).toMatchObject({
       code: "E_MISSING_TOOL",
       message: expect.stringContaining("apt-get install pocketsphinx pocketsphinx-en-us"),
     });
-  }, 60_000);
+  });
 });
 
-describe("recordings through an OpenAI-compatible transcription endpoint", () => {
+describe("recordings through an OpenAI-compatible transcription endpoint", { tags: ["ffmpeg"] }, () => {
   let server: FakeTranscriptionServer;
+  /** Set by the test that sends the synthesised call. */
+  let spoken: SpokenTimes = [];
   beforeAll(async () => {
     // The server "recognises" the sentences at their true times in whatever it is sent.
     server = await startFakeTranscriptionServer({
@@ -220,7 +250,11 @@ describe("recordings through an OpenAI-compatible transcription endpoint", () =>
   });
   afterAll(() => server.close());
 
-  it("ingests an mp3 with segment times, cites the moment, and replaces the chunks when re-transcribed", async () => {
+  it("ingests an mp3 with segment times, cites the moment, and replaces the chunks when re-transcribed", {
+    tags: ["espeak-ng"],
+    timeout: 60_000,
+  }, async () => {
+    spoken = await callRecording();
     const data = join(dir, "oa-data");
     const engine = (model: string) => `openai-compatible:${model}@${server.url}/v1`;
     const first = await cli([
@@ -274,7 +308,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", () =>
       transcription: { engine: expect.stringContaining("whisper-large") },
     });
     expect(after.chunks.some((id) => before.chunks.includes(id))).toBe(false);
-  }, 60_000);
+  });
 
   it("fails clearly and stores nothing when the endpoint is unreachable", async () => {
     const data = join(dir, "down-data");
@@ -285,7 +319,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", () =>
       "--transcriber",
       `openai-compatible:whisper-1@${url}/v1`,
       "ingest",
-      "call.wav",
+      "tone.wav",
       "--json",
     ]);
     expect(result.code).toBe(1);

@@ -1,20 +1,26 @@
-// Audio the tests make on the spot (ffmpeg's lavfi sources, or samples written here) in a temp folder.
+// Audio for tests: the real speech committed under test/fixtures/speech (see its README for sources and
+// licences), and audio made on the spot (ffmpeg's lavfi sources, or samples written here) in a temp folder.
 
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { binaryOf } from "./run-tool.js";
 import { wavHeader } from "./wav.js";
 
 const run = promisify(execFile);
 
-export const jfkFlac = "/work/shared/data/speech/jfk/jfk.flac";
-export const librispeechWav = "/work/shared/data/speech/librispeech/1089-134686-0001.wav";
+const speechFixtures = fileURLToPath(new URL("../../test/fixtures/speech/", import.meta.url));
+/** J. F. Kennedy, 1961, 11.0 s, 16 kHz mono FLAC: "… ask what you can do for your country" at about 8–11 s. */
+export const jfkFlac = join(speechFixtures, "jfk.flac");
+/** LibriSpeech test-clean 1089-134686-0001: 16 kHz mono 16-bit WAV, about 3.3 s of read speech. */
+export const librispeechWav = join(speechFixtures, "1089-134686-0001.wav");
 
-/** Runs ffmpeg with `args` (after the usual quiet flags). */
+/** Runs ffmpeg (VERITY_FFMPEG, else the PATH, as Verity does) with `args` after the usual quiet flags. */
 export async function ffmpeg(...args: string[]): Promise<void> {
-  await run("ffmpeg", ["-nostdin", "-hide_banner", "-v", "error", "-y", ...args]);
+  await run(binaryOf("ffmpeg", {}), ["-nostdin", "-hide_banner", "-v", "error", "-y", ...args]);
 }
 
 /**

@@ -5,6 +5,7 @@ import {
   startFakeTranscriptionServer,
   unusedLoopbackUrl,
 } from "../../test/fakes/fake-transcription-server.js";
+import { type Logger, noopLogger } from "../core/logger.js";
 import { makeTempFolder, type TempFolder, writeGatedTone } from "./audio-test-support.js";
 import {
   createOpenAiCompatibleTranscriber,
@@ -12,10 +13,13 @@ import {
 } from "./openai-compatible.js";
 import type { TranscribeProgress } from "./transcriber.js";
 
-const jfkWav = "/work/shared/data/speech/jfk/jfk_16k_mono.wav";
 const bytesPerSecond = 16_000 * 2;
+/** What the client logs before each retry. */
+type RetryWarning = { delayMs: number };
 
 let folder: TempFolder;
+/** 11 s of tone: the fake server answers one segment per second of whatever it is sent. */
+let elevenSeconds: string;
 /** 60 s: 4 s of tone, 2 s of silence, repeating. */
 let gatedTone: string;
 /** 20 s of tone without a pause. */
@@ -23,9 +27,14 @@ let steadyTone: string;
 
 beforeAll(async () => {
   folder = await makeTempFolder();
+  elevenSeconds = folder.file("eleven-seconds.wav");
   gatedTone = folder.file("gated-60s.wav");
   steadyTone = folder.file("steady-20s.wav");
-  await Promise.all([writeGatedTone(gatedTone, 60, (t) => t % 6 < 4), writeGatedTone(steadyTone, 20)]);
+  await Promise.all([
+    writeGatedTone(elevenSeconds, 11),
+    writeGatedTone(gatedTone, 60, (t) => t % 6 < 4),
+    writeGatedTone(steadyTone, 20),
+  ]);
 });
 afterAll(() => folder.remove());
 
@@ -54,7 +63,7 @@ describe("openai-compatible transcriber", () => {
   });
 
   it("posts the file, model, verbose_json and segment timestamps as multipart form data", async () => {
-    await transcriber({ baseUrl: `${server.url}/v1/`, apiKey: "sk-test" }).transcribe(jfkWav, {
+    await transcriber({ baseUrl: `${server.url}/v1/`, apiKey: "sk-test" }).transcribe(elevenSeconds, {
       language: "en",
     });
     const request = server.requests[0];
@@ -66,7 +75,11 @@ describe("openai-compatible transcriber", () => {
       "timestamp_granularities[]": ["segment"],
       language: ["en"],
     });
-    expect(request?.file).toMatchObject({ name: "jfk_16k_mono.wav", type: "audio/wav", durationMs: 11_000 });
+    expect(request?.file).toMatchObject({
+      name: "eleven-seconds.wav",
+      type: "audio/wav",
+      durationMs: 11_000,
+    });
   });
 
   it("turns segments in seconds into milliseconds with a confidence from avg_logprob", async () => {
@@ -77,7 +90,7 @@ describe("openai-compatible transcriber", () => {
       ],
     });
     const engine = transcriber();
-    const transcript = await engine.transcribe(jfkWav);
+    const transcript = await engine.transcribe(elevenSeconds);
     expect(transcript).toEqual({
       engine: `openai-compatible:whisper-1@${server.url}/v1`,
       language: "english",
@@ -97,11 +110,13 @@ describe("openai-compatible transcriber", () => {
         { start: 2, end: 4, text: " words", avg_logprob: -0.2, no_speech_prob: 0.1 },
       ],
     });
-    const { segments } = await transcriber().transcribe(jfkWav);
+    const { segments } = await transcriber().transcribe(elevenSeconds);
     expect(segments.map((segment) => segment.text)).toEqual(["words"]);
   });
 
-  it("splits a long recording at silences into pieces under the limit and stitches the times back", async () => {
+  it("splits a long recording at silences into pieces under the limit and stitches the times back", {
+    tags: ["ffmpeg"],
+  }, async () => {
     const maxBytesPerRequest = 15 * bytesPerSecond + 44;
     const progress: TranscribeProgress[] = [];
     const transcript = await transcriber({ maxBytesPerRequest }).transcribe(gatedTone, {
@@ -134,7 +149,7 @@ describe("openai-compatible transcriber", () => {
     expect(await readdir(pieceFolder.path)).toEqual([]);
   });
 
-  it("prompts each piece after the first with the words before it", async () => {
+  it("prompts each piece after the first with the words before it", { tags: ["ffmpeg"] }, async () => {
     await transcriber({ maxBytesPerRequest: 6 * bytesPerSecond + 44 }).transcribe(steadyTone);
     const prompts = server.requests.map((request) => request.fields.prompt?.[0]);
     expect(prompts[0]).toBeUndefined();
@@ -142,7 +157,9 @@ describe("openai-compatible transcriber", () => {
     expect(prompts[3]?.endsWith("segment 5 segment 6")).toBe(true);
   });
 
-  it("cuts hard at the limit when a recording has no silence, losing no sample", async () => {
+  it("cuts hard at the limit when a recording has no silence, losing no sample", {
+    tags: ["ffmpeg"],
+  }, async () => {
     const maxBytesPerRequest = 6 * bytesPerSecond + 44;
     const transcript = await transcriber({ maxBytesPerRequest }).transcribe(steadyTone);
     const durations = server.requests.map((request) => request.file?.durationMs);
@@ -155,18 +172,18 @@ describe("openai-compatible transcriber", () => {
 
   it("waits as Retry-After says after a 429, then succeeds", async () => {
     server.script({ status: 429, headers: { "retry-after": "0.2" } });
-    const started = Date.now();
-    const transcript = await transcriber({ retryDelayMs: 10_000 }).transcribe(jfkWav);
-    const elapsed = Date.now() - started;
+    const waits: number[] = [];
+    const logger: Logger = { ...noopLogger, warn: (fields) => waits.push((fields as RetryWarning).delayMs) };
+    const transcript = await transcriber({ retryDelayMs: 10_000, logger }).transcribe(elevenSeconds);
     expect(server.requests).toHaveLength(2);
     expect(transcript.segments).toHaveLength(11);
-    expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(5_000);
+    // The server's 200 ms, not the 5–10 s the backoff would have chosen.
+    expect(waits).toEqual([200]);
   });
 
   it("gives up after the last retry with the status and the body", async () => {
     server.script(...Array.from({ length: 3 }, () => ({ status: 503, body: "model is loading" })));
-    await expect(transcriber().transcribe(jfkWav)).rejects.toMatchObject({
+    await expect(transcriber().transcribe(elevenSeconds)).rejects.toMatchObject({
       code: "E_PROVIDER_HTTP",
       message: expect.stringMatching(
         /status code 503: POST .*\/v1\/audio\/transcriptions — model is loading/,
@@ -177,13 +194,13 @@ describe("openai-compatible transcriber", () => {
 
   it("does not retry a 400", async () => {
     server.script({ status: 400 });
-    await expect(transcriber().transcribe(jfkWav)).rejects.toMatchObject({ code: "E_PROVIDER_HTTP" });
+    await expect(transcriber().transcribe(elevenSeconds)).rejects.toMatchObject({ code: "E_PROVIDER_HTTP" });
     expect(server.requests).toHaveLength(1);
   });
 
   it("says an unreachable endpoint may not be running, naming its URL", async () => {
     const url = await unusedLoopbackUrl();
-    const error = transcriber({ baseUrl: `${url}/v1`, maxRetries: 0 }).transcribe(jfkWav);
+    const error = transcriber({ baseUrl: `${url}/v1`, maxRetries: 0 }).transcribe(elevenSeconds);
     await expect(error).rejects.toMatchObject({
       code: "E_PROVIDER_UNREACHABLE",
       message: expect.stringContaining(
@@ -194,7 +211,7 @@ describe("openai-compatible transcriber", () => {
 
   it("calls a body that is not JSON a malformed response", async () => {
     server.script({ body: "<html>gateway</html>" });
-    await expect(transcriber().transcribe(jfkWav)).rejects.toMatchObject({
+    await expect(transcriber().transcribe(elevenSeconds)).rejects.toMatchObject({
       code: "E_PROVIDER_RESPONSE",
       message: expect.stringContaining("not JSON"),
     });
@@ -202,7 +219,7 @@ describe("openai-compatible transcriber", () => {
 
   it("calls an answer without segments a malformed response", async () => {
     server.script({ segments: null });
-    await expect(transcriber().transcribe(jfkWav)).rejects.toMatchObject({
+    await expect(transcriber().transcribe(elevenSeconds)).rejects.toMatchObject({
       code: "E_PROVIDER_RESPONSE",
       message: expect.stringContaining("verbose_json"),
     });
@@ -210,12 +227,12 @@ describe("openai-compatible transcriber", () => {
 
   it("times out a server that does not answer", async () => {
     server.script({ delayMs: 2_000 });
-    await expect(transcriber({ timeoutMs: 100 }).transcribe(jfkWav)).rejects.toMatchObject({
+    await expect(transcriber({ timeoutMs: 100 }).transcribe(elevenSeconds)).rejects.toMatchObject({
       code: "E_PROVIDER_TIMEOUT",
     });
   });
 
-  it("removes its pieces when a request fails half-way", async () => {
+  it("removes its pieces when a request fails half-way", { tags: ["ffmpeg"] }, async () => {
     server.script({}, { status: 400 });
     const engine = transcriber({ maxBytesPerRequest: 6 * bytesPerSecond + 44 });
     await expect(engine.transcribe(steadyTone)).rejects.toMatchObject({ code: "E_PROVIDER_HTTP" });
