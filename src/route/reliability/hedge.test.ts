@@ -227,7 +227,6 @@ describe("hedged over the wire", () => {
     );
     expect(outcome.value).toBe("Fast answer.");
     expect(outcome.winner).toBe(1);
-    expect(outcome.totalMs).toBeLessThan(1_500);
     expect(fast.server.requests).toHaveLength(1);
     expect(slow.server.requests).toHaveLength(1);
     await vi.waitFor(() => expect(slow.server.abandoned).toBe(1));
