@@ -1,12 +1,13 @@
 // Speech recognition quality and speed on any folder of recordings with same-named .txt references:
 // word error rate (normalised as in speech-metrics.ts), its substitutions/deletions/insertions, and the
 // real-time factor, for every engine available here.
-//   npm run eval:speech -- --data ../shared/data/speech [--engines pocketsphinx,openai-compatible,whisper-cpp]
+//   npm run eval:speech -- [--data ../shared/data/speech] [--engines pocketsphinx,openai-compatible,whisper-cpp]
 //     [--endpoint http://127.0.0.1:8000/v1 --model whisper-1 --api-key-env GROQ_API_KEY]
 //     [--whisper-model ggml-base.en.bin --threads 4] [--write]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { markdownTable, writeSection } from "../bench/report.js";
 import { isVerityError } from "../src/core/errors.js";
@@ -20,7 +21,7 @@ import { sumWordErrors, type WordErrors, wordErrors } from "./speech-metrics.js"
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string" },
+    data: { type: "string", default: fileURLToPath(new URL("../../shared/data/speech", import.meta.url)) },
     engines: { type: "string" },
     endpoint: { type: "string" },
     model: { type: "string", default: "whisper-1" },
@@ -30,13 +31,6 @@ const { values } = parseArgs({
     write: { type: "boolean", default: false },
   },
 });
-if (!values.data) {
-  console.error(
-    "usage: npm run eval:speech -- --data <folder of audio + same-named .txt> [--engines pocketsphinx,openai-compatible,whisper-cpp] [--endpoint <url> --model <name>] [--whisper-model <ggml file>] [--write]",
-  );
-  process.exit(2);
-}
-
 const folder = resolve(values.data);
 const shown = (path: string) => path.replace(/^.*\/shared\//, "../shared/");
 const wanted = values.engines?.split(",").map((name) => name.trim());
