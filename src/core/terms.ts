@@ -9,11 +9,53 @@ export const stopwords: ReadonlySet<string> = new Set(stopwordList.split(" "));
 
 const tokenPattern = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 
-/** Lower-cased word tokens of a text, NFKC-normalised, possessives dropped. */
+// Chinese, Japanese and Korean letters (with the Japanese prolonged-sound and iteration marks, which
+// Unicode files under no script). These languages do not put spaces between words.
+const cjkLetters = "\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Hangul}ー々〆";
+const cjkLetter = new RegExp(`[${cjkLetters}]`, "u");
+const cjkRuns = new RegExp(`[${cjkLetters}]+`, "gu");
+const cjkOrOtherRuns = new RegExp(`[${cjkLetters}]+|[^${cjkLetters}]+`, "gu");
+
+/** True when the text holds a Chinese, Japanese or Korean letter. */
+export function hasCjk(text: string): boolean {
+  return cjkLetter.test(text);
+}
+
+/**
+ * A run of CJK letters as overlapping pairs ("北京大学" → 北京 京大 大学), a lone letter as itself.
+ * Bigrams stand in for words, as in Lucene's and Elasticsearch's `cjk` analysers: they need no
+ * dictionary, cost linear time, and a question's pairs are exactly the pairs of the same words in a
+ * document, however a segmenter would have cut either (so recall does not hang on segmentation).
+ */
+export function cjkBigrams(run: string): string[] {
+  const letters = Array.from(run);
+  if (letters.length < 2) return letters;
+  return letters.slice(1).map((letter, index) => `${letters[index]}${letter}`);
+}
+
+/**
+ * Text as a CJK-aware index sees it: NFKC-normalised, each run of CJK letters replaced by its bigrams
+ * separated by spaces, everything else unchanged. FTS5's unicode61 tokenizer then makes each bigram
+ * one token, so BM25 counts bigrams as it counts words.
+ */
+export function cjkIndexText(text: string): string {
+  const normalised = text.normalize("NFKC");
+  if (!hasCjk(normalised)) return normalised;
+  return normalised.replace(cjkRuns, (run) => ` ${cjkBigrams(run).join(" ")} `);
+}
+
+/** Lower-cased word tokens of a text, NFKC-normalised, possessives dropped; CJK runs as bigrams. */
 export function tokens(text: string): string[] {
   const found = text.normalize("NFKC").toLowerCase().match(tokenPattern) ?? [];
   // A possessive is the word itself ("Quillfern's" → "quillfern"), as the index sees it.
-  return found.map((token) => token.replace(/['’]s$/u, ""));
+  const words = found.map((token) => token.replace(/['’]s$/u, ""));
+  return hasCjk(text) ? words.flatMap(splitCjk) : words;
+}
+
+/** A token that mixes CJK runs with other letters or digits ("3776メートル"): each part on its own. */
+function splitCjk(token: string): string[] {
+  if (!hasCjk(token)) return [token];
+  return (token.match(cjkOrOtherRuns) ?? []).flatMap((part) => (hasCjk(part) ? cjkBigrams(part) : [part]));
 }
 
 /** Tokens that carry content: stopwords removed (kept when nothing else is left). */
