@@ -93,10 +93,34 @@ export interface StoreStats {
   bm25Ranking: string;
 }
 
+/**
+ * How a collection's text is split into index terms, fixed when the collection is created:
+ * `default` indexes words (Porter-stemmed), which suits languages written with spaces; `cjk` also
+ * indexes Chinese, Japanese and Korean text, which has no spaces, as overlapping pairs of characters.
+ */
+export type CollectionTokenizer = "default" | "cjk";
+
+export interface CollectionSettings {
+  tokenizer: CollectionTokenizer;
+}
+
 export interface Store extends VectorStore, Ledger {
+  /**
+   * True when the store was opened read-only (its file or folder is not writable, or it was asked
+   * to be): reads work, and every write throws E_STORE without changing anything.
+   */
+  readonly readOnly: boolean;
   /** Collections with their document and chunk counts. */
   listCollections(): Collection[];
   hasCollection(name: string): boolean;
+  /**
+   * Creates an empty collection with these settings (defaults for those not given), or returns an
+   * existing one's; E_INVALID_INPUT when it exists with other settings. Writing into a collection
+   * that does not exist creates it with the defaults.
+   */
+  createCollection(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
+  /** The collection's settings, or undefined when there is no such collection. */
+  collectionSettings(name: string): CollectionSettings | undefined;
   getFile(collection: string, path: string): SourceFile | undefined;
   /**
    * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are

@@ -2,6 +2,7 @@
 // Budgets sum it; `verity stats` summarises it.
 import type Database from "better-sqlite3";
 import type { AnswerRecord, Ledger, LedgerSummary } from "../../core/ledger.js";
+import type { Writer } from "./writer.js";
 
 /** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
 const latencySample = 10_000;
@@ -14,7 +15,7 @@ function percentile(sorted: readonly number[], q: number): number {
   return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
 }
 
-export function createLedger(db: Database.Database): Ledger {
+export function createLedger(db: Database.Database, writer: Writer): Ledger {
   const insertAnswer = db.prepare(
     `INSERT INTO answers (at, collection, api_key, status, answerer, escalated, cost_usd, latency_ms, strongest_cost_usd, trace)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -32,7 +33,8 @@ export function createLedger(db: Database.Database): Ledger {
   );
   const scopeKey = (scope: { collection: string } | { apiKey: string }) =>
     "collection" in scope ? `collection:${scope.collection}` : `key:${scope.apiKey}`;
-  const record = db.transaction((entry: AnswerRecord) => {
+  // An answer's entry takes the write lock briefly, between an ingestion's files, never for long.
+  const record = writer.transaction((entry: AnswerRecord) => {
     const { lastInsertRowid } = insertAnswer.run(
       entry.at,
       entry.collection,

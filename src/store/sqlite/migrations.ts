@@ -1,5 +1,7 @@
 // Versioned schema migrations for the embedded store, applied in order and tracked in `user_version`.
 import type { Database } from "better-sqlite3";
+import { VerityError } from "../../core/errors.js";
+import { damagedDatabaseError } from "./store-errors.js";
 
 const migrations: readonly string[] = [
   // 1: collections, files, documents, chunks, BM25 index, ingestion jobs.
@@ -128,21 +130,52 @@ const migrations: readonly string[] = [
     UNION ALL SELECT 'key:' || api_key, substr(at, 1, 10), sum(cost_usd) FROM answers WHERE api_key IS NOT NULL GROUP BY 1, 2
     UNION ALL SELECT 'key:' || api_key, substr(at, 1, 7), sum(cost_usd) FROM answers WHERE api_key IS NOT NULL GROUP BY 1, 2;
   `,
+  // 5: how each collection's text is split into index terms (`default`, or `cjk` bigrams), fixed
+  // when the collection is created. Existing collections keep the default, so their index is unchanged.
+  `
+  ALTER TABLE collections ADD COLUMN tokenizer TEXT NOT NULL DEFAULT 'default';
+  `,
 ];
 
 export const schemaVersion = migrations.length;
 
-export function migrate(db: Database): void {
-  const current = db.pragma("user_version", { simple: true }) as number;
-  if (current > migrations.length) {
-    throw new Error(
-      `the database was written by a newer Verity (schema ${current}, this build knows ${migrations.length}); upgrade Verity`,
+/**
+ * Brings the schema up to date. Two processes opening a new data dir at once must not both create
+ * the tables, so the version is read again inside a transaction that holds the write lock from its
+ * start: the second process waits, then finds nothing left to do. A read-only store cannot migrate.
+ */
+export function migrate(db: Database, options: { path: string; readOnly: boolean }): void {
+  const current = schemaVersionOf(db, options.path);
+  if (current === migrations.length) return;
+  if (options.readOnly) {
+    throw new VerityError(
+      "E_STORE",
+      current === 0
+        ? `${options.path} holds no Verity data yet, and it is read-only so none can be added; ingest into a writable data dir first`
+        : `the Verity database at ${options.path} was written by an older Verity (schema ${current}; this one uses ${migrations.length}) and is read-only, so it cannot be upgraded; open it once where it is writable (any verity command upgrades it), or use the Verity that wrote it`,
+      { option: "dataDir" },
     );
   }
-  for (let version = current; version < migrations.length; version++) {
-    db.transaction(() => {
+  db.transaction(() => {
+    for (let version = schemaVersionOf(db, options.path); version < migrations.length; version++) {
       db.exec(migrations[version] as string);
-      db.pragma(`user_version = ${version + 1}`);
-    })();
+    }
+    db.pragma(`user_version = ${migrations.length}`);
+  }).immediate();
+}
+
+function schemaVersionOf(db: Database, path: string): number {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new VerityError(
+      "E_STORE",
+      `the Verity database at ${path} was written by a newer Verity (schema ${version}; this one knows ${migrations.length}); upgrade Verity`,
+    );
   }
+  if (version === 0) {
+    // Another program's SQLite file: never build Verity's tables inside it.
+    const tables = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master").get()?.n ?? 0;
+    if (tables > 0) throw damagedDatabaseError(path, "it is an SQLite database, but not Verity's");
+  }
+  return version;
 }

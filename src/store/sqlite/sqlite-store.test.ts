@@ -209,9 +209,11 @@ describe("answer ledger", () => {
         modelAnswers: { count: 2, strongestCostUsd: 3 },
       });
       first.close();
-      // A database from before the running totals: they are rebuilt from the answers.
+      // A database from before the running totals (and collection tokenizers): they are rebuilt
+      // from the answers.
       const raw = new Database(path);
       raw.exec("DROP TABLE spending");
+      raw.exec("ALTER TABLE collections DROP COLUMN tokenizer");
       raw.pragma("user_version = 3");
       raw.close();
       const upgraded = createSqliteStore({ path });

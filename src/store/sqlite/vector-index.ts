@@ -12,6 +12,7 @@ import type {
   VectorQuery,
   VectorStore,
 } from "../vectors.js";
+import type { Writer } from "./writer.js";
 
 /** Candidates fetched per wanted result from a quantised index, before exact rescoring. */
 const rescoreFactor = 10;
@@ -32,6 +33,7 @@ interface SpaceRow {
 
 export interface VectorIndexContext {
   db: Database.Database;
+  writer: Writer;
   collectionId(name: string, create: boolean): number | undefined;
   /** Loads hits for ranked chunk rowids of one collection, in rank order. */
   hydrate(ranked: readonly { rowid: number; score: number }[], collection: number): VectorHit[];
@@ -39,7 +41,7 @@ export interface VectorIndexContext {
 }
 
 export function createSqliteVectorIndex(context: VectorIndexContext): VectorStore {
-  const { db } = context;
+  const { db, writer } = context;
   const spaceColumns = `s.id, c.name AS collection, s.name, s.provider, s.model, s.dimensions, s.normalised,
     s.version, s.quantization, s.active, s.created_at`;
 
@@ -111,7 +113,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
   return {
     createSpace(space) {
       validateSpace(space);
-      return db.transaction(() => {
+      return writer.transaction(() => {
         const existing = spaceRow(space.collection, space.name);
         if (existing) {
           const same =
@@ -203,7 +205,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
           ? undefined
           : db.prepare(`INSERT OR REPLACE INTO ${fullTable(row)} (rowid, vector) VALUES (?, ?)`);
       const collectionId = context.collectionId(collection, false) as number;
-      return db.transaction(() => {
+      return writer.transaction(() => {
         let stored = 0;
         for (const { chunkId, vector } of vectors) {
           if (vector.length !== row.dimensions) {
@@ -226,7 +228,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
 
     activateSpace(collection, name) {
       const row = requireSpace(collection, name);
-      db.transaction(() => {
+      writer.transaction(() => {
         db.prepare(
           "UPDATE embedding_spaces SET active = 0 WHERE collection_id = (SELECT collection_id FROM embedding_spaces WHERE id = ?)",
         ).run(row.id);
@@ -242,7 +244,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
           `"${name}" is the active embedding space of "${collection}"; activate another before removing it`,
         );
       }
-      db.transaction(() => {
+      writer.transaction(() => {
         db.exec(`DROP TRIGGER IF EXISTS ${table(row)}_chunk_delete`);
         db.exec(`DROP TABLE IF EXISTS ${table(row)}`);
         db.exec(`DROP TABLE IF EXISTS ${fullTable(row)}`);

@@ -1,0 +1,169 @@
+// BM25 search over the full-text index: ranked chunk rowids first, then only the winners loaded,
+// with the index statistics (chunk count, term frequencies) cached until any connection writes.
+import type Database from "better-sqlite3";
+import type { Bm25Hit, Store, TermStatistics } from "../store.js";
+import { everyChunk, type FtsQuery, ftsQuery, phraseFrequencies } from "./bm25-ranking.js";
+import type { Collections } from "./collections.js";
+import { indexForm } from "./documents.js";
+import { type Bm25Row, rowToChunk } from "./rows.js";
+import type { Bm25Ranking } from "./sqlite-store.js";
+
+export interface Bm25SearchContext {
+  db: Database.Database;
+  ranking: Bm25Ranking;
+  titleWeight: number;
+  collections: Collections;
+  /** Counts this connection's own changes to chunks, which SQLite's data_version does not. */
+  changes(): number;
+}
+
+export type RankedRow = { rowid: number; score: number };
+
+export interface Bm25Search extends Pick<Store, "searchBm25" | "termStatistics"> {
+  /** Hits for ranked rowids that belong to `collection`, in rank order. */
+  hydrate(ranked: readonly RankedRow[], collection: number): Bm25Hit[];
+}
+
+export function createBm25Search(context: Bm25SearchContext): Bm25Search {
+  const { db, ranking, titleWeight, collections } = context;
+  const termFrequency = db.prepare<[string], { doc: number }>("SELECT doc FROM chunks_vocab WHERE term = ?");
+  const chunkCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks");
+  const collectionCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM collections");
+
+  // Counting a million rows costs milliseconds, and FTS5's vocabulary table counts a term's chunks by
+  // walking its whole doclist, so both are kept until any connection writes.
+  let cache = { version: -1, chunks: 0, frequencies: new Map<string, number>() };
+  const maxCachedTerms = 100_000;
+  function currentCache() {
+    const version = (db.pragma("data_version", { simple: true }) as number) * 1e9 + context.changes();
+    if (cache.version !== version) {
+      cache = { version, chunks: chunkCount.get()?.n ?? 0, frequencies: new Map() };
+    }
+    return cache;
+  }
+  /** Looks terms up in one cache snapshot, so a query checks the data version once, not per term. */
+  function documentFrequencies(): (term: string) => number {
+    const snapshot = currentCache();
+    return (term) => documentFrequency(snapshot, term);
+  }
+  /** Chunks holding an indexed (stemmed) term. */
+  function documentFrequency(snapshot: typeof cache, term: string): number {
+    if (term === everyChunk) return snapshot.chunks;
+    const { frequencies } = snapshot;
+    let frequency = frequencies.get(term);
+    if (frequency === undefined) {
+      frequency = termFrequency.get(term)?.doc ?? 0;
+      if (frequencies.size >= maxCachedTerms) frequencies.clear();
+      frequencies.set(term, frequency);
+    }
+    return frequency;
+  }
+
+  // BM25 in two steps: rank rowids in the full-text index alone (FTS5 scores every match, so nothing
+  // else may run per match), then load only the winners. A join inside the ranking query made SQLite
+  // fetch the chunk and document row of every match and cost 5x at 100k chunks.
+  const rankedBy = (score: string, order: string) =>
+    `SELECT rowid, ${score} AS score FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY ${order} LIMIT ?`;
+  const topHitsNative =
+    ranking === "verity_bm25"
+      ? db.prepare<[Buffer, string, number], RankedRow>(
+          rankedBy(`verity_bm25(chunks_fts, ?, ${titleWeight}, 1.0)`, "score DESC"),
+        )
+      : undefined;
+  const topHitsBuiltin = db.prepare<[string, number], RankedRow>(
+    rankedBy(`-bm25(chunks_fts, ${titleWeight}, 1.0)`, `bm25(chunks_fts, ${titleWeight}, 1.0)`),
+  );
+  function rankChunks(query: FtsQuery, limit: number): RankedRow[] {
+    if (!topHitsNative) return topHitsBuiltin.all(query.expression, limit);
+    const frequencies = phraseFrequencies(query.phrases, documentFrequencies());
+    return topHitsNative.all(frequencies, query.expression, limit);
+  }
+
+  const hydrateRows = db.prepare<[string, number], Omit<Bm25Row, "score">>(
+    `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location, d.source, d.title, d.media_type
+     FROM chunks k JOIN documents d ON d.id = k.document_id
+     WHERE k.rowid IN (SELECT value FROM json_each(?)) AND k.collection_id = ?`,
+  );
+  function hydrate(ranked: readonly RankedRow[], collection: number): Bm25Hit[] {
+    const rows = new Map(
+      hydrateRows
+        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+        .map((row) => [row.rowid, row]),
+    );
+    const hits: Bm25Hit[] = [];
+    for (const hit of ranked) {
+      const row = rows.get(hit.rowid);
+      if (!row) continue;
+      hits.push({
+        chunk: rowToChunk(row),
+        document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
+        score: hit.score,
+      });
+    }
+    return hits;
+  }
+
+  const chunkOwners = db.prepare<[string, number], { rowid: number; document_id: string }>(
+    `SELECT rowid, document_id FROM chunks
+     WHERE rowid IN (SELECT value FROM json_each(?)) AND collection_id = ?`,
+  );
+  /** The first (best) ranked chunk of each document in `collection`, at most `limit` of them. */
+  function bestPerDocument(ranked: readonly RankedRow[], collection: number, limit: number): RankedRow[] {
+    const owners = new Map(
+      chunkOwners
+        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+        .map((row) => [row.rowid, row.document_id]),
+    );
+    const seen = new Set<string>();
+    const best: RankedRow[] = [];
+    for (const hit of ranked) {
+      const document = owners.get(hit.rowid);
+      if (document === undefined || seen.has(document)) continue;
+      seen.add(document);
+      best.push(hit);
+      if (best.length === limit) break;
+    }
+    return best;
+  }
+
+  function searchCollection(
+    query: FtsQuery,
+    collection: number,
+    limit: number,
+    perDocument: boolean,
+  ): Bm25Hit[] {
+    // The index spans every collection, and a document has several chunks: over-fetch (four times
+    // when other collections exist, three chunks per wanted document) and widen until enough are left.
+    const othersExist = (collectionCount.get()?.n ?? 1) > 1;
+    let fetch = limit * (othersExist ? 4 : 1) * (perDocument ? 3 : 1);
+    for (;;) {
+      const ranked = rankChunks(query, fetch);
+      const wanted = perDocument ? bestPerDocument(ranked, collection, limit) : ranked;
+      const hits = hydrate(wanted, collection);
+      if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
+      fetch *= perDocument ? 3 : 4;
+    }
+  }
+
+  return {
+    hydrate,
+
+    searchBm25(query) {
+      if (query.limit <= 0) return [];
+      const collection = collections.find(query.collection);
+      if (!collection) return [];
+      // Terms are put in the form the collection's index holds (CJK words as bigram phrases).
+      const indexed = indexForm(collection);
+      const fts = ftsQuery(query.terms.map(indexed), query.anchors?.map(indexed));
+      if (!fts) return [];
+      return searchCollection(fts, collection.id, query.limit, query.perDocument ?? false);
+    },
+
+    termStatistics(stems): TermStatistics {
+      const frequencyOf = documentFrequencies();
+      const frequencies = new Map<string, number>();
+      for (const term of stems) frequencies.set(term, frequencyOf(term));
+      return { chunks: currentCache().chunks, documentFrequency: frequencies };
+    },
+  };
+}

@@ -1,0 +1,91 @@
+// Collections in SQLite: their rows, their settings (the tokenizer their index is built with) and
+// their counts.
+
+import type Database from "better-sqlite3";
+import type { Collection } from "../../core/document.js";
+import { VerityError } from "../../core/errors.js";
+import type { CollectionSettings, CollectionTokenizer } from "../store.js";
+import type { Writer } from "./writer.js";
+
+const tokenizers: readonly CollectionTokenizer[] = ["default", "cjk"];
+
+export interface CollectionRow {
+  id: number;
+  name: string;
+  tokenizer: CollectionTokenizer;
+}
+
+export interface Collections {
+  find(name: string): CollectionRow | undefined;
+  /** The collection, created with the defaults if missing; call inside a write transaction. */
+  findOrCreate(name: string): CollectionRow;
+  create(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
+  list(): Collection[];
+}
+
+export function createCollections(db: Database.Database, writer: Writer, now: () => string): Collections {
+  const byName = db.prepare<[string], CollectionRow>(
+    "SELECT id, name, tokenizer FROM collections WHERE name = ?",
+  );
+  const insert = db.prepare<[string, string, CollectionTokenizer]>(
+    "INSERT INTO collections (name, created_at, tokenizer) VALUES (?, ?, ?) RETURNING id",
+  );
+  const counted = db.prepare<[], { name: string; created_at: string; documents: number; chunks: number }>(
+    `SELECT c.name, c.created_at,
+       (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS documents,
+       (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id) AS chunks
+     FROM collections c ORDER BY c.name`,
+  );
+
+  function insertCollection(name: string, tokenizer: CollectionTokenizer): CollectionRow {
+    const { id } = insert.get(name, now(), tokenizer) as { id: number };
+    return { id, name, tokenizer };
+  }
+
+  const createInTransaction = writer.transaction(
+    (name: string, tokenizer: CollectionTokenizer | undefined): CollectionSettings => {
+      const existing = byName.get(name);
+      if (existing) return settingsOf(existing, tokenizer);
+      return { tokenizer: insertCollection(name, tokenizer ?? "default").tokenizer };
+    },
+  );
+
+  return {
+    find: (name) => byName.get(name),
+    findOrCreate: (name) => byName.get(name) ?? insertCollection(name, "default"),
+
+    create(name, settings = {}) {
+      const { tokenizer } = settings;
+      if (tokenizer !== undefined && !tokenizers.includes(tokenizer)) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `unknown tokenizer ${JSON.stringify(tokenizer)}; use one of ${tokenizers.join(", ")}`,
+          { option: "tokenizer" },
+        );
+      }
+      // An existing collection needs no write, so this also works on a read-only store.
+      const existing = byName.get(name);
+      return existing ? settingsOf(existing, tokenizer) : createInTransaction(name, tokenizer);
+    },
+
+    list: () =>
+      counted.all().map((row) => ({
+        name: row.name,
+        createdAt: row.created_at,
+        documentCount: row.documents,
+        chunkCount: row.chunks,
+      })),
+  };
+}
+
+/** An existing collection's settings, checked against those asked for. */
+function settingsOf(row: CollectionRow, tokenizer: CollectionTokenizer | undefined): CollectionSettings {
+  if (tokenizer !== undefined && tokenizer !== row.tokenizer) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `collection "${row.name}" already exists with tokenizer "${row.tokenizer}", and a collection's index cannot change tokenizer; ingest into a new collection to use "${tokenizer}", or leave the tokenizer unset`,
+      { option: "tokenizer" },
+    );
+  }
+  return { tokenizer: row.tokenizer };
+}

@@ -1,0 +1,80 @@
+// Ingestion and reindex jobs in SQLite: started and finished in their own short write transactions,
+// and marked interrupted when the process that ran them is gone.
+import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
+import type { Job, Store } from "../store.js";
+import type { JobRow } from "./rows.js";
+import type { Writer } from "./writer.js";
+
+export type JobStore = Pick<Store, "startJob" | "finishJob" | "listJobs">;
+
+export function createJobStore(db: Database.Database, writer: Writer, now: () => string): JobStore {
+  const insertJob = db.prepare(
+    `INSERT INTO jobs (id, kind, collection, status, pid, started_at, summary)
+     VALUES (?, ?, ?, 'running', ?, ?, ?)`,
+  );
+  const finishJob = db.prepare("UPDATE jobs SET status = ?, finished_at = ?, summary = ? WHERE id = ?");
+  const recent = db.prepare<[number], JobRow>("SELECT * FROM jobs ORDER BY started_at DESC LIMIT ?");
+
+  return {
+    startJob: writer.transaction(
+      (kind: string, collection: string, summary: Record<string, unknown> = {}) => {
+        const job: Job = {
+          id: randomUUID(),
+          kind,
+          collection,
+          status: "running",
+          startedAt: now(),
+          finishedAt: null,
+          summary,
+        };
+        insertJob.run(job.id, kind, collection, process.pid, job.startedAt, JSON.stringify(summary));
+        return job;
+      },
+    ),
+
+    finishJob: writer.transaction((id: string, status: Exclude<Job["status"], "running">, summary) => {
+      finishJob.run(status, now(), JSON.stringify(summary), id);
+    }),
+
+    listJobs(limit = 20) {
+      return recent.all(limit).map((row) => ({
+        id: row.id,
+        kind: row.kind,
+        collection: row.collection,
+        status: row.status,
+        startedAt: row.started_at,
+        finishedAt: row.finished_at,
+        summary: JSON.parse(row.summary) as Record<string, unknown>,
+      }));
+    },
+  };
+}
+
+/**
+ * Jobs left `running` by a process that no longer exists were interrupted (killed, crashed). Most
+ * opens find none and write nothing; when some are found, they are checked again under the write lock.
+ */
+export function markAbandonedJobs(db: Database.Database, writer: Writer, now: () => string): void {
+  if (writer.readOnly) return;
+  const running = db.prepare<[], { id: string; pid: number | null }>(
+    "SELECT id, pid FROM jobs WHERE status = 'running'",
+  );
+  const abandoned = () => running.all().filter((job) => job.pid === null || !processExists(job.pid));
+  if (abandoned().length === 0) return;
+  const mark = db.prepare(
+    "UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'",
+  );
+  writer.transaction(() => {
+    for (const job of abandoned()) mark.run(now(), job.id);
+  })();
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
