@@ -5,7 +5,7 @@
 import { type Span, sentenceSpans } from "../../core/sentences.js";
 import { stem, tokens } from "../../core/terms.js";
 import { type ClaimFacts, type Clause, claimFacts, type Quantity } from "./claim-facts.js";
-import { looksLikeInstruction } from "./instructions.js";
+import { instructionSpans, overlapsAny } from "./instructions.js";
 
 export type Verdict = "supported" | "unsupported" | "contradicted";
 
@@ -150,10 +150,10 @@ function analyse(text: string): SourceAnalysis {
   // Runs of consecutive sentences; text that addresses a model ("ignore previous instructions…")
   // is never evidence, so it also breaks a run.
   const runs: Span[][] = [[]];
+  const instructions = instructionSpans(text);
   for (const span of sentenceSpans(text)) {
-    const sentence = text.slice(span.start, span.end);
-    if (looksLikeInstruction(sentence)) runs.push([]);
-    else if (sentence.trim()) runs[runs.length - 1]?.push(span);
+    if (overlapsAny(span, instructions)) runs.push([]);
+    else if (text.slice(span.start, span.end).trim()) runs[runs.length - 1]?.push(span);
   }
   for (const run of runs) {
     const read = run.map((span) => {
