@@ -1,5 +1,8 @@
+import { parseHTML } from "linkedom";
 import { describe, expect, it } from "vitest";
+import { elementDepth, type HtmlNode, htmlBlocks } from "./html-blocks.js";
 import { htmlLoader } from "./html-loader.js";
+import { markupDepth, maxNestingDepth } from "./html-nesting.js";
 import { describeBlocks, expectLoadError, expectWellFormed, load, loadOne } from "./loader-test-support.js";
 
 const prose =
@@ -110,6 +113,73 @@ describe("htmlLoader", () => {
   it("numbers ordered list items from the list's start", async () => {
     const document = await loadOne(htmlLoader, "steps.html", '<ol start="3"><li>Mix</li><li>Bake</li></ol>');
     expect(document.text).toBe("3. Mix\n4. Bake");
+  });
+
+  it("reads a page nested 100,000 levels deep as lines of text, and says it skipped Readability", async () => {
+    const levels = 100_000;
+    const nest = Array.from({ length: levels }, (_, level) => `<div><p>Level ${level} &amp; more.</p>`).join(
+      "",
+    );
+    const page = `<html><head><title>Deep</title></head><body>${nest}${"</div>".repeat(levels)}</body></html>`;
+    const document = await loadOne(htmlLoader, "deep.html", page);
+    expect(document.title).toBe("Deep");
+    expect(document.text).toContain("Level 0 & more.");
+    expect(document.text).toContain("Level 99998 & more.\nLevel 99999 & more.");
+    expect(document.metadata?.warnings).toEqual([
+      expect.stringMatching(
+        /nest 100003 levels deep, past the 256 .*without main-content detection \(Readability\)/,
+      ),
+    ]);
+    expectWellFormed(document);
+  });
+
+  it("keeps headings and lists above the nesting limit, and scripts and navigation out below it", async () => {
+    const deep = `${"<div>".repeat(maxNestingDepth)}<script>track()</script><nav>Deep menu</nav><h2>Deep title</h2><ul><li>one</li><li>two</li></ul>${"</div>".repeat(maxNestingDepth)}`;
+    const page = `<html><body><nav>Menu</nav><h1>Guide</h1><ul><li>Shallow item</li></ul>${deep}</body></html>`;
+    const document = await loadOne(htmlLoader, "deep.html", page);
+    expect(describeBlocks(document)).toEqual(["# Guide", "- Shallow item", "Deep title\none\ntwo"]);
+    expect(document.metadata?.warnings).toHaveLength(1);
+  });
+
+  it("reads a page at the nesting limit with Readability as usual, and warns of nothing", async () => {
+    const nested = articlePage
+      .replace("<article>", `<article>${"<div>".repeat(maxNestingDepth - 10)}`)
+      .replace("</article>", `${"</div>".repeat(maxNestingDepth - 10)}</article>`);
+    expect(markupDepth(nested)).toBeLessThanOrEqual(maxNestingDepth);
+    const document = await loadOne(htmlLoader, "site/compost.html", nested);
+    expect(describeBlocks(document)[0]).toBe("# Composting at home");
+    expect(document.text).not.toContain("Shop the garden range");
+    expect(document.metadata).toBeUndefined();
+  });
+
+  it("measures nesting as the parser builds it: optional end tags, void and self-closed elements", () => {
+    const samples = [
+      "<ul><li>a<li>b<li>c</ul>",
+      "<p>one<p>two<div>three</div>",
+      "<table><tr><td>1<td>2<tr><td>3</table>",
+      "<svg><path d='M0 0'/><g><circle/></g></svg><div/><span>",
+      '<a title="x>y"><b>bold</a><script>if (a<b) {"<div>"}</script>',
+      "</p><br></br><!-- <div><div> --><dl><dt>x<dd>y</dl>",
+    ];
+    for (const sample of samples) {
+      const { document } = parseHTML(`<html><body>${sample}</body></html>`);
+      expect(markupDepth(`<html><body>${sample}</body></html>`)).toBe(elementDepth(document as HtmlNode));
+    }
+  });
+
+  it("walks a tree 100,000 elements deep without running out of stack", () => {
+    const { document } = parseHTML("<html><body></body></html>");
+    let parent = document.body;
+    for (let level = 0; level < 100_000; level++) {
+      const element = document.createElement(level % 2 === 0 ? "div" : "span");
+      element.append(document.createTextNode(`level ${level} `));
+      parent.append(element);
+      parent = element;
+    }
+    expect(elementDepth(document.body as HtmlNode)).toBe(100_000);
+    const { blocks, text } = htmlBlocks(document.body as HtmlNode);
+    expect(blocks).toHaveLength(50_000);
+    expect(text.endsWith("level 99998 level 99999")).toBe(true);
   });
 
   it("rejects a page whose only text is navigation", async () => {

@@ -1,12 +1,21 @@
 // HTML: the page's main content (Readability), or the body without navigation when Readability finds too little.
+// Pages nested deeper than any real page are flattened first and read without Readability.
 import { basename, extname } from "node:path";
 import { VerityError } from "../../core/errors.js";
 import type { Loader } from "../extracted.js";
-import { type HtmlBlocks, type HtmlNode, headingLevelAttribute, htmlBlocks } from "./html-blocks.js";
+import {
+  elementDepth,
+  furnitureTags,
+  type HtmlBlocks,
+  type HtmlNode,
+  headingLevelAttribute,
+  htmlBlocks,
+} from "./html-blocks.js";
+import { endOfElement, flattenDeepElements, markupDepth, maxNestingDepth, scanTags } from "./html-nesting.js";
 import { decodeText, normaliseText } from "./text-decoding.js";
 
 /** Page furniture removed from the body when Readability's article is not used. */
-const furniture = "nav, header, footer, aside, script, style, noscript, form, [role=navigation]";
+const furniture = [...furnitureTags, "[role=navigation]"].join(", ");
 /** Readability's own default threshold for an article to count as one. */
 const enoughArticleChars = 500;
 
@@ -16,11 +25,18 @@ export const htmlLoader: Loader = {
   async load({ path, bytes }) {
     const html = decodeText(bytes, path);
     const libraries = await htmlLibraries();
-    const document = parseDocument(html, libraries);
+    // Deeper than any real page (a denial of service for Readability): flattened, read without it.
+    const depth = markupDepth(html);
+    const document = parseDocument(depth > maxNestingDepth ? flattenDeepElements(html) : html, libraries);
     for (const heading of document.querySelectorAll("h1, h2, h3, h4, h5, h6")) {
       heading.setAttribute(headingLevelAttribute, heading.tagName.slice(1));
     }
-    const content = mainContent(document, libraries);
+    // The parsed tree is measured too, in case the parser nested deeper than the markup scan counted.
+    const deepest = Math.max(depth, elementDepth(document));
+    const deep = deepest > maxNestingDepth;
+    const content = deep
+      ? htmlBlocks(withoutFurniture(document.body.cloneNode(true)))
+      : mainContent(document, libraries);
     if (content.blocks.length === 0) {
       throw new VerityError(
         "E_EMPTY",
@@ -31,7 +47,12 @@ export const htmlLoader: Loader = {
     const pageTitle = collapse(document.querySelector("title")?.textContent ?? "");
     const firstH1 = collapse(document.querySelector("h1")?.textContent ?? "");
     const title = pageTitle || firstH1 || content.firstHeading || basename(path, extname(path));
-    return [{ title, text: content.text, blocks: content.blocks }];
+    if (!deep) return [{ title, text: content.text, blocks: content.blocks }];
+    const warning =
+      `elements nest ${deepest} levels deep, past the ${maxNestingDepth} read as page structure: the text was ` +
+      `extracted without main-content detection (Readability), and elements deeper than ${maxNestingDepth} ` +
+      "levels were read as plain lines";
+    return [{ title, text: content.text, blocks: content.blocks, metadata: { warnings: [warning] } }];
   },
 };
 
@@ -92,13 +113,24 @@ function parseDocument(html: string, { parseHTML }: HtmlLibraries): LinkedomDocu
   return document.body ? document : parseHTML(wrapped(html)).document;
 }
 
+/**
+ * A complete document around `html`: its own doctype, html, head and body tags dropped and its first
+ * title moved into the head. Read with the tag scanner, so no markup can make it backtrack.
+ */
 function wrapped(html: string): string {
-  const title = /<title[^>]*>[\s\S]*?<\/title>/i.exec(html)?.[0] ?? "";
-  const body = html.replace(
-    /<!doctype[^>]*>|<\/?(?:html|head|body)\b[^>]*>|<title[^>]*>[\s\S]*?<\/title>/gi,
-    "",
-  );
-  return `<!doctype html><html><head>${title}</head><body>${body}</body></html>`;
+  let title = "";
+  const body: string[] = [];
+  let copied = 0;
+  for (const tag of scanTags(html)) {
+    const isTitle = tag.name === "title" && !tag.closing;
+    if (!isTitle && !["html", "head", "body", "!doctype"].includes(tag.name)) continue;
+    const end = isTitle ? endOfElement(html, tag) : tag.end;
+    if (isTitle && title === "") title = html.slice(tag.start, end);
+    body.push(html.slice(copied, tag.start));
+    copied = end;
+  }
+  body.push(html.slice(copied));
+  return `<!doctype html><html><head>${title}</head><body>${body.join("")}</body></html>`;
 }
 
 function collapse(text: string): string {
