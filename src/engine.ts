@@ -22,7 +22,7 @@ import type { ComparisonQuery, SpaceComparison } from "./retrieve/compare-spaces
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import type { RoutedAnswer } from "./route/routing.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import type { Job, Store, StoreStats } from "./store/store.js";
+import type { CollectionTokenizer, Job, Store, StoreStats } from "./store/store.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
 
 export { defaultCollection, defaultDataDir };
@@ -73,6 +73,16 @@ export interface AskOptions {
   apiKey?: string;
 }
 
+/** What `ingest` takes: the pipeline's options, and the settings of a collection it creates. */
+export type VerityIngestOptions = Partial<IngestOptions> & {
+  /**
+   * How the collection's text is indexed, fixed when this ingest creates it: `default` (words), or
+   * `cjk` to make Chinese, Japanese and Korean text searchable. An existing collection keeps its own;
+   * naming another is E_INVALID_INPUT.
+   */
+  tokenizer?: CollectionTokenizer;
+};
+
 export interface RemoveResult {
   target: string;
   documents: number;
@@ -80,7 +90,7 @@ export interface RemoveResult {
 
 export interface Verity {
   readonly store: Store;
-  ingest(paths: readonly string[], options?: Partial<IngestOptions>): Promise<IngestSummary>;
+  ingest(paths: readonly string[], options?: VerityIngestOptions): Promise<IngestSummary>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   listCollections(): Collection[];
   listDocuments(collection?: string): DocumentRecord[];
@@ -169,6 +179,13 @@ export function createVerity(options: VerityOptions = {}): Verity {
 
   /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
   function recordAnswer(answer: Answer, routed: RoutedAnswer | undefined, apiKey: string | undefined): void {
+    if (store.readOnly) {
+      // A shipped or shared index on read-only storage answers, but cannot keep the answer.
+      const warnings = Array.isArray(answer.trace.warnings) ? (answer.trace.warnings as string[]) : [];
+      answer.trace.warnings = [...warnings, "not recorded in the ledger: the store is read-only"];
+      routed?.release();
+      return;
+    }
     try {
       store.recordAnswer({
         at: new Date().toISOString(),
@@ -215,11 +232,20 @@ export function createVerity(options: VerityOptions = {}): Verity {
     async ingest(paths, ingestOptions = {}) {
       if (paths.length === 0)
         throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
-      const { ingestPaths } = await import("./ingest/pipeline.js");
+      const { tokenizer, ...pipelineOptions } = ingestOptions;
+      const [{ ingestPaths }, { validateCollection }] = await Promise.all([
+        import("./ingest/pipeline.js"),
+        import("./ingest/store-documents.js"),
+      ]);
+      if (tokenizer !== undefined) {
+        const collection = pipelineOptions.collection ?? defaultCollection;
+        validateCollection(collection);
+        store.createCollection(collection, { tokenizer });
+      }
       const summary = await ingestPaths(store, paths, {
         collection: defaultCollection,
         fileLoaders: [await audioLoader()],
-        ...ingestOptions,
+        ...pipelineOptions,
       });
       logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
       await embedNewChunks(summary.collection);

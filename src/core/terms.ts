@@ -61,9 +61,14 @@ function splitCjk(token: string): string[] {
 /** Tokens that carry content: stopwords removed (kept when nothing else is left). */
 export function contentTokens(text: string): string[] {
   const all = tokens(text);
-  const content = all.filter((token) => !stopwords.has(token));
+  const content = all.filter((token) => !stopwords.has(token) && !cjkGrammar.test(token));
   return content.length > 0 ? content : all;
 }
+
+// CJK's stopwords: a bigram holding a character that marks grammar rather than topic (Japanese
+// hiragana, which writes particles and endings; Chinese particles, the copula, "at", and question
+// words) straddles a word boundary ("学在", "山の") or is itself a function word ("哪里", "ですか").
+const cjkGrammar = /[\p{Script=Hiragana}的了吗呢吧啊哪什么谁怎是在何]/u;
 
 /** Porter stem of a lower-case token (numbers unchanged). */
 export function stem(token: string): string {
