@@ -1,6 +1,7 @@
 // Hybrid retrieval: BM25 and the collection's active embedding space, fused by weighted reciprocal
 // rank. Falls back to BM25 alone, with a note, when there is no usable space or the embedder fails:
 // a question is never left unanswered because a vector endpoint is down.
+import { VerityError } from "../core/errors.js";
 import type { Embedder } from "../embed/embedder.js";
 import { normalise } from "../embed/embedder.js";
 import type { Store } from "../store/store.js";
@@ -31,11 +32,26 @@ export interface HybridResult {
  */
 export const defaultHybridWeights: readonly [number, number] = [0.5, 1];
 
+/**
+ * Most passages one question retrieves. More cannot improve an answer, and the answerers score every
+ * sentence of every passage: an unbounded limit once made `ask --limit 1e9` load the whole collection
+ * and overflow the stack.
+ */
+export const maxRetrievalLimit = 1000;
+
 export async function retrieveHybrid(
   store: Store,
   question: string,
   options: HybridOptions,
 ): Promise<HybridResult> {
+  const { limit } = options;
+  if (!Number.isInteger(limit) || limit < 1 || limit > maxRetrievalLimit) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `a question retrieves from 1 to ${maxRetrievalLimit} passages, not ${limit}; pass a limit in that range (more passages cannot improve an answer)`,
+      { option: "limit" },
+    );
+  }
   const bm25 = retrieveBm25(store, question, options);
   if (options.space === null) return { passages: bm25, mode: "bm25", warnings: [] };
   const space = store
