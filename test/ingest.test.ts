@@ -1,6 +1,7 @@
 // Ingestion through the engine: idempotency, replacement, removal, and every kind of bad input.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -150,6 +151,107 @@ describe("ingest", () => {
     const summary = await verity.ingest([fifo]);
     expect(summary.errors[0]?.error?.code).toBe("E_UNREADABLE");
   });
+
+  it("skips FIFOs and sockets inside a folder without opening them, and counts them", async () => {
+    execFileSync("mkfifo", [join(docs, "pipe.txt")]);
+    const server = createServer();
+    await new Promise<void>((listening) => server.listen(join(docs, "socket.md"), listening));
+    try {
+      write("notes.md", "# Notes\n\nThe pipe is not read.");
+      const summary = await verity.ingest([docs]);
+      expect(summary).toMatchObject({ added: 1, failed: 0, skipped: 2 });
+      expect(summary.skippedBy).toMatchObject({ specialFile: 2 });
+    } finally {
+      await new Promise((closed) => server.close(closed));
+    }
+  });
+
+  it("finishes a folder with two link loops and a link to /, and counts what it left out", async () => {
+    mkdirSync(join(docs, "a"));
+    mkdirSync(join(docs, "b"));
+    write("a/one.md", "# One\n\nFirst file.");
+    write("b/two.md", "# Two\n\nSecond file.");
+    symlinkSync("../b", join(docs, "a/to-b"));
+    symlinkSync("../a", join(docs, "b/to-a"));
+    symlinkSync("..", join(docs, "a/parent"));
+    symlinkSync("/", join(docs, "root"));
+    const summary = await verity.ingest([docs]);
+    expect(summary).toMatchObject({ added: 2, failed: 0, skipped: 3 });
+    expect(summary.skippedBy).toEqual({
+      unsupportedType: 0,
+      specialFile: 0,
+      outsideFolder: 1,
+      alreadyWalked: 2,
+    });
+  });
+
+  it("follows a link leading outside the folder only with followSymlinks", async () => {
+    const outside = join(dir, "outside");
+    mkdirSync(outside);
+    writeFileSync(join(outside, "shared.md"), "# Shared\n\nKept outside the folder.");
+    symlinkSync(outside, join(docs, "shared"));
+    write("own.md", "# Own\n\nInside the folder.");
+    const left = await verity.ingest([docs]);
+    expect(left).toMatchObject({ added: 1, skipped: 1, skippedBy: { outsideFolder: 1 } });
+    const followed = await verity.ingest([docs], { followSymlinks: true });
+    expect(followed).toMatchObject({ added: 1, unchanged: 1, skipped: 0 });
+    expect(verity.listDocuments().map((document) => document.source)).toContain(
+      join(realpathSync(outside), "shared.md"),
+    );
+  });
+
+  it("ingests a 16 MB log with no blank lines into chunks within the size limit", async () => {
+    const lines: string[] = [];
+    for (let size = 0, event = 0; size < 16 * 1024 * 1024; event++) {
+      const line = `2026-01-01T00:00:${String(event % 60).padStart(2, "0")}Z INFO worker-${event % 7} took job ${event} status=200 latency=${event % 300}ms`;
+      lines.push(line);
+      size += line.length + 1;
+    }
+    const path = write("service.log.txt", `${lines.join("\n")}\n`);
+    const summary = await verity.ingest([path]);
+    expect(summary).toMatchObject({ added: 1, failed: 0 });
+    expect(summary.chunks).toBeGreaterThan(10_000);
+    const [document] = verity.listDocuments();
+    const chunks = verity.store.getChunks(document?.id as string);
+    expect(Math.max(...chunks.map((chunk) => chunk.text.length))).toBeLessThanOrEqual(1600);
+    expect(chunks.at(-1)?.text.endsWith(lines.at(-1) as string)).toBe(true);
+  }, 60_000);
+
+  it("chunks hard-wrapped text with no blank lines within the size limit, between sentences", async () => {
+    const sentences = Array.from(
+      { length: 20_000 },
+      (_, index) => `Sentence ${index} of the manual explains one more setting and what it changes.`,
+    );
+    const wrapped = sentences.join(" ").replace(/(.{1,70})(?: |$)/g, "$1\n");
+    const path = write("manual.txt", wrapped);
+    const summary = await verity.ingest([path]);
+    expect(summary).toMatchObject({ added: 1, failed: 0 });
+    const [document] = verity.listDocuments();
+    const chunks = verity.store.getChunks(document?.id as string);
+    expect(chunks.length).toBeGreaterThan(1_000);
+    for (const chunk of chunks) {
+      expect(chunk.text.length).toBeLessThanOrEqual(800);
+      expect(chunk.text).toMatch(/^Sentence\s\d+\sof\s/);
+      expect(chunk.text).toMatch(/changes\.$/);
+    }
+  }, 60_000);
+
+  it("ingests HTML nested 100,000 levels deep, with a warning in the document's metadata", async () => {
+    const levels = 100_000;
+    const nest = Array.from({ length: levels }, (_, level) => `<div><p>Level ${level} of the nest.</p>`).join(
+      "",
+    );
+    write(
+      "deep.html",
+      `<html><head><title>Deep</title></head><body>${nest}${"</div>".repeat(levels)}</body></html>`,
+    );
+    const summary = await verity.ingest([docs]);
+    expect(summary).toMatchObject({ added: 1, failed: 0 });
+    const [document] = verity.listDocuments();
+    expect(document?.metadata.warnings).toEqual([expect.stringContaining("without main-content detection")]);
+    const answer = await verity.ask("What does level 99999 of the nest say?");
+    expect(answer.sentences[0]?.text ?? "").toContain("Level 99999");
+  }, 60_000);
 
   it("re-ingesting a corrupt version of a stored file keeps the good version", async () => {
     const path = write("guide.md", "# Guide\n\nThe original good text about lanterns.");

@@ -1,7 +1,9 @@
 // Turns the paths a user named into the list of files to ingest: folders walked recursively,
-// include/exclude globs applied, unreadable paths reported rather than thrown.
-import { readdir, realpath, stat } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+// include/exclude globs applied, unreadable paths reported rather than thrown. Every folder is walked
+// once however many links lead to it, so link loops end; special files are never opened.
+import type { Stats } from "node:fs";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { join, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
 import { type ErrorCode, VerityError } from "../core/errors.js";
 
@@ -12,6 +14,12 @@ export interface DiscoverOptions {
   exclude?: string[];
   /** File extensions walked folders keep (lower case, with the dot); others are counted as skipped. */
   extensions: readonly string[];
+  /**
+   * Follow symbolic links inside walked folders that lead outside every folder named (default false:
+   * they are skipped and counted). Links that stay inside are always followed. Either way each folder
+   * is walked once, so a link to a parent folder cannot loop.
+   */
+  followSymlinks?: boolean;
 }
 
 export interface DiscoveredFile {
@@ -25,11 +33,27 @@ export interface DiscoveryProblem {
   message: string;
 }
 
+/** Why a walked folder's entry was left out. */
+export type SkipReason =
+  /** A file no loader reads. */
+  | "unsupportedType"
+  /** A FIFO, socket or device: reading it could block forever or never end. */
+  | "specialFile"
+  /** A symbolic link leading outside the folders named, left alone without `followSymlinks`. */
+  | "outsideFolder"
+  /** A symbolic link to a folder already walked (a loop, or a second way into one folder). */
+  | "alreadyWalked";
+
+export interface SkippedPath {
+  path: string;
+  reason: SkipReason;
+}
+
 export interface Discovery {
   files: DiscoveredFile[];
   problems: DiscoveryProblem[];
-  /** Files inside walked folders left out because their type is not supported. */
-  skipped: string[];
+  /** Entries of walked folders left out, and why. */
+  skipped: SkippedPath[];
 }
 
 export const defaultExcludes = ["**/node_modules/**", "**/.git/**", "**/.verity/**", "**/.DS_Store"];
@@ -37,6 +61,8 @@ export const defaultExcludes = ["**/node_modules/**", "**/.git/**", "**/.verity/
 export async function discoverFiles(paths: readonly string[], options: DiscoverOptions): Promise<Discovery> {
   const discovery: Discovery = { files: [], problems: [], skipped: [] };
   const seen = new Set<string>();
+  /** Folders walked, by device and inode: the same folder, by whatever path, is walked once. */
+  const walked = new Set<string>();
   const exclude = picomatch([...defaultExcludes, ...(options.exclude ?? [])], { dot: true });
   const include = options.include?.length ? picomatch(options.include, { dot: true }) : () => true;
 
@@ -45,56 +71,96 @@ export async function discoverFiles(paths: readonly string[], options: DiscoverO
     seen.add(path);
     discovery.files.push({ path, size });
   };
+  const skip = (path: string, reason: SkipReason) => discovery.skipped.push({ path, reason });
+  /** Marks a folder as walked; false when it already was. */
+  const firstVisit = (info: Stats) => {
+    const key = `${info.dev}:${info.ino}`;
+    if (walked.has(key)) return false;
+    walked.add(key);
+    return true;
+  };
 
+  /** Real paths of the folders named: links that lead out of all of them are followed only on request. */
+  const named: string[] = [];
+  const leadsOutside = (target: string) => named.every((folder) => !isInside(target, folder));
+
+  /** Walks `folder`, inside the named folder `root`, which globs are relative to. */
   const walk = async (root: string, folder: string): Promise<void> => {
-    let entries: import("node:fs").Dirent[];
+    let names: string[];
     try {
-      entries = await readdir(folder, { withFileTypes: true });
+      names = await readdir(folder);
     } catch (error) {
       discovery.problems.push(problemFor(folder, error));
       return;
     }
-    entries.sort((a, b) => a.name.localeCompare(b.name));
-    for (const entry of entries) {
-      const full = join(folder, entry.name);
+    names.sort((a, b) => a.localeCompare(b));
+    for (const name of names) {
+      const full = join(folder, name);
       const relativePath = relative(root, full);
       if (exclude(relativePath) || exclude(`${relativePath}/`)) continue;
-      let info: import("node:fs").Stats;
+      let info: Stats;
       try {
-        info = await stat(full);
+        // lstat, not stat: a link is judged by where it leads before anything follows it.
+        info = await lstat(full);
+        if (info.isSymbolicLink()) {
+          const target = await realpath(full).catch((error: unknown) => {
+            throw brokenLink(full, error);
+          });
+          if (!options.followSymlinks && leadsOutside(target)) {
+            skip(full, "outsideFolder");
+            continue;
+          }
+          info = await stat(full);
+          if (info.isDirectory() && !firstVisit(info)) {
+            skip(full, "alreadyWalked");
+            continue;
+          }
+        } else if (info.isDirectory() && !firstVisit(info)) {
+          // The same folder by another way that is not a link (a bind mount, or a named folder walked before).
+          continue;
+        }
       } catch (error) {
         discovery.problems.push(problemFor(full, error));
         continue;
       }
       if (info.isDirectory()) {
         await walk(root, full);
-      } else if (info.isFile() && include(relativePath)) {
-        const extension = extensionOf(full);
-        if (options.extensions.includes(extension)) addFile(await realpath(full), info.size);
-        else discovery.skipped.push(full);
+        continue;
       }
+      if (!include(relativePath)) continue;
+      if (!info.isFile()) skip(full, "specialFile");
+      else if (!options.extensions.includes(extensionOf(full))) skip(full, "unsupportedType");
+      else addFile(await realpath(full), info.size);
     }
   };
 
-  for (const given of paths) {
-    const absolute = resolve(given);
-    let info: import("node:fs").Stats;
+  const given: { path: string; real: string; info: Stats }[] = [];
+  for (const path of paths) {
+    const absolute = resolve(path);
     try {
-      info = await stat(absolute);
+      given.push({ path: absolute, info: await stat(absolute), real: await realpath(absolute) });
     } catch (error) {
       discovery.problems.push(problemFor(absolute, error));
-      continue;
     }
-    if (info.isDirectory()) await walk(absolute, absolute);
-    else if (info.isFile()) addFile(await realpath(absolute), info.size);
+  }
+  named.push(...given.filter((entry) => entry.info.isDirectory()).map((entry) => entry.real));
+  for (const { path: absolute, info, real } of given) {
+    if (info.isDirectory()) {
+      if (firstVisit(info)) await walk(absolute, absolute);
+    } else if (info.isFile()) addFile(real, info.size);
     else
       discovery.problems.push({
         path: absolute,
         code: "E_UNREADABLE",
-        message: `${absolute} is not a regular file or folder`,
+        message: `${absolute} is not a regular file or folder (a pipe, socket or device); name a file or a folder`,
       });
   }
   return discovery;
+}
+
+/** True when the real path `target` is `folder` or lies under it. */
+function isInside(target: string, folder: string): boolean {
+  return target === folder || target.startsWith(folder.endsWith(sep) ? folder : `${folder}${sep}`);
 }
 
 export function extensionOf(path: string): string {
@@ -103,7 +169,28 @@ export function extensionOf(path: string): string {
   return dot > 0 ? name.slice(dot).toLowerCase() : "";
 }
 
+/** A link that leads nowhere: to a missing path, or round a loop of links. */
+function brokenLink(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") {
+    return new VerityError(
+      "E_NOT_FOUND",
+      `${path} is a symbolic link to a path that does not exist; fix the link or remove it`,
+      { cause: error },
+    );
+  }
+  if (code === "ELOOP") {
+    return new VerityError(
+      "E_UNREADABLE",
+      `${path} is a symbolic link that leads back to itself; fix the link, remove it, or exclude it`,
+      { cause: error },
+    );
+  }
+  return error;
+}
+
 function problemFor(path: string, error: unknown): DiscoveryProblem {
+  if (error instanceof VerityError) return { path, code: error.code, message: error.message };
   const code = (error as NodeJS.ErrnoException).code;
   if (code === "ENOENT") {
     return { path, code: "E_NOT_FOUND", message: `${path} does not exist; check the path` };

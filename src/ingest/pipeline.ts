@@ -7,7 +7,7 @@ import type { SourceFile } from "../core/document.js";
 import { type ErrorCode, VerityError } from "../core/errors.js";
 import type { PutFileResult, Store } from "../store/store.js";
 import type { ChunkerOptions } from "./chunker.js";
-import { type DiscoverOptions, discoverFiles } from "./discover.js";
+import { type DiscoverOptions, discoverFiles, type SkippedPath, type SkipReason } from "./discover.js";
 import {
   defaultLoaderLimits,
   type ExtractedDocument,
@@ -23,6 +23,11 @@ export interface IngestOptions {
   collection: string;
   include?: DiscoverOptions["include"];
   exclude?: DiscoverOptions["exclude"];
+  /**
+   * Follow symbolic links in walked folders that lead outside every folder named (default false: they
+   * are skipped and counted in `skippedBy.outsideFolder`). Links that stay inside are always followed.
+   */
+  followSymlinks?: DiscoverOptions["followSymlinks"];
   limits?: Partial<LoaderLimits>;
   chunker?: Partial<ChunkerOptions>;
   onProgress?: (progress: IngestProgress) => void;
@@ -59,7 +64,10 @@ export interface IngestSummary {
   updated: number;
   unchanged: number;
   failed: number;
+  /** Entries of walked folders left out, for any reason in `skippedBy`. */
   skipped: number;
+  /** `skipped`, by reason: unsupported types, special files, links leading outside, folders already walked. */
+  skippedBy: Record<SkipReason, number>;
   documents: number;
   chunks: number;
   bytes: number;
@@ -79,6 +87,7 @@ export async function ingestPaths(
     include: options.include,
     exclude: options.exclude,
     extensions: supportedExtensions(options.fileLoaders),
+    followSymlinks: options.followSymlinks,
   });
   const job = store.startJob("ingest", options.collection, { paths: [...paths] });
   const outcomes: FileOutcome[] = discovery.problems.map((problem) => ({
@@ -107,14 +116,7 @@ export async function ingestPaths(
     store.finishJob(job.id, "failed", { error: (error as Error).message });
     throw error;
   }
-  const summary = summarise(
-    job.id,
-    options.collection,
-    outcomes,
-    discovery.skipped.length,
-    bytesDone,
-    started,
-  );
+  const summary = summarise(job.id, options.collection, outcomes, discovery.skipped, bytesDone, started);
   store.finishJob(job.id, summary.failed > 0 ? "failed" : "succeeded", {
     ...summary,
     errors: summary.errors.length,
@@ -259,11 +261,18 @@ function summarise(
   jobId: string,
   collection: string,
   outcomes: FileOutcome[],
-  skipped: number,
+  skipped: readonly SkippedPath[],
   bytes: number,
   started: number,
 ): IngestSummary {
   const count = (status: FileStatus) => outcomes.filter((outcome) => outcome.status === status).length;
+  const skippedBy: Record<SkipReason, number> = {
+    unsupportedType: 0,
+    specialFile: 0,
+    outsideFolder: 0,
+    alreadyWalked: 0,
+  };
+  for (const entry of skipped) skippedBy[entry.reason]++;
   return {
     jobId,
     collection,
@@ -272,7 +281,8 @@ function summarise(
     updated: count("updated"),
     unchanged: count("unchanged"),
     failed: count("failed"),
-    skipped,
+    skipped: skipped.length,
+    skippedBy,
     documents: outcomes.reduce((sum, outcome) => sum + outcome.documents, 0),
     chunks: outcomes.reduce((sum, outcome) => sum + outcome.chunks, 0),
     bytes,
