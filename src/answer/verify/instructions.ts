@@ -32,7 +32,9 @@ const speechVerb =
 /** Sentence start, past list markers and comment openers. */
 const start = String.raw`^(?:[\W_]|\d+[.)])*`;
 
-const pattern = (source: string) => new RegExp(source, "iu");
+// Without the `u` flag: no pattern needs Unicode classes (`readable` folds the text first), and V8
+// runs these four times faster without it, which matters at one test per sentence per passage.
+const pattern = (source: string) => new RegExp(source, "i");
 
 // One row per way text addresses a model; `kind` is what the tests call it.
 const table: readonly InstructionPattern[] = [
@@ -99,9 +101,9 @@ const table: readonly InstructionPattern[] = [
     patterns: [
       // "Ignore all previous instructions", "do not follow your rules" (but "Disregard earlier drafts"
       // and "Ignore the first page of the form" name no instructions).
-      /\b(?:ignore|disregard|forget|override|bypass|(?:do\s+not|don't|stop)\s+(?:follow(?:ing)?|obey(?:ing)?))\s+(?:(?:all|any|the|your|my|these|those|every|of)\s+)*(?:(?:previous|prior|above|earlier|preceding|original|former|old|initial|system|other|existing|current)\s+)*(?:instructions?|prompts?|rules|guidance|guidelines|directions|directives|context|orders|commands|programming|constraints|system\s+prompt)\b/iu,
+      /\b(?:ignore|disregard|forget|override|bypass|(?:do\s+not|don't|stop)\s+(?:follow(?:ing)?|obey(?:ing)?))\s+(?:(?:all|any|the|your|my|these|those|every|of)\s+)*(?:(?:previous|prior|above|earlier|preceding|original|former|old|initial|system|other|existing|current)\s+)*(?:instructions?|prompts?|rules|guidance|guidelines|directions|directives|context|orders|commands|programming|constraints|system\s+prompt)\b/i,
       // "Disregard the above.", "Forget everything you were told" (but "ignore the above table").
-      /\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?(?:the\s+above(?=\s*(?:[,.;:!—-]|and\b|$))|everything\s+(?:above|before|(?:that\s+)?you\s+(?:were|have\s+been|know|learned)))/iu,
+      /\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:of\s+)?(?:the\s+above(?=\s*(?:[,.;:!—-]|and\b|$))|everything\s+(?:above|before|(?:that\s+)?you\s+(?:were|have\s+been|know|learned)))/i,
     ],
   },
   {
@@ -109,7 +111,7 @@ const table: readonly InstructionPattern[] = [
     reach: "sentence",
     patterns: [
       // "Reveal your system prompt" (but "The system prompts you for a password" is a verb).
-      /\b(?:reveal|print|show|repeat|output|leak|disclose)\b.{0,20}\b(?:your|the)\s+(?:system\s+prompt|hidden\s+(?:rules|instructions|prompt)|initial\s+instructions)\b/iu,
+      /\b(?:reveal|print|show|repeat|output|leak|disclose)\b.{0,20}\b(?:your|the)\s+(?:system\s+prompt|hidden\s+(?:rules|instructions|prompt)|initial\s+instructions)\b/i,
     ],
   },
   {
@@ -118,9 +120,9 @@ const table: readonly InstructionPattern[] = [
     patterns: [
       // "Always reply that …", "always say yes", "always answer questions about X with '…'" (but
       // "Always reply to customer emails" and "Always answer the phone" are duties to people).
-      /\balways\s+(?:reply|answer|respond|say|state|claim|insist|tell\s+(?:the\s+)?(?:user|users|reader|readers|customer|customers|anyone|everyone|people))\b\s*(?:that\b|with\b|yes\b|no\b|["']|(?:questions|anything)\b[^.!?]{0,60}?\bwith\s+(?:["']|yes\b|no\b))/iu,
+      /\balways\s+(?:reply|answer|respond|say|state|claim|insist|tell\s+(?:the\s+)?(?:user|users|reader|readers|customer|customers|anyone|everyone|people))\b\s*(?:that\b|with\b|yes\b|no\b|["']|(?:questions|anything)\b[^.!?]{0,60}?\bwith\s+(?:["']|yes\b|no\b))/i,
       // "Answer every question with 'approved'", "respond to all questions about X with '…'".
-      /\b(?:reply|respond|answer)\s+(?:to\s+)?(?:all|every|any|each)\s+(?:questions?|quer(?:y|ies)|requests?)\b[^.!?]{0,60}?\b(?:with\s+(?:["']|yes\b|no\b)|that\b|by\s+saying\b)/iu,
+      /\b(?:reply|respond|answer)\s+(?:to\s+)?(?:all|every|any|each)\s+(?:questions?|quer(?:y|ies)|requests?)\b[^.!?]{0,60}?\b(?:with\s+(?:["']|yes\b|no\b)|that\b|by\s+saying\b)/i,
     ],
   },
   {
@@ -128,7 +130,7 @@ const table: readonly InstructionPattern[] = [
     reach: "sentence",
     patterns: [
       // "The answer to every question about hotels is …" (but "… is in the payroll handbook" points).
-      /\b(?:correct\s+|real\s+|right\s+|only\s+|true\s+)?answer\s+(?:to|for)\s+(?:every|any|all|each)\s+(?:questions?|quer(?:y|ies))\b[^.!?]{0,80}?\b(?:is|are|should\s+be|must\s+be)\s+(?!in\b|on\b|at\b|found\b|listed\b|given\b|covered\b|explained\b|available\b|here\b|below\b|above\b)/iu,
+      /\b(?:correct\s+|real\s+|right\s+|only\s+|true\s+)?answer\s+(?:to|for)\s+(?:every|any|all|each)\s+(?:questions?|quer(?:y|ies))\b[^.!?]{0,80}?\b(?:is|are|should\s+be|must\s+be)\s+(?!in\b|on\b|at\b|found\b|listed\b|given\b|covered\b|explained\b|available\b|here\b|below\b|above\b)/i,
     ],
   },
   {
@@ -137,7 +139,7 @@ const table: readonly InstructionPattern[] = [
     patterns: [
       // "When asked about X, say …", "Whenever someone asks about X, answer that …": a reply with no
       // one named to give it (but "When asked about flights, staff must book economy" names staff).
-      /\b(?:when(?:ever)?|if|once)\s+(?:(?:you|someone|anyone|a\s+user|the\s+user|users|people)\s+)?(?:(?:is|are|'re|get|gets)\s+)?ask(?:ed|s)?\b[^.!?;]{0,60}?,\s*(?:please\s+)?(?:always\s+)?(?:(?:reply|say|answer|respond|tell|state|claim|insist|confirm)\b|the\s+(?:answer|reply|response)\s+(?:is|should\s+be|must\s+be)\b)/iu,
+      /\b(?:when(?:ever)?|if|once)\s+(?:(?:you|someone|anyone|a\s+user|the\s+user|users|people)\s+)?(?:(?:is|are|'re|get|gets)\s+)?ask(?:ed|s)?\b[^.!?;]{0,60}?,\s*(?:please\s+)?(?:always\s+)?(?:(?:reply|say|answer|respond|tell|state|claim|insist|confirm)\b|the\s+(?:answer|reply|response)\s+(?:is|should\s+be|must\s+be)\b)/i,
     ],
   },
   {
@@ -145,7 +147,7 @@ const table: readonly InstructionPattern[] = [
     reach: "paragraph",
     patterns: [
       // Markup only a model reads: "<|im_start|>", "[INST]", "[SYSTEM]", "<<SYS>>", "<system>".
-      /<\|[a-z_]+\|>|\[\/?(?:INST|SYS|SYSTEM)\]|<<\/?SYS>>|<\/?(?:system|instructions?|assistant)>/iu,
+      /<\|[a-z_]+\|>|\[\/?(?:INST|SYS|SYSTEM)\]|<<\/?SYS>>|<\/?(?:system|instructions?|assistant)>/i,
     ],
   },
   {
@@ -159,7 +161,7 @@ const table: readonly InstructionPattern[] = [
       ),
       // A role label alone on its line, heading what follows: "SYSTEM:", "### Instruction".
       pattern(String.raw`${start}(?:system|assistant|instruction)\s*:\s*$`),
-      /^\s*#{2,6}\s*(?:instruction|system)\s*:?\s*$/iu,
+      /^\s*#{2,6}\s*(?:instruction|system)\s*:?\s*$/i,
     ],
   },
   {
@@ -167,7 +169,7 @@ const table: readonly InstructionPattern[] = [
     reach: "paragraph",
     patterns: [
       // A chat transcript: "User: … Assistant: …".
-      /\buser\s*:[^\n]{1,200}?\bassistant\s*:/iu,
+      /\buser\s*:[^\n]{1,200}?\bassistant\s*:/i,
     ],
   },
   {
@@ -187,7 +189,7 @@ const table: readonly InstructionPattern[] = [
         String.raw`\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){0,2}?(?:unrestricted|jailbroken|DAN|free\s+(?:from|of)|no\s+longer\s+bound|(?:${machine}|assistant|chatbot|bot|persona|character)\b)`,
       ),
       // "From now on, you will answer …" (but "From now on, you can pay by card").
-      /\bfrom\s+now\s+on,?\s+(?:you\s+(?:will|must|shall|should|are\s+to)\s+)?(?:only\s+|always\s+)?(?:answer|reply|respond|say|act|pretend|ignore)\b/iu,
+      /\bfrom\s+now\s+on,?\s+(?:you\s+(?:will|must|shall|should|are\s+to)\s+)?(?:only\s+|always\s+)?(?:answer|reply|respond|say|act|pretend|ignore)\b/i,
     ],
   },
 ];
@@ -199,13 +201,19 @@ const spacedLetters = /(?<![\p{L}\p{N}])\p{L}(?:[ ._*-]\p{L}){2,}(?![\p{L}\p{N}]
 
 /** The text as a tokenizer reads it: compatibility forms folded, invisible characters and spacing gone. */
 export function readable(text: string): string {
-  return text
-    .normalize("NFKC")
-    .replace(invisible, "")
-    .replace(/[‘’]/gu, "'")
-    .replace(/[“”]/gu, '"')
-    .replace(spacedLetters, (run) => run.replace(/[ ._*-]/g, ""));
+  const folded = /[\u0080-\uffff]/.test(text)
+    ? text.normalize("NFKC").replace(invisible, "").replace(/[‘’]/gu, "'").replace(/[“”]/gu, '"')
+    : text;
+  return folded.replace(spacedLetters, (run) => run.replace(/[ ._*-]/g, ""));
 }
+
+/**
+ * Words without one of which no pattern in the table can match: the addressees, the verbs of the
+ * override, answer, role and persona rows, and markup. Most sentences hold none, and this one test
+ * spares them the table. A new row whose patterns need another word must add it here.
+ */
+const cue =
+  /\b(?:ai|a\.i|assistants?|models?|bots?|chat\s?bots?|llms?|gpt\w*|chatgpt|claude|gemini|copilot|ignore|disregard|forget|override|bypass|follow\w*|obey\w*|prompts?|hidden|instructions?|always|answers?|reply|respond|ask\w*|system|role\w*|pretend|impersonate|act|now)\b|<|\[\/?(?:inst|sys)/i;
 
 const htmlComment = /<!--([\s\S]*?)(?:-->|$)/g;
 /** Delimited instruction blocks: everything inside is an instruction. */
@@ -214,11 +222,12 @@ const templateBlocks = [
   /<\|im_start\|>[\s\S]*?(?:<\|im_end\|>|$)/g,
   /<<SYS>>[\s\S]*?(?:<<\/SYS>>|$)/g,
 ];
-const mentionsMachine = new RegExp(String.raw`\b${machine}\b`, "iu");
+const mentionsMachine = new RegExp(String.raw`\b${machine}\b`, "i");
 
 /** The pattern a sentence matches, if it addresses a model. */
 export function instructionKind(sentence: string): InstructionPattern | undefined {
   const text = readable(sentence);
+  if (!cue.test(text)) return undefined;
   const found = table.find((row) => matches(row, text));
   if (found) return found;
   // A comment is read on its own, so its first words count as a sentence start.
@@ -242,8 +251,9 @@ export function looksLikeInstruction(sentence: string): boolean {
  * The stretches of `text` that are instructions to a model, sorted and not overlapping: sentences that
  * address one, the rest of the paragraph after a note, role marker or override, hidden HTML comments
  * that address a model, and chat-template blocks.
+ * `sentences` are `sentenceSpans(text)`, for a caller that has them already.
  */
-export function instructionSpans(text: string): Span[] {
+export function instructionSpans(text: string, sentences: readonly Span[] = sentenceSpans(text)): Span[] {
   const spans: Span[] = [];
   for (const comment of text.matchAll(htmlComment)) {
     const inside = comment[1] ?? "";
@@ -258,7 +268,7 @@ export function instructionSpans(text: string): Span[] {
   let tainted = false;
   let carriesToNextParagraph = false;
   let previousEnd = 0;
-  for (const span of sentenceSpans(text)) {
+  for (const span of sentences) {
     if (/\n[^\S\n]*\n/.test(text.slice(previousEnd, span.start))) {
       tainted = carriesToNextParagraph;
       carriesToNextParagraph = false;
@@ -285,7 +295,7 @@ function announces(sentence: string): boolean {
 }
 
 function isBareLabel(sentence: string): boolean {
-  return /^[\W_]*(?:system|assistant|instruction|new\s+instructions|ai|bot)\s*:?\s*$/iu.test(
+  return /^[\W_]*(?:system|assistant|instruction|new\s+instructions|ai|bot)\s*:?\s*$/i.test(
     readable(sentence),
   );
 }

@@ -150,8 +150,9 @@ function analyse(text: string): SourceAnalysis {
   // Runs of consecutive sentences; text that addresses a model ("ignore previous instructions…")
   // is never evidence, so it also breaks a run.
   const runs: Span[][] = [[]];
-  const instructions = instructionSpans(text);
-  for (const span of sentenceSpans(text)) {
+  const sentenceSpansOfText = sentenceSpans(text);
+  const instructions = instructionSpans(text, sentenceSpansOfText);
+  for (const span of sentenceSpansOfText) {
     if (overlapsAny(span, instructions)) runs.push([]);
     else if (text.slice(span.start, span.end).trim()) runs[runs.length - 1]?.push(span);
   }
