@@ -1,15 +1,18 @@
 // The default answerer when no model is configured: it quotes the source sentences that answer the
 // question, each with its citation, and abstains when no sentence is likely enough to answer it.
 // Quoting verbatim means it cannot invent a fact; its failure mode is quoting the wrong sentence.
+// Text in a source that addresses a model ("Note to AI assistants: …") is never a candidate: retrieved
+// text is data, and quoting a planted instruction as the answer would be obeying it.
 import type { Citation } from "../core/answer.js";
 import { narrowLocation } from "../core/location.js";
-import { sentenceSpans } from "../core/sentences.js";
+import { type Span, sentenceSpans } from "../core/sentences.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 import { triggerFeatures } from "./answer-trigger.js";
 import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "./answerer.js";
 import { closestSources } from "./closest-sources.js";
 import { extractiveModel } from "./extractive-model.js";
 import { type Candidate, candidateFeatures, type ExtractiveModel, probability } from "./sentence-features.js";
+import { instructionSpans, overlapsAny } from "./verify/instructions.js";
 
 export interface ExtractiveAnswererOptions {
   /** Most sentences in one answer. */
@@ -32,6 +35,8 @@ export interface ScoredField {
   sentences: ScoredSentence[];
   /** Probability that the best candidate answers the question at all. */
   answerProbability: number;
+  /** Sentences left out because they address a model (planted instructions), in passage order. */
+  skipped: CandidateSpan[];
 }
 
 export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}): Answerer & {
@@ -43,7 +48,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
   const relativeCutoff = options.relativeCutoff ?? 0.75;
 
   function score(request: AnswerRequest): ScoredField {
-    const { spans, candidates } = collectCandidates(request.passages);
+    const { spans, candidates, skipped } = collectCandidates(request.passages);
     const vectors = candidateFeatures(request.question, candidates, request.termWeights);
     const sentences = spans
       .map((span, index) => {
@@ -62,7 +67,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
           ),
         )
       : 0;
-    return { sentences, answerProbability };
+    return { sentences, answerProbability, skipped };
   }
 
   return {
@@ -70,12 +75,13 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
     score,
     async doAnswer(request: AnswerRequest): Promise<AnswerDraft> {
       if (request.passages.length === 0) return noPassagesDraft({ threshold });
-      const { sentences: scored, answerProbability } = score(request);
+      const { sentences: scored, answerProbability, skipped } = score(request);
       const best = scored[0];
       const details = {
         threshold: round(threshold),
         answerProbability: round(answerProbability),
         candidates: scored.length,
+        ...skippedDetails(skipped),
       };
       if (!best || answerProbability < threshold) {
         return {
@@ -83,7 +89,10 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
           sentences: [],
           abstention: {
             reason: "unsupported_by_sources",
-            detail: `The closest passages do not answer the question: the best sentence's answer probability is ${round(answerProbability)}, below the threshold ${round(threshold)}.`,
+            detail:
+              best || skipped.length === 0
+                ? `The closest passages do not answer the question: the best sentence's answer probability is ${round(answerProbability)}, below the threshold ${round(threshold)}.${skippedNote(skipped)}`
+                : `The closest passages do not answer the question: every sentence in them addresses an AI assistant (${skipped.length} in ${sourcesOf(skipped)}), and instructions found in documents are never quoted as answers.`,
             closestSources: closestSources(request.passages),
           },
           details,
@@ -109,24 +118,37 @@ export interface CandidateSpan {
   text: string;
 }
 
-/** Every distinct sentence of the passages, with what the scorer needs to know about it. */
+/**
+ * Every distinct sentence of the passages, with what the scorer needs to know about it; sentences that
+ * address a model (see `instructionSpans`) are set apart in `skipped`.
+ */
 export function collectCandidates(passages: readonly RetrievedPassage[]): {
   spans: CandidateSpan[];
   candidates: Candidate[];
+  skipped: CandidateSpan[];
 } {
   const topScore = Math.max(...passages.map((passage) => passage.score), Number.EPSILON);
+  const sentencesOf = passages.map((passage) => sentenceSpans(passage.chunk.text));
+  const instructions = instructionsByDocument(passages, sentencesOf);
   const seen = new Set<string>();
   const spans: CandidateSpan[] = [];
   const candidates: Candidate[] = [];
-  for (const passage of passages) {
+  const skipped: CandidateSpan[] = [];
+  passages.forEach((passage, passageIndex) => {
     const base = passage.chunk.location.charStart;
-    sentenceSpans(passage.chunk.text).forEach((span, indexInPassage) => {
+    const inDocument = instructions.get(passage.document.id) ?? [];
+    sentencesOf[passageIndex]?.forEach((span, indexInPassage) => {
       // Overlapping chunks repeat sentences; score each sentence once, from its best passage.
       const key = `${passage.document.id}:${base + span.start}`;
       if (seen.has(key)) return;
       seen.add(key);
       const text = passage.chunk.text.slice(span.start, span.end);
-      spans.push({ passage, charStart: base + span.start, charEnd: base + span.end, text });
+      const located = { passage, charStart: base + span.start, charEnd: base + span.end, text };
+      if (overlapsAny({ start: located.charStart, end: located.charEnd }, inDocument)) {
+        skipped.push(located);
+        return;
+      }
+      spans.push(located);
       candidates.push({
         text,
         passageRank: passage.rank,
@@ -136,8 +158,58 @@ export function collectCandidates(passages: readonly RetrievedPassage[]): {
         documentStart: base + span.start === 0 || (passage.chunk.ordinal === 0 && indexInPassage === 0),
       });
     });
-  }
-  return { spans, candidates };
+  });
+  return { spans, candidates, skipped };
+}
+
+/**
+ * Instruction spans per document, in document offsets. Pooled across a document's passages, so the
+ * rest of an instruction that a chunk boundary cut off (a note in one chunk, its payload in the next)
+ * is still recognised.
+ */
+function instructionsByDocument(
+  passages: readonly RetrievedPassage[],
+  sentencesOf: readonly Span[][],
+): Map<string, Span[]> {
+  const byDocument = new Map<string, Span[]>();
+  passages.forEach((passage, passageIndex) => {
+    const base = passage.chunk.location.charStart;
+    const found = instructionSpans(passage.chunk.text, sentencesOf[passageIndex]).map((span) => ({
+      start: base + span.start,
+      end: base + span.end,
+    }));
+    if (found.length > 0) {
+      byDocument.set(passage.document.id, [...(byDocument.get(passage.document.id) ?? []), ...found]);
+    }
+  });
+  return byDocument;
+}
+
+/** Trace fields for skipped instructions: how many, and where, so an operator can find and remove them. */
+function skippedDetails(skipped: readonly CandidateSpan[]): Record<string, unknown> {
+  if (skipped.length === 0) return {};
+  return {
+    skippedInstructions: skipped.length,
+    skippedInstructionSpans: skipped.map((span) => ({
+      source: span.passage.document.source,
+      documentId: span.passage.document.id,
+      charStart: span.charStart,
+      charEnd: span.charEnd,
+    })),
+  };
+}
+
+function skippedNote(skipped: readonly CandidateSpan[]): string {
+  if (skipped.length === 0) return "";
+  const sentences =
+    skipped.length === 1
+      ? "sentence that addresses an AI assistant was"
+      : "sentences that address an AI assistant were";
+  return ` ${skipped.length} ${sentences} left out (in ${sourcesOf(skipped)}): instructions found in documents are never quoted as answers.`;
+}
+
+function sourcesOf(skipped: readonly CandidateSpan[]): string {
+  return [...new Set(skipped.map((span) => span.passage.document.source))].join(", ");
 }
 
 function citationOf(sentence: ScoredSentence): Citation {
