@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createSqliteStore } from "./sqlite-store.js";
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "verity-open-"));
+  path = join(dir, "verity.db");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const file = (name: string) => ({
+  collection: "default",
+  path: `/${name}`,
+  contentHash: name,
+  size: 1,
+  mediaType: "text/plain",
+  documents: [],
+});
+
+describe("opening the embedded store", () => {
+  it("never builds its tables inside another program's SQLite database", () => {
+    const other = new Database(path);
+    other.exec("CREATE TABLE recipes (name TEXT)");
+    other.close();
+    expect(() => createSqliteStore({ path })).toThrow(
+      expect.objectContaining({
+        code: "E_STORE",
+        message: expect.stringContaining("an SQLite database, but not Verity's"),
+      }),
+    );
+    const after = new Database(path, { readonly: true });
+    expect(after.prepare("SELECT name FROM sqlite_master").pluck().all()).toEqual(["recipes"]);
+    after.close();
+  });
+
+  it("asks for a newer Verity when the database was written by one", () => {
+    createSqliteStore({ path }).close();
+    const raw = new Database(path);
+    raw.pragma("user_version = 99");
+    raw.close();
+    expect(() => createSqliteStore({ path })).toThrow(
+      /written by a newer Verity \(schema 99; .*\); upgrade Verity/,
+    );
+  });
+
+  it("read-only, says an older schema must be upgraded once where it is writable", () => {
+    createSqliteStore({ path }).close();
+    const raw = new Database(path);
+    raw.exec("ALTER TABLE collections DROP COLUMN tokenizer");
+    raw.pragma("user_version = 4");
+    raw.close();
+    expect(() => createSqliteStore({ path, readOnly: true })).toThrow(
+      /older Verity \(schema 4; this one uses 5\) and is read-only, so it cannot be upgraded; open it once where it is writable/,
+    );
+    const upgraded = createSqliteStore({ path });
+    expect(upgraded.listCollections()).toEqual([]);
+    upgraded.close();
+  });
+
+  it("turns a write that waits out the busy timeout into E_STORE naming busyTimeoutMs, storing nothing", () => {
+    const store = createSqliteStore({ path, busyTimeoutMs: 50 });
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    try {
+      expect(() => store.putFile(file("a.txt"))).toThrow(
+        expect.objectContaining({
+          code: "E_STORE",
+          option: "busyTimeoutMs",
+          message: expect.stringContaining("stayed locked by another process"),
+        }),
+      );
+    } finally {
+      other.exec("ROLLBACK");
+      other.close();
+    }
+    expect(store.getFile("default", "/a.txt")).toBeUndefined();
+    store.putFile(file("a.txt"));
+    expect(store.getFile("default", "/a.txt")).toBeDefined();
+    store.close();
+  });
+});
