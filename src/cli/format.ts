@@ -1,4 +1,5 @@
-// Human-readable rendering of answers, lists and summaries for the terminal.
+// Human-readable rendering of answers, lists and summaries for the terminal. Everything that comes from
+// documents, file names or the store goes through terminal-text first (see there why).
 import { relative, sep } from "node:path";
 import type { Answer } from "../core/answer.js";
 import type { Collection, DocumentRecord } from "../core/document.js";
@@ -6,14 +7,18 @@ import type { LedgerSummary } from "../core/ledger.js";
 import type { Location } from "../core/location.js";
 import type { IngestSummary } from "../ingest/pipeline.js";
 import type { Job, StoreStats } from "../store/store.js";
+import { terminalLine, terminalName, terminalText } from "./terminal-text.js";
 
-/** A path shown relative to the working folder when it lies inside it. */
+/**
+ * A path as a terminal shows it: relative to the working folder when it lies inside it, control
+ * characters escaped, and quoted when it holds spaces or line breaks.
+ */
 export function displayPath(path: string, cwd: string): string {
   const hash = path.indexOf("#");
   const file = hash >= 0 ? path.slice(0, hash) : path;
   const rest = hash >= 0 ? path.slice(hash) : "";
   const shown = file.startsWith(cwd + sep) ? relative(cwd, file) : file;
-  return shown + rest;
+  return terminalName(shown + rest);
 }
 
 export function formatTime(ms: number): string {
@@ -27,7 +32,7 @@ export function formatLocation(location: Location): string {
     parts.push(`${formatTime(location.startMs)}–${formatTime(location.endMs)}`);
   }
   if (location.page !== undefined) parts.push(`page ${location.page}`);
-  if (location.headingPath?.length) parts.push(location.headingPath.join(" › "));
+  if (location.headingPath?.length) parts.push(location.headingPath.map(terminalLine).join(" › "));
   parts.push(`chars ${location.charStart}–${location.charEnd}`);
   return parts.join(", ");
 }
@@ -43,40 +48,42 @@ export function formatAnswer(answer: Answer, cwd: string): string {
         );
         return `[${sources.length}]`;
       });
-      lines.push(`${sentence.text} ${marks.join("")}`);
+      lines.push(`${terminalText(sentence.text)} ${marks.join("")}`);
       const check = sentence.verification;
       if (check && check.verdict !== "supported")
-        lines.push(`  ⚠ ${check.verdict}: ${check.reasons.join("; ")}`);
+        lines.push(`  ⚠ ${check.verdict}: ${terminalLine(check.reasons.join("; "))}`);
       for (const conflict of check?.conflicts ?? []) {
         lines.push(
-          `  ⚠ disputed by ${displayPath(conflict.citation.source, cwd)} (${formatLocation(conflict.citation.location)}): ${conflict.reason}`,
+          `  ⚠ disputed by ${displayPath(conflict.citation.source, cwd)} (${formatLocation(conflict.citation.location)}): ${terminalLine(conflict.reason)}`,
         );
       }
     }
     lines.push("", "Sources:", ...sources);
   } else if (answer.abstention) {
-    lines.push(`I don't know. ${answer.abstention.detail}`);
+    lines.push(`I don't know. ${terminalText(answer.abstention.detail)}`);
     if (answer.abstention.closestSources.length > 0) {
       lines.push("", "Closest sources:");
       for (const source of answer.abstention.closestSources) {
         lines.push(`  - ${displayPath(source.source, cwd)} (${formatLocation(source.location)})`);
-        lines.push(`    "${source.snippet}"`);
+        lines.push(`    "${terminalLine(source.snippet)}"`);
       }
     }
   }
   const warnings = Array.isArray(answer.trace.warnings) ? (answer.trace.warnings as string[]) : [];
-  if (warnings.length > 0) lines.push("", ...warnings.map((warning) => `Note: ${warning}`));
+  if (warnings.length > 0) lines.push("", ...warnings.map((warning) => `Note: ${terminalText(warning)}`));
   return lines.join("\n");
 }
 
 export function formatIngestSummary(summary: IngestSummary, cwd: string): string {
   const lines = [
-    `Ingested into "${summary.collection}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed} failed` +
+    `Ingested into "${terminalLine(summary.collection)}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed} failed` +
       (summary.skipped > 0 ? `, ${summary.skipped} skipped (unsupported type)` : "") +
       ` — ${summary.documents} documents, ${summary.chunks} chunks in ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];
   for (const failure of summary.errors) {
-    lines.push(`  ✗ ${displayPath(failure.path, cwd)}: ${failure.error?.code} ${failure.error?.message}`);
+    lines.push(
+      `  ✗ ${displayPath(failure.path, cwd)}: ${failure.error?.code} ${terminalText(`${failure.error?.message}`)}`,
+    );
   }
   return lines.join("\n");
 }
@@ -86,7 +93,7 @@ export function formatDocuments(documents: DocumentRecord[], cwd: string): strin
   return documents
     .map(
       (document) =>
-        `${document.id}  ${document.collection}  ${displayPath(document.source, cwd)}  ${document.mediaType}  ${document.chunkCount} chunks`,
+        `${terminalLine(document.id)}  ${terminalName(document.collection)}  ${displayPath(document.source, cwd)}  ${terminalLine(document.mediaType)}  ${document.chunkCount} chunks`,
     )
     .join("\n");
 }
@@ -112,7 +119,7 @@ export function formatAnswerStats(answers: LedgerSummary): string[] {
     lines.push("per model:");
     for (const model of answers.perModel) {
       lines.push(
-        `  ${model.model}: ${model.calls} calls, ${model.failed} failed, ${usd(model.costUsd)}, latency p50 ${Math.round(model.p50Ms)} ms, p95 ${Math.round(model.p95Ms)} ms`,
+        `  ${terminalLine(model.model)}: ${model.calls} calls, ${model.failed} failed, ${usd(model.costUsd)}, latency p50 ${Math.round(model.p50Ms)} ms, p95 ${Math.round(model.p95Ms)} ms`,
       );
     }
   }
@@ -135,13 +142,13 @@ export function formatStats(stats: {
   ];
   for (const collection of stats.collections) {
     lines.push(
-      `  ${collection.name}: ${collection.documentCount} documents, ${collection.chunkCount} chunks`,
+      `  ${terminalLine(collection.name)}: ${collection.documentCount} documents, ${collection.chunkCount} chunks`,
     );
   }
   if (stats.jobs.length > 0) {
     lines.push("recent jobs:");
     for (const job of stats.jobs.slice(0, 5)) {
-      lines.push(`  ${job.startedAt}  ${job.kind}  ${job.collection}  ${job.status}`);
+      lines.push(`  ${job.startedAt}  ${job.kind}  ${terminalName(job.collection)}  ${job.status}`);
     }
   }
   if (stats.answers) lines.push(...formatAnswerStats(stats.answers));

@@ -15,6 +15,7 @@ import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addSpaceCommands } from "./space-commands.js";
+import { terminalName, terminalText } from "./terminal-text.js";
 
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -97,7 +98,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
+      // Commander quotes what was typed, which may hold escape sequences: never print them raw.
+      writeErr: (text) => io.stderr.write(terminalText(text)),
     });
 
   program
@@ -154,7 +156,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
             // Long recordings: percentage and time left, on the bar or (not a terminal) every tenth.
             const percent = progress.total > 0 ? Math.floor((100 * progress.done) / progress.total) : 0;
             const eta = progress.etaMs !== undefined ? `, ${formatDuration(progress.etaMs)} left` : "";
-            const line = `${basename(progress.path)} ${progress.phase} ${percent}%${eta}`;
+            const line = `${terminalName(basename(progress.path))} ${progress.phase} ${percent}%${eta}`;
             if (bar) {
               if (started) bar.update({ file: line });
               return;
@@ -257,10 +259,13 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       exitCode = error.exitCode === 0 ? 0 : 2;
     } else if (isVerityError(error)) {
       const flag = error.option === undefined ? undefined : flagFor[error.option];
-      io.stderr.write(`verity: ${error.code}: ${error.message}${flag ? ` (command line: ${flag})` : ""}\n`);
+      // Messages quote file names and what was typed: escaped, but their own line breaks kept.
+      io.stderr.write(
+        `verity: ${error.code}: ${terminalText(error.message)}${flag ? ` (command line: ${flag})` : ""}\n`,
+      );
       exitCode = exitCodeFor(error);
     } else {
-      io.stderr.write(`verity: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      io.stderr.write(`verity: unexpected error: ${terminalText((error as Error).stack ?? String(error))}\n`);
       exitCode = 1;
     }
   } finally {

@@ -9,6 +9,7 @@ import type { ComparisonQuery, SpaceComparison } from "../retrieve/compare-space
 import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
 import { positiveInteger } from "./arguments.js";
 import type { CliIo } from "./run-cli.js";
+import { terminalLine } from "./terminal-text.js";
 
 interface SpaceCommandContext {
   open(): Promise<Verity>;
@@ -27,7 +28,7 @@ function quantization(value: string): Quantization {
 
 function formatSpace(space: EmbeddingSpace): string {
   const share = space.totalChunks > 0 ? Math.round((100 * space.embeddedChunks) / space.totalChunks) : 100;
-  return `${space.active ? "*" : " "} ${space.name}  ${space.provider}:${space.model}  ${space.dimensions}d ${space.quantization}  ${space.embeddedChunks}/${space.totalChunks} chunks (${share}%)`;
+  return `${space.active ? "*" : " "} ${terminalLine(space.name)}  ${terminalLine(`${space.provider}:${space.model}`)}  ${space.dimensions}d ${space.quantization}  ${space.embeddedChunks}/${space.totalChunks} chunks (${share}%)`;
 }
 
 function formatEta(ms: number | undefined): string {
@@ -112,7 +113,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
         context.write(JSON.stringify({ ...result, space, ...(comparison ? { comparison } : {}) }));
       } else {
         context.write(
-          `${space.name}: ${space.embeddedChunks}/${space.totalChunks} chunks embedded (${result.embeddedNow} this run, ${(result.durationMs / 1000).toFixed(1)} s)${space.active ? ", active" : options.activate ? "" : `; switch with: verity spaces activate ${space.name} --collection ${options.collection}`}`,
+          `${terminalLine(space.name)}: ${space.embeddedChunks}/${space.totalChunks} chunks embedded (${result.embeddedNow} this run, ${(result.durationMs / 1000).toFixed(1)} s)${space.active ? ", active" : options.activate ? "" : `; switch with: verity spaces activate ${terminalLine(space.name)} --collection ${terminalLine(options.collection)}`}`,
         );
       }
     });
@@ -139,7 +140,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .option("-c, --collection <name>", "collection", defaultCollection)
     .action(async (name: string, options) => {
       (await context.open()).store.activateSpace(options.collection, name);
-      context.write(`queries in "${options.collection}" now use ${name}`);
+      context.write(`queries in "${terminalLine(options.collection)}" now use ${terminalLine(name)}`);
     });
   spaces
     .command("remove")
@@ -147,7 +148,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .option("-c, --collection <name>", "collection", defaultCollection)
     .action(async (name: string, options) => {
       (await context.open()).store.removeSpace(options.collection, name);
-      context.write(`removed ${name} from "${options.collection}"`);
+      context.write(`removed ${terminalLine(name)} from "${terminalLine(options.collection)}"`);
     });
 }
 
@@ -203,7 +204,7 @@ function readLines(path: string): string[] {
 
 function formatComparison(comparison: SpaceComparison): string {
   const lines = [
-    `compared on ${comparison.queries} questions: ${comparison.current} → ${comparison.candidate}`,
+    `compared on ${comparison.queries} questions: ${terminalLine(comparison.current)} → ${terminalLine(comparison.candidate)}`,
     `  overlap@10 of retrieved documents: ${(comparison.overlapAt10 * 100).toFixed(1)}%`,
   ];
   if (comparison.ndcgAt10) {
