@@ -3,7 +3,7 @@
 // Quoting verbatim means it cannot invent a fact; its failure mode is quoting the wrong sentence.
 // Text in a source that addresses a model ("Note to AI assistants: …") is never a candidate: retrieved
 // text is data, and quoting a planted instruction as the answer would be obeying it.
-import type { Citation } from "../core/answer.js";
+import type { Citation, SkippedInstruction, Trace } from "../core/answer.js";
 import { narrowLocation } from "../core/location.js";
 import { type Span, sentenceSpans } from "../core/sentences.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
@@ -186,16 +186,20 @@ function instructionsByDocument(
 }
 
 /** Trace fields for skipped instructions: how many, and where, so an operator can find and remove them. */
-function skippedDetails(skipped: readonly CandidateSpan[]): Record<string, unknown> {
+function skippedDetails(
+  skipped: readonly CandidateSpan[],
+): Pick<Trace, "skippedInstructions" | "skippedInstructionSpans"> {
   if (skipped.length === 0) return {};
   return {
     skippedInstructions: skipped.length,
-    skippedInstructionSpans: skipped.map((span) => ({
-      source: span.passage.document.source,
-      documentId: span.passage.document.id,
-      charStart: span.charStart,
-      charEnd: span.charEnd,
-    })),
+    skippedInstructionSpans: skipped.map(
+      (span): SkippedInstruction => ({
+        source: span.passage.document.source,
+        documentId: span.passage.document.id,
+        charStart: span.charStart,
+        charEnd: span.charEnd,
+      }),
+    ),
   };
 }
 

@@ -73,7 +73,22 @@ export interface Trace {
   collection: string;
   retrievalMs: number;
   totalMs: number;
+  /**
+   * Extractive answers: source sentences left out because they address an AI assistant (planted
+   * instructions, which are never quoted). Absent when there were none.
+   */
+  skippedInstructions?: number;
+  /** Where each of those sentences is, so an operator can find and remove it. */
+  skippedInstructionSpans?: SkippedInstruction[];
   [key: string]: unknown;
+}
+
+export interface SkippedInstruction {
+  source: string;
+  documentId: string;
+  /** The sentence's span in the document's extracted text. */
+  charStart: number;
+  charEnd: number;
 }
 
 export interface Answer {
