@@ -289,9 +289,12 @@ export function instructionSpans(text: string, sentences: readonly Span[] = sent
 /** Longest sentence taken for an announcement of what follows rather than a whole instruction. */
 const announcementWords = 8;
 
+/** A sentence that points at what comes next: "the following is the current policy". */
+const pointsAhead = /\b(?:(?:the\s+)?following|below|as\s+follows|from\s+here\s+on)\b/i;
+
 function announces(sentence: string): boolean {
   const text = readable(sentence).trim();
-  return text.endsWith(":") || text.split(/\s+/).length <= announcementWords;
+  return text.endsWith(":") || pointsAhead.test(text) || text.split(/\s+/).length <= announcementWords;
 }
 
 function isBareLabel(sentence: string): boolean {
