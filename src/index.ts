@@ -33,6 +33,7 @@ export {
   createVerity,
   type RemoveResult,
   type Verity,
+  type VerityIngestOptions,
   type VerityOptions,
 } from "./engine.js";
 // Ingestion.

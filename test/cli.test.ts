@@ -1,5 +1,5 @@
 // The CLI in-process: output formats, the JSON contract of `ask --json`, exit codes.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -145,5 +145,37 @@ describe("verity CLI", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/E_INVALID_INPUT: re-embedding needs an embedder; pass 'embedder'/u);
     expect(result.stderr).toContain("(command line: --embedder <spec>)");
+  });
+
+  it("ingest --tokenizer cjk makes a new collection's Chinese text answerable", async () => {
+    writeFileSync(
+      join(dir, "docs", "tea.md"),
+      "# 茶\n\n唐代陆羽撰写了《茶经》，这是世界上第一部关于茶的专著。\n",
+    );
+    expect((await cli(["ingest", "docs", "--collection", "zh", "--tokenizer", "cjk"])).code).toBe(0);
+    const answer = JSON.parse(
+      (await cli(["ask", "谁撰写了《茶经》？", "--collection", "zh", "--json"])).stdout,
+    );
+    expect(answer.status).toBe("answered");
+    expect(answer.sentences[0].text).toContain("陆羽");
+    const refused = await cli(["ingest", "docs", "--tokenizer", "klingon"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/default, cjk/u);
+  });
+
+  it("ingest follows a link out of the folder only with --follow-symlinks", async () => {
+    const outside = join(dir, "outside");
+    mkdirSync(outside);
+    writeFileSync(
+      join(outside, "hotel.md"),
+      "# Hotels\n\nHotel stays are refunded up to 150 euros a night.\n",
+    );
+    symlinkSync(outside, join(dir, "docs", "linked"), "dir");
+    const plain = JSON.parse((await cli(["ingest", "docs", "--collection", "one"])).stdout);
+    expect(plain).toMatchObject({ files: 1, failed: 0 });
+    const followed = JSON.parse(
+      (await cli(["ingest", "docs", "--collection", "two", "--follow-symlinks"])).stdout,
+    );
+    expect(followed).toMatchObject({ files: 2, added: 2 });
   });
 });

@@ -38,6 +38,9 @@ const flagFor: Record<string, string> = {
   models: "--models <file>",
   dataDir: "--data-dir <dir>",
   collection: "--collection <name>",
+  limit: "--limit <n>",
+  tokenizer: "--tokenizer <name>",
+  followSymlinks: "--follow-symlinks",
   apiKey: "set the variable it names in the environment",
 };
 
@@ -119,6 +122,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       nonNegativeInteger,
       150,
     )
+    .option(
+      "--follow-symlinks",
+      "follow symbolic links that lead outside the folders named (links inside them are always followed)",
+    )
+    .addOption(
+      new Option(
+        "--tokenizer <name>",
+        "how a new collection's text is indexed: default, or cjk for Chinese, Japanese and Korean",
+      ).choices(["default", "cjk"]),
+    )
     .option("--json", "print one JSON summary line (the default when stdout is not a terminal)")
     .action(async (paths: string[], options) => {
       const engine = await open(program.opts());
@@ -138,6 +151,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
           collection: options.collection,
           include: options.include,
           exclude: options.exclude,
+          ...(options.followSymlinks ? { followSymlinks: true } : {}),
+          ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
           limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
           chunker: {
             targetChars: options.chunkSize,
