@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { runCli } from "../src/cli/run-cli.js";
 import type { Answer } from "../src/core/answer.js";
 import { createVerity } from "../src/engine.js";
@@ -15,6 +15,7 @@ import { jfkFlac, writeGatedTone } from "../src/transcribe/audio-test-support.js
 import { createOpenAiCompatibleTranscriber } from "../src/transcribe/openai-compatible.js";
 import { binaryOf } from "../src/transcribe/run-tool.js";
 import {
+  type FakeSegment,
   type FakeTranscriptionServer,
   startFakeTranscriptionServer,
   unusedLoopbackUrl,
@@ -234,27 +235,25 @@ describe("recordings when a system tool is missing", () => {
 });
 
 describe("recordings through an OpenAI-compatible transcription endpoint", { tags: ["ffmpeg"] }, () => {
-  let server: FakeTranscriptionServer;
-  /** Set by the test that sends the synthesised call. */
-  let spoken: SpokenTimes = [];
-  beforeAll(async () => {
-    // The server "recognises" the sentences at their true times in whatever it is sent.
-    server = await startFakeTranscriptionServer({
-      segmentsFor: () =>
-        sentences.map((text, index) => ({
-          start: (spoken[index] as { startMs: number }).startMs / 1000,
-          end: (spoken[index] as { endMs: number }).endMs / 1000,
-          text,
-        })),
-    });
-  });
-  afterAll(() => server.close());
+  /** A fake endpoint that "recognises" `segments` (times in seconds) in whatever it is sent. */
+  async function endpointHearing(segments: FakeSegment[]): Promise<FakeTranscriptionServer> {
+    const server = await startFakeTranscriptionServer({ segmentsFor: () => segments });
+    onTestFinished(() => server.close());
+    return server;
+  }
 
   it("ingests an mp3 with segment times, cites the moment, and replaces the chunks when re-transcribed", {
     tags: ["espeak-ng"],
     timeout: 60_000,
   }, async () => {
-    spoken = await callRecording();
+    const spoken = await callRecording();
+    const server = await endpointHearing(
+      sentences.map((text, index) => ({
+        start: (spoken[index]?.startMs ?? 0) / 1000,
+        end: (spoken[index]?.endMs ?? 0) / 1000,
+        text,
+      })),
+    );
     const data = join(dir, "oa-data");
     const engine = (model: string) => `openai-compatible:${model}@${server.url}/v1`;
     const first = await cli([
@@ -340,7 +339,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
       "flac",
       long,
     );
-    const uploads = server.requests.length;
+    const server = await endpointHearing([{ start: 1, end: 3, text: "A lecture on a steady tone." }]);
     const verity = createVerity({
       dataDir: join(dir, "long-data"),
       transcriber: createOpenAiCompatibleTranscriber({
@@ -349,6 +348,8 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
         maxBytesPerRequest: 16 * 1024 * 1024,
       }),
     });
+    // The engine loads its ingestion and transcription code on first use: load it before measuring.
+    await verity.ingest([join(dir, "tone.wav")], { collection: "warm-up" });
     const progress: FileProgress[] = [];
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
@@ -368,7 +369,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
     // 10,800 s of 16 kHz 16-bit audio decode to 346 MB; the process never holds it.
     expect(peak - baseline).toBeLessThan(200 * 1024 * 1024);
     const pieces = Math.ceil((10_800 * 16_000 * 2) / (16 * 1024 * 1024));
-    expect(server.requests.length - uploads).toBeGreaterThanOrEqual(pieces);
+    expect(server.requests.length).toBeGreaterThanOrEqual(pieces);
     const transcribing = progress.filter((entry) => entry.phase === "transcribing");
     expect(transcribing.length).toBeGreaterThanOrEqual(pieces);
     expect(transcribing.at(-1)).toMatchObject({ done: 10_800_000, total: 10_800_000 });
