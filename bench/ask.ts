@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createVerity } from "../src/engine.js";
-import { markdownTable, median, quantile, writeSection } from "./report.js";
+import { markdownTable, median, quantile, sharedData, writeSection } from "./report.js";
 
 const { values } = parseArgs({
   options: {
     data: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/beir-scifact", import.meta.url)),
+      default: sharedData("beir-scifact"),
     },
     "cli-queries": { type: "string", default: "40" },
     write: { type: "boolean", default: false },

@@ -6,6 +6,11 @@ import { fileURLToPath } from "node:url";
 
 export const benchmarksPath = fileURLToPath(new URL("../BENCHMARKS.md", import.meta.url));
 
+/** A path in the shared benchmark data beside the repository (`../shared/data/...`): the default data. */
+export function sharedData(path: string): string {
+  return fileURLToPath(new URL(`../../shared/data/${path}`, import.meta.url));
+}
+
 export function machine(): string {
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
   return `${cpus().length} cores (${cpu}), ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Node ${process.version}, ${process.platform}`;

@@ -10,7 +10,7 @@ import { readBeir } from "../eval/beir-data.js";
 import { queryTerms } from "../src/retrieve/bm25-retriever.js";
 import { mean, ndcgAt, recallAt } from "../src/retrieve/ranking-metrics.js";
 import { runMeasurement } from "./child-measurement.js";
-import { markdownTable, median, writeSection } from "./report.js";
+import { markdownTable, median, sharedData, writeSection } from "./report.js";
 import type { EngineMeasurement } from "./retrieval-engines/run-engine.js";
 
 const engines = ["verity", "minisearch", "flexsearch", "orama", "lancedb"];
@@ -22,7 +22,7 @@ const { values } = parseArgs({
   options: {
     data: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/beir-scifact", import.meta.url)),
+      default: sharedData("beir-scifact"),
     },
     runs: { type: "string", default: "3" },
     engines: { type: "string", default: engines.join(",") },

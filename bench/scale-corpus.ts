@@ -5,12 +5,10 @@
 import { createHash } from "node:crypto";
 import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { stopwords } from "../src/core/terms.js";
+import { sharedData } from "./report.js";
 
-export const sciFactCorpusPath = fileURLToPath(
-  new URL("../../shared/data/beir-scifact/corpus.jsonl", import.meta.url),
-);
+export const sciFactCorpusPath = sharedData("beir-scifact/corpus.jsonl");
 
 /** Longest `text` of a synthetic document: under the default chunker's 800-character target, so one document is one chunk. */
 export const maxScaleTextChars = 700;

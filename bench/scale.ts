@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { markdownTable, writeSection } from "./report.js";
+import { markdownTable, sharedData, writeSection } from "./report.js";
 import { writeScaleCorpus } from "./scale-corpus.js";
 import type { ScaleMeasurement } from "./scale-worker.js";
 
@@ -19,7 +19,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     beir: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/beir-scifact", import.meta.url)),
+      default: sharedData("beir-scifact"),
     },
     write: { type: "boolean", default: false },
   },

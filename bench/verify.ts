@@ -5,7 +5,6 @@
 // conflicts). Layer one only: no judge model. Median of several runs after a warm-up.
 //   npm run bench:verify -- [--data ../shared/data/beir-scifact] [--answers 360] [--runs 3] [--write]
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { type CorpusPassage, corpusPassages } from "../eval/corpus-passages.js";
 import { isClaimLike, stripSectionLabel } from "../eval/perturbations/case-builder.js";
@@ -17,14 +16,14 @@ import { answerSentences } from "../src/answer/generative/citations.js";
 import { checkSentence } from "../src/answer/generative/sentence-check.js";
 import { sentenceSpans } from "../src/core/sentences.js";
 import type { RetrievedPassage } from "../src/retrieve/bm25-retriever.js";
-import { markdownTable, median, quantile, writeSection } from "./report.js";
+import { markdownTable, median, quantile, sharedData, writeSection } from "./report.js";
 import { createRandom } from "./vectors-engines/dataset.js";
 
 const { values } = parseArgs({
   options: {
     data: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/beir-scifact", import.meta.url)),
+      default: sharedData("beir-scifact"),
     },
     answers: { type: "string", default: "360" },
     runs: { type: "string", default: "3" },

@@ -1,13 +1,13 @@
 // Retrieval quality on any BEIR-format folder: nDCG@10, Recall@100 and MRR@10 (trec_eval definitions)
 // of Verity's BM25 and, given an embedder, of vectors alone and hybrid fusion, side by side; documents
 // ranked by their best chunk.
-//   npm run eval:beir -- --data ../shared/data/beir-scifact [--split test] [--chunk-size 800]
+//   npm run eval:beir -- [--data ../shared/data/beir-scifact] [--split test] [--chunk-size 800]
 //     [--embedder ollama:nomic-embed-text] [--fusion-weights 0.5,1] [--write]
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { markdownTable, median, quantile, writeSection } from "../bench/report.js";
+import { markdownTable, median, quantile, sharedData, writeSection } from "../bench/report.js";
 import { createEmbedderFromSpec } from "../src/embed/embedder-spec.js";
 import { createVerity } from "../src/engine.js";
 import { rankDocuments } from "../src/retrieve/bm25-retriever.js";
@@ -18,7 +18,7 @@ import { beirDepth, beirRanking, verityRanking } from "./beir-ranking.js";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string" },
+    data: { type: "string", default: sharedData("beir-scifact") },
     split: { type: "string", default: "test" },
     "chunk-size": { type: "string", default: "800" },
     embedder: { type: "string" },

@@ -5,7 +5,7 @@
 //     [--folds 4] [--seed 1] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { median, quantile, writeSection } from "../bench/report.js";
+import { median, quantile, sharedData, writeSection } from "../bench/report.js";
 import { crossValidateBySubject, fitRouterModel } from "../scripts/router-training.js";
 import { exitCodeFor, isVerityError, VerityError } from "../src/core/errors.js";
 import { committedLearnedRouterWeights, createLearnedRouter } from "../src/route/learned/learned-router.js";
@@ -28,15 +28,15 @@ import {
 import { routingReport, type SubjectRow } from "./routing-report.js";
 
 const usage =
-  "usage: npm run eval:routing -- --train <folder> --test <folder> [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
+  "usage: npm run eval:routing -- [--train <folder>] [--test <folder>] (default ../shared/data/routellm/mmlu for both) [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
 const warmUpCalls = 200;
 
 function run(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
     options: {
-      train: { type: "string" },
-      test: { type: "string" },
+      train: { type: "string", default: sharedData("routellm/mmlu") },
+      test: { type: "string", default: sharedData("routellm/mmlu") },
       "train-subjects": { type: "string" },
       "test-subjects": { type: "string" },
       folds: { type: "string", default: "4" },

@@ -7,9 +7,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { markdownTable, writeSection } from "../bench/report.js";
+import { markdownTable, sharedData, writeSection } from "../bench/report.js";
 import { isVerityError } from "../src/core/errors.js";
 import { decodeToWav } from "../src/transcribe/ffmpeg.js";
 import { createOpenAiCompatibleTranscriber } from "../src/transcribe/openai-compatible.js";
@@ -21,7 +20,7 @@ import { sumWordErrors, type WordErrors, wordErrors } from "./speech-metrics.js"
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: fileURLToPath(new URL("../../shared/data/speech", import.meta.url)) },
+    data: { type: "string", default: sharedData("speech") },
     engines: { type: "string" },
     endpoint: { type: "string" },
     model: { type: "string", default: "whisper-1" },

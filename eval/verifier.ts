@@ -3,7 +3,7 @@
 // verifier as shipped, and calibrations fitted on its own signals, cross-validated by claim id.
 //   npm run eval:verifier -- --data <claims.jsonl> --corpus <corpus.jsonl> [--folds 5] [--seed 1] [--write]
 import { parseArgs } from "node:util";
-import { median, quantile, writeSection } from "../bench/report.js";
+import { median, quantile, sharedData, writeSection } from "../bench/report.js";
 import {
   type Verdict,
   type VerificationSignals,
@@ -26,14 +26,14 @@ import {
 import { verifierReport, warmUpCalls } from "./verifier-report.js";
 
 const usage =
-  "usage: npm run eval:verifier -- --data <claims.jsonl> --corpus <corpus.jsonl> [--folds 5] [--seed 1] [--write]";
+  "usage: npm run eval:verifier -- [--data <claims.jsonl>] [--corpus <corpus.jsonl>] (default ../shared/data/scifact-claims/claims_train.jsonl and corpus.jsonl) [--folds 5] [--seed 1] [--write]";
 
 function run(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
     options: {
-      data: { type: "string" },
-      corpus: { type: "string" },
+      data: { type: "string", default: sharedData("scifact-claims/claims_train.jsonl") },
+      corpus: { type: "string", default: sharedData("scifact-claims/corpus.jsonl") },
       folds: { type: "string", default: "5" },
       seed: { type: "string", default: "1" },
       write: { type: "boolean", default: false },

@@ -1,9 +1,8 @@
 // Answer triggering on any WikiQA-format file: does the extractive answerer return a correct sentence
 // when one exists, and abstain when none does? Question level, as in Yang et al. (2015).
 //   npm run eval:wikiqa -- --data ../shared/data/wikiqa/WikiQA-dev.tsv [--write]
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { markdownTable, median, quantile, writeSection } from "../bench/report.js";
+import { markdownTable, median, quantile, sharedData, writeSection } from "../bench/report.js";
 import { createVerity } from "../src/engine.js";
 import { buildWikiQaStore, collectionOf, isCorrect, readWikiQa, triggeringScores } from "./wikiqa-data.js";
 
@@ -11,7 +10,7 @@ const { values } = parseArgs({
   options: {
     data: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/wikiqa/WikiQA-dev.tsv", import.meta.url)),
+      default: sharedData("wikiqa/WikiQA-dev.tsv"),
     },
     write: { type: "boolean", default: false },
   },

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { markdownTable, writeSection } from "../bench/report.js";
+import { markdownTable, sharedData, writeSection } from "../bench/report.js";
 import { buildWikiQaStore, collectionOf, isCorrect, readWikiQa } from "../eval/wikiqa-data.js";
 import { triggerFeatureNames, triggerFeatures } from "../src/answer/answer-trigger.js";
 import { collectCandidates } from "../src/answer/extractive-answerer.js";
@@ -27,7 +27,7 @@ const { values } = parseArgs({
   options: {
     data: {
       type: "string",
-      default: fileURLToPath(new URL("../../shared/data/wikiqa/WikiQA-train.tsv", import.meta.url)),
+      default: sharedData("wikiqa/WikiQA-train.tsv"),
     },
     folds: { type: "string", default: "5" },
     "dry-run": { type: "boolean", default: false },

@@ -8,6 +8,7 @@ import { writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { sharedData } from "../bench/report.js";
 import {
   readRoutingData,
   routingSubjects,
@@ -20,14 +21,14 @@ import { type LearnedRouterWeights, parseLearnedRouterWeights } from "../src/rou
 import { crossValidateBySubject, fitRouterModel, trainingDefaults } from "./router-training.js";
 
 const usage =
-  "usage: npm run fit:router -- --train <folder> [--split | --subjects a,b,c] [--out src/route/learned/weights.json] [--folds 4] [--seed 1]";
+  "usage: npm run fit:router -- [--train <folder>] (default ../shared/data/routellm/mmlu) [--split | --subjects a,b,c] [--out src/route/learned/weights.json] [--folds 4] [--seed 1]";
 const defaultOut = fileURLToPath(new URL("../src/route/learned/weights.json", import.meta.url));
 
 function run(argv: string[]): void {
   const { values } = parseArgs({
     args: argv,
     options: {
-      train: { type: "string" },
+      train: { type: "string", default: sharedData("routellm/mmlu") },
       subjects: { type: "string" },
       split: { type: "boolean", default: false },
       out: { type: "string", default: defaultOut },
