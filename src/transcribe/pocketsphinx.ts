@@ -32,6 +32,11 @@ export const pocketsphinxDefaults = {
   dict: `${debianModelDir}/cmudict-en-us.dict`,
 } as const;
 
+/** The decoder to run: `binary`, else `VERITY_POCKETSPHINX`, else `pocketsphinx_continuous` on the PATH. */
+export function pocketsphinxBinary(options: { binary?: string } = {}): string {
+  return options.binary ?? process.env.VERITY_POCKETSPHINX ?? pocketsphinxDefaults.binary;
+}
+
 const installHint =
   "install it (Debian/Ubuntu: apt-get install pocketsphinx pocketsphinx-en-us), " +
   "or pass binary/hmm/lm/dict, or VERITY_POCKETSPHINX for the binary";
@@ -64,7 +69,7 @@ export function createPocketsphinxTranscriber(options: PocketsphinxTranscriberOp
       if (wav.samples > 0) {
         await withDecoderInput(wav, wavPath, (inputPath) =>
           runDecoder({
-            binary: options.binary ?? process.env.VERITY_POCKETSPHINX ?? pocketsphinxDefaults.binary,
+            binary: pocketsphinxBinary(options),
             model,
             wavPath,
             inputPath,

@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { TestTagDefinition } from "vitest/config";
-import { pocketsphinxDefaults } from "../../src/transcribe/pocketsphinx.js";
+import { pocketsphinxBinary, pocketsphinxDefaults } from "../../src/transcribe/pocketsphinx.js";
 import { binaryOf } from "../../src/transcribe/run-tool.js";
 
 export const systemToolNames = ["ffmpeg", "pocketsphinx", "espeak-ng"] as const;
@@ -38,7 +38,7 @@ const tools: Record<SystemToolName, SystemTool> = {
   pocketsphinx: {
     description: `the offline transcriber: ${pocketsphinxDefaults.binary} (or VERITY_POCKETSPHINX) and its US English model`,
     packages: ["pocketsphinx", "pocketsphinx-en-us"],
-    binaries: () => [process.env.VERITY_POCKETSPHINX ?? pocketsphinxDefaults.binary],
+    binaries: () => [pocketsphinxBinary()],
     files: [pocketsphinxDefaults.hmm, pocketsphinxDefaults.lm, pocketsphinxDefaults.dict],
   },
   "espeak-ng": {
