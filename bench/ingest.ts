@@ -7,17 +7,13 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createVerity } from "../src/engine.js";
-import { markdownTable, median, writeSection } from "./report.js";
+import { markdownTable, median, sharedData, writeSection } from "./report.js";
 
 const { values } = parseArgs({
   options: {
-    data: {
-      type: "string",
-      default: fileURLToPath(new URL("../../shared/data/beir-scifact/corpus.jsonl", import.meta.url)),
-    },
+    data: { type: "string", default: sharedData("beir-scifact/corpus.jsonl") },
     runs: { type: "string", default: "9" },
     sizes: { type: "string", default: "1,4,16,64" },
     "sweep-runs": { type: "string", default: "5" },
