@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chunkDocument } from "../src/ingest/chunker.js";
-import { defaultLoaderLimits } from "../src/ingest/extracted.js";
+import { defaultLoaderLimits, loadedDocuments } from "../src/ingest/extracted.js";
 import { jsonlLoader } from "../src/ingest/loaders/jsonl-loader.js";
 import { writeBeirCorpus } from "../test/support/beir-corpus.js";
 import { maxScaleTextChars, type ScaleCorpusOptions, writeScaleCorpus } from "./scale-corpus.js";
@@ -49,7 +49,9 @@ describe("writeScaleCorpus", () => {
     const corpus = writeScaleCorpus(freshFolder(), 1000, 11, source.options);
     const [file] = corpus.files;
     const bytes = readFileSync(file as string);
-    const documents = await jsonlLoader.load({ path: file as string, bytes, limits: defaultLoaderLimits });
+    const documents = loadedDocuments(
+      await jsonlLoader.load({ path: file as string, bytes, limits: defaultLoaderLimits }),
+    );
     expect(documents).toHaveLength(1000);
     expect(new Set(documents.map((document) => document.text)).size).toBe(1000);
     for (const document of documents) {

@@ -28,8 +28,15 @@ export async function corpusPassages(corpusPath: string): Promise<CorpusPassage[
       { cause: error },
     );
   }
-  const documents = await jsonlLoader.load({ path: corpusPath, bytes, limits: defaultLoaderLimits });
-  return documents.map((document) =>
+  const loaded = await jsonlLoader.load({ path: corpusPath, bytes, limits: defaultLoaderLimits });
+  // An evaluation on part of its corpus would be quietly wrong: any malformed line fails it.
+  if (!Array.isArray(loaded)) {
+    throw new VerityError(
+      "E_CORRUPT",
+      `${corpusPath} has ${loaded.problemCount} malformed lines (${loaded.problems[0]?.message}); fix them first`,
+    );
+  }
+  return loaded.map((document) =>
     chunkDocument(document).map((chunk) => ({
       docId: document.recordId ?? document.title,
       title: document.title,

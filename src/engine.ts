@@ -16,6 +16,7 @@ import type { Embedder } from "./embed/embedder.js";
 import type { ReindexOptions, ReindexResult } from "./embed/reindex.js";
 import type { FileLoader } from "./ingest/extracted.js";
 import type { IngestOptions, IngestSummary } from "./ingest/pipeline.js";
+import type { Watcher, WatchOptions } from "./ingest/watch.js";
 import type { ModelCatalogue } from "./models/catalogue.js";
 import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js";
 import type { ComparisonQuery, SpaceComparison } from "./retrieve/compare-spaces.js";
@@ -83,6 +84,9 @@ export type VerityIngestOptions = Partial<IngestOptions> & {
   tokenizer?: CollectionTokenizer;
 };
 
+export type VerityWatchOptions = VerityIngestOptions &
+  Pick<WatchOptions, "debounceMs" | "onSync" | "onError">;
+
 export interface RemoveResult {
   target: string;
   documents: number;
@@ -91,6 +95,11 @@ export interface RemoveResult {
 export interface Verity {
   readonly store: Store;
   ingest(paths: readonly string[], options?: VerityIngestOptions): Promise<IngestSummary>;
+  /**
+   * Keeps a collection in sync with files and folders until closed: a full ingest that prunes files
+   * that are gone (reported to `onSync`), then each burst of additions, changes and deletions.
+   */
+  watch(paths: readonly string[], options?: VerityWatchOptions): Promise<Watcher>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
   listCollections(): Collection[];
   listDocuments(collection?: string): DocumentRecord[];
@@ -177,6 +186,23 @@ export function createVerity(options: VerityOptions = {}): Verity {
   ) => (await import("./embed/reindex.js")).reindexCollection(...args);
   const retrievalLimit = options.retrievalLimit ?? 8;
 
+  /** Checks an ingest's paths and options, creates a collection with its tokenizer, adds the recordings loader. */
+  async function prepareIngest(
+    paths: readonly string[],
+    ingestOptions: VerityIngestOptions,
+  ): Promise<IngestOptions> {
+    if (paths.length === 0)
+      throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
+    const { tokenizer, ...pipelineOptions } = ingestOptions;
+    if (tokenizer !== undefined) {
+      const { validateCollection } = await import("./ingest/store-documents.js");
+      const collection = pipelineOptions.collection ?? defaultCollection;
+      validateCollection(collection);
+      store.createCollection(collection, { tokenizer });
+    }
+    return { collection: defaultCollection, fileLoaders: [await audioLoader()], ...pipelineOptions };
+  }
+
   /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
   function recordAnswer(answer: Answer, routed: RoutedAnswer | undefined, apiKey: string | undefined): void {
     if (store.readOnly) {
@@ -230,26 +256,40 @@ export function createVerity(options: VerityOptions = {}): Verity {
     store,
 
     async ingest(paths, ingestOptions = {}) {
-      if (paths.length === 0)
-        throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
-      const { tokenizer, ...pipelineOptions } = ingestOptions;
-      const [{ ingestPaths }, { validateCollection }] = await Promise.all([
+      const [{ ingestPaths }, pipelineOptions] = await Promise.all([
         import("./ingest/pipeline.js"),
-        import("./ingest/store-documents.js"),
+        prepareIngest(paths, ingestOptions),
       ]);
-      if (tokenizer !== undefined) {
-        const collection = pipelineOptions.collection ?? defaultCollection;
-        validateCollection(collection);
-        store.createCollection(collection, { tokenizer });
-      }
-      const summary = await ingestPaths(store, paths, {
-        collection: defaultCollection,
-        fileLoaders: [await audioLoader()],
-        ...pipelineOptions,
-      });
+      const summary = await ingestPaths(store, paths, pipelineOptions);
       logger.info({ ...summary, errors: summary.errors.length }, "ingest finished");
       await embedNewChunks(summary.collection);
       return summary;
+    },
+
+    async watch(paths, watchOptions = {}) {
+      const { debounceMs, onSync, onError, ...ingestOptions } = watchOptions;
+      const [{ watchPaths }, pipelineOptions] = await Promise.all([
+        import("./ingest/watch.js"),
+        prepareIngest(paths, ingestOptions),
+      ]);
+      let synced = Promise.resolve();
+      return watchPaths(store, paths, {
+        ...pipelineOptions,
+        ...(debounceMs !== undefined ? { debounceMs } : {}),
+        onSync(summary, phase) {
+          logger.info({ ...summary, errors: summary.errors.length, phase }, "watch synced");
+          // New chunks join the active embedding space after each burst, one burst at a time.
+          synced = synced.then(() => embedNewChunks(summary.collection));
+          onSync?.(summary, phase);
+        },
+        onError(error) {
+          logger.warn(
+            { error: error.message },
+            "watch could not store a change; it will retry on the next one",
+          );
+          onError?.(error);
+        },
+      });
     },
 
     async ask(question, askOptions = {}) {
@@ -369,14 +409,11 @@ export function createVerity(options: VerityOptions = {}): Verity {
       const removedFile = store.removeFile(collection, path);
       if (removedFile > 0) return { target: path, documents: removedFile };
       const underFolder = store
-        .listDocuments(collection)
-        .filter((document) => document.file.startsWith(path + sep))
-        .map((document) => document.file);
+        .listFiles(collection)
+        .map((file) => file.path)
+        .filter((file) => file.startsWith(path + sep));
       if (underFolder.length > 0) {
-        const documents = [...new Set(underFolder)].reduce(
-          (sum, file) => sum + store.removeFile(collection, file),
-          0,
-        );
+        const documents = underFolder.reduce((sum, file) => sum + store.removeFile(collection, file), 0);
         return { target: path, documents };
       }
       if (store.removeDocument(collection, target) || store.removeDocument(collection, path)) {

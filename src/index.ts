@@ -35,6 +35,7 @@ export {
   type Verity,
   type VerityIngestOptions,
   type VerityOptions,
+  type VerityWatchOptions,
 } from "./engine.js";
 // Ingestion.
 export type {
@@ -43,6 +44,8 @@ export type {
   FileProgress,
   Loader,
   LoaderLimits,
+  LoadProblem,
+  PartialLoad,
   TextBlock,
 } from "./ingest/extracted.js";
 export type {
@@ -52,6 +55,7 @@ export type {
   IngestProgress,
   IngestSummary,
 } from "./ingest/pipeline.js";
+export type { Watcher } from "./ingest/watch.js";
 // Models: the catalogue (file or object) and its entries.
 export {
   costOf,

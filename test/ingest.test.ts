@@ -105,7 +105,7 @@ describe("ingest", () => {
         { name: "word/document.xml", deflated: deflatedZeros(600) },
       ]),
     );
-    write("records.jsonl", '{"id":"1","text":"fine"}\n{not json\n');
+    write("records.jsonl", '{"text":"no id"}\n{not json\n');
     symlinkSync(join(docs, "missing-target.md"), join(docs, "dangling.md"));
     const summary = await verity.ingest([docs, join(dir, "does-not-exist.md")]);
     const byName = Object.fromEntries(

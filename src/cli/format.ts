@@ -74,16 +74,51 @@ export function formatAnswer(answer: Answer, cwd: string): string {
   return lines.join("\n");
 }
 
+const skipReasons: Record<keyof IngestSummary["skippedBy"], string> = {
+  unsupportedType: "unsupported type",
+  specialFile: "pipe, socket or device",
+  outsideFolder: "link leading outside the folders",
+  alreadyWalked: "link to a folder already walked",
+};
+/** Gone files listed by name; the rest are counted. */
+const listedGone = 10;
+
 export function formatIngestSummary(summary: IngestSummary, cwd: string): string {
+  const skipped = Object.entries(summary.skippedBy)
+    .filter(([, count]) => count > 0)
+    .map(([reason, count]) => `${count} ${skipReasons[reason as keyof typeof skipReasons]}`);
   const lines = [
     `Ingested into "${terminalLine(summary.collection)}": ${summary.added} added, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.failed} failed` +
-      (summary.skipped > 0 ? `, ${summary.skipped} skipped (unsupported type)` : "") +
+      (summary.partial > 0 ? `, ${summary.partial} partial` : "") +
+      (summary.skipped > 0 ? `, ${summary.skipped} skipped (${skipped.join(", ")})` : "") +
       ` — ${summary.documents} documents, ${summary.chunks} chunks in ${(summary.durationMs / 1000).toFixed(1)} s`,
   ];
-  for (const failure of summary.errors) {
+  for (const outcome of summary.errors) {
+    const where = displayPath(outcome.path, cwd);
+    if (outcome.status !== "partial") {
+      lines.push(`  ✗ ${where}: ${outcome.error?.code} ${terminalText(`${outcome.error?.message}`)}`);
+      continue;
+    }
+    const count = outcome.problemCount ?? outcome.problems?.length ?? 0;
+    lines.push(`  ! ${where}: stored without ${count} unusable part${count === 1 ? "" : "s"}:`);
+    for (const problem of outcome.problems ?? [])
+      lines.push(`      ${problem.code} ${terminalText(problem.message)}`);
+    if (count > (outcome.problems?.length ?? 0))
+      lines.push(`      … and ${count - (outcome.problems?.length ?? 0)} more`);
+  }
+  for (const outcome of summary.warnings ?? []) {
+    for (const warning of outcome.warnings ?? []) {
+      lines.push(`  ! ${displayPath(outcome.path, cwd)}: ${terminalText(warning)}`);
+    }
+  }
+  if (summary.gone.length > 0) {
     lines.push(
-      `  ✗ ${displayPath(failure.path, cwd)}: ${failure.error?.code} ${terminalText(`${failure.error?.message}`)}`,
+      summary.pruned > 0
+        ? `Removed ${summary.pruned} documents of ${summary.gone.length} files that no longer exist:`
+        : `${summary.gone.length} files stored earlier no longer exist; they are kept until you ingest again with --prune:`,
     );
+    for (const path of summary.gone.slice(0, listedGone)) lines.push(`  - ${displayPath(path, cwd)}`);
+    if (summary.gone.length > listedGone) lines.push(`  … and ${summary.gone.length - listedGone} more`);
   }
   return lines.join("\n");
 }

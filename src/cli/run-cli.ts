@@ -10,7 +10,7 @@ import { defaultCollection, defaultDataDir } from "../core/defaults.js";
 import { exitCodeFor, isVerityError, VerityError } from "../core/errors.js";
 import type { Verity } from "../engine.js";
 import type { FileProgress } from "../ingest/extracted.js";
-import type { IngestProgress } from "../ingest/pipeline.js";
+import type { IngestProgress, IngestSummary } from "../ingest/pipeline.js";
 import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./arguments.js";
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
@@ -22,6 +22,21 @@ export interface CliIo {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Stops long-running commands (`ingest --watch`); default: SIGINT or SIGTERM. */
+  signal?: AbortSignal;
+}
+
+/** Aborts on the first SIGINT or SIGTERM, so a watch closes cleanly and the process exits 0. */
+function stopOnSignals(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  controller.signal.addEventListener("abort", () => {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  });
+  return controller.signal;
 }
 
 const defaultIo: CliIo = {
@@ -132,9 +147,48 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         "how a new collection's text is indexed: default, or cjk for Chinese, Japanese and Korean",
       ).choices(["default", "cjk"]),
     )
+    .option("--prune", "remove what was stored from files that no longer exist under the paths given")
+    .option(
+      "--watch",
+      "after ingesting, keep the collection in sync with the paths (new, changed and deleted files) until stopped (Ctrl-C)",
+    )
     .option("--json", "print one JSON summary line (the default when stdout is not a terminal)")
     .action(async (paths: string[], options) => {
       const engine = await open(program.opts());
+      const printSummary = (summary: IngestSummary) =>
+        write(
+          io.stdout.isTTY && !options.json ? formatIngestSummary(summary, io.cwd) : JSON.stringify(summary),
+        );
+      const ingestOptions = {
+        collection: options.collection,
+        include: options.include,
+        exclude: options.exclude,
+        ...(options.followSymlinks ? { followSymlinks: true } : {}),
+        ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+        ...(options.prune ? { prune: true } : {}),
+        limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
+        chunker: {
+          targetChars: options.chunkSize,
+          maxChars: Math.max(options.chunkSize * 2, options.chunkSize),
+          overlapChars: Math.min(options.chunkOverlap, Math.floor(options.chunkSize / 2)),
+        },
+      };
+      if (options.watch) {
+        // One summary per sync (the first ingest, then each burst of changes) until a signal stops it.
+        const stop = io.signal ?? stopOnSignals();
+        const watcher = await engine.watch(
+          paths.map((path) => resolve(io.cwd, path)),
+          {
+            ...ingestOptions,
+            onSync: printSummary,
+            onError: (error) => io.stderr.write(`verity: ${terminalText(error.message)}\n`),
+          },
+        );
+        if (!stop.aborted)
+          await new Promise((stopped) => stop.addEventListener("abort", stopped, { once: true }));
+        await watcher.close();
+        return;
+      }
       const interactive = Boolean(io.stderr.isTTY) && !options.json;
       const bar = interactive
         ? new (await import("cli-progress")).SingleBar({
@@ -148,17 +202,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       const summary = await engine.ingest(
         paths.map((path) => resolve(io.cwd, path)),
         {
-          collection: options.collection,
-          include: options.include,
-          exclude: options.exclude,
-          ...(options.followSymlinks ? { followSymlinks: true } : {}),
-          ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
-          limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
-          chunker: {
-            targetChars: options.chunkSize,
-            maxChars: Math.max(options.chunkSize * 2, options.chunkSize),
-            overlapChars: Math.min(options.chunkOverlap, Math.floor(options.chunkSize / 2)),
-          },
+          ...ingestOptions,
           onProgress: (progress: IngestProgress) => {
             if (!bar) return;
             if (!started) {
@@ -185,9 +229,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         },
       );
       bar?.stop();
-      if (io.stdout.isTTY && !options.json) write(formatIngestSummary(summary, io.cwd));
-      else write(JSON.stringify(summary));
-      if (summary.failed > 0) exitCode = 1;
+      printSummary(summary);
+      if (summary.failed > 0 || summary.partial > 0) exitCode = 1;
     });
 
   program

@@ -58,13 +58,50 @@ export interface Discovery {
 
 export const defaultExcludes = ["**/node_modules/**", "**/.git/**", "**/.verity/**", "**/.DS_Store"];
 
+/** The include/exclude globs as matchers of paths relative to a named folder. */
+function globMatchers(options: Pick<DiscoverOptions, "include" | "exclude">) {
+  const exclude = picomatch([...defaultExcludes, ...(options.exclude ?? [])], { dot: true });
+  const include = options.include?.length ? picomatch(options.include, { dot: true }) : () => true;
+  return { exclude, include };
+}
+
+/**
+ * What a walk of the folders `roots` would keep, decided for one path at a time (a watcher's events):
+ * `excluded(path)` says a file or folder is left out by the globs; `keeps(path)` says a file is one
+ * the walk would ingest (matched by the globs, a regular file of a supported type, and not reached
+ * through a link leading outside every root unless `followSymlinks`).
+ */
+export function createPathFilter(roots: readonly string[], options: DiscoverOptions) {
+  const { exclude, include } = globMatchers(options);
+  const rootOf = (path: string) => roots.find((root) => isInside(path, root));
+  const excluded = (path: string): boolean => {
+    const root = rootOf(path);
+    if (root === undefined || root === path) return false;
+    const relativePath = relative(root, path);
+    return exclude(relativePath) || exclude(`${relativePath}/`);
+  };
+  const keeps = async (path: string): Promise<boolean> => {
+    const root = rootOf(path);
+    if (root === undefined || excluded(path) || !include(relative(root, path))) return false;
+    if (!options.extensions.includes(extensionOf(path))) return false;
+    try {
+      const [info, real] = await Promise.all([stat(path), realpath(path)]);
+      return (
+        info.isFile() && (options.followSymlinks === true || roots.some((folder) => isInside(real, folder)))
+      );
+    } catch {
+      return false;
+    }
+  };
+  return { excluded, keeps };
+}
+
 export async function discoverFiles(paths: readonly string[], options: DiscoverOptions): Promise<Discovery> {
   const discovery: Discovery = { files: [], problems: [], skipped: [] };
   const seen = new Set<string>();
   /** Folders walked, by device and inode: the same folder, by whatever path, is walked once. */
   const walked = new Set<string>();
-  const exclude = picomatch([...defaultExcludes, ...(options.exclude ?? [])], { dot: true });
-  const include = options.include?.length ? picomatch(options.include, { dot: true }) : () => true;
+  const { exclude, include } = globMatchers(options);
 
   const addFile = (path: string, size: number) => {
     if (seen.has(path)) return;

@@ -1,4 +1,5 @@
 // What a loader hands to the chunker: the document's extracted text and its structure.
+import type { ErrorCode } from "../core/errors.js";
 
 /** A contiguous span of the extracted text: a heading, or a block of body text (paragraph, list item, table row, page). */
 export interface TextBlock {
@@ -49,12 +50,37 @@ export interface LoaderInput {
   limits: LoaderLimits;
 }
 
+/** A part of a file a loader had to leave out (a malformed JSONL line), while keeping the rest. */
+export interface LoadProblem {
+  /** 1-based line of the file, when the problem is on one line. */
+  line?: number;
+  code: ErrorCode;
+  message: string;
+}
+
+/** What a loader read from a file that was partly unusable: the documents kept, and what was not. */
+export interface PartialLoad {
+  documents: ExtractedDocument[];
+  problems: LoadProblem[];
+  /** All problems found; `problems` lists at most the first `maxListedProblems`. */
+  problemCount: number;
+}
+
+/** The documents a loader kept, whether or not part of the file was left out. */
+export function loadedDocuments(loaded: ExtractedDocument[] | PartialLoad): ExtractedDocument[] {
+  return Array.isArray(loaded) ? loaded : loaded.documents;
+}
+
+/** How many problems of one file are listed; the rest are counted. */
+export const maxListedProblems = 20;
+
 export interface Loader {
   /** IANA media type of what this loader reads. */
   mediaType: string;
   /** Lower-case file extensions with the dot, e.g. `.md`. */
   extensions: readonly string[];
-  load(input: LoaderInput): Promise<ExtractedDocument[]>;
+  /** The file's documents, or, when part of it was unusable, the documents kept and the problems. */
+  load(input: LoaderInput): Promise<ExtractedDocument[] | PartialLoad>;
 }
 
 /** Progress inside one long file (a recording): how far along, in the loader's own unit. */

@@ -1,8 +1,9 @@
 // Ingestion: discover files, skip unchanged bytes, extract, chunk, and store each file in one
 // transaction. A failing file is reported and the rest go on; nothing stored is ever lost to a bad file.
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { constants, createReadStream } from "node:fs";
+import { lstat, open, realpath, stat } from "node:fs/promises";
+import { resolve, sep } from "node:path";
 import type { SourceFile } from "../core/document.js";
 import { type ErrorCode, VerityError } from "../core/errors.js";
 import type { PutFileResult, Store } from "../store/store.js";
@@ -15,6 +16,9 @@ import {
   type FileProgress,
   type Loader,
   type LoaderLimits,
+  type LoadProblem,
+  loadedDocuments,
+  type PartialLoad,
 } from "./extracted.js";
 import { loaderFor, supportedExtensions } from "./loaders/registry.js";
 import { storeDocuments, validateCollection } from "./store-documents.js";
@@ -35,16 +39,28 @@ export interface IngestOptions {
   fileLoaders?: readonly FileLoader[];
   /** Progress inside one long file (decoding and transcribing a recording). */
   onFileProgress?: (progress: FileProgress) => void;
+  /**
+   * Remove what was stored from files that no longer exist under the folders (or at the file paths)
+   * named (default false: they are only reported, in `gone`).
+   */
+  prune?: boolean;
 }
 
-export type FileStatus = "added" | "updated" | "unchanged" | "failed";
+/** `partial`: stored, but part of the file was unusable (malformed JSONL lines), listed in `problems`. */
+export type FileStatus = "added" | "updated" | "unchanged" | "partial" | "failed";
 
 export interface FileOutcome {
   path: string;
   status: FileStatus;
   documents: number;
   chunks: number;
+  /** Why the file failed, or (partial) its first problem. */
   error?: { code: ErrorCode; message: string };
+  /** Partial files: what was left out, the first `maxListedProblems` of `problemCount`. */
+  problems?: LoadProblem[];
+  problemCount?: number;
+  /** What a loader noted while reading the file (e.g. HTML too deeply nested for Readability). */
+  warnings?: string[];
 }
 
 export interface IngestProgress {
@@ -68,6 +84,14 @@ export interface IngestSummary {
   skipped: number;
   /** `skipped`, by reason: unsupported types, special files, links leading outside, folders already walked. */
   skippedBy: Record<SkipReason, number>;
+  /** Files stored with part of them left out (see each one's `problems` in `errors`). */
+  partial: number;
+  /** Files stored with warnings from their loader (each outcome's `warnings`). */
+  warnings: FileOutcome[];
+  /** Files stored earlier under the paths named that no longer exist: kept, unless `prune` removed them. */
+  gone: string[];
+  /** Documents removed because their files are gone (`prune`). */
+  pruned: number;
   documents: number;
   chunks: number;
   bytes: number;
@@ -116,7 +140,17 @@ export async function ingestPaths(
     store.finishJob(job.id, "failed", { error: (error as Error).message });
     throw error;
   }
-  const summary = summarise(job.id, options.collection, outcomes, discovery.skipped, bytesDone, started);
+  let gone: GoneFiles;
+  try {
+    gone = await goneFiles(store, options.collection, paths, { prune: options.prune === true });
+  } catch (error) {
+    store.finishJob(job.id, "failed", { error: (error as Error).message });
+    throw error;
+  }
+  const summary = {
+    ...summarise(job.id, options.collection, outcomes, discovery.skipped, bytesDone, started),
+    ...gone,
+  };
   store.finishJob(job.id, summary.failed > 0 ? "failed" : "succeeded", {
     ...summary,
     errors: summary.errors.length,
@@ -139,6 +173,7 @@ async function ingestFile(
     error: { code, message },
   });
   let extracted: ExtractedDocument[];
+  let partial: PartialLoad | undefined;
   let contentHash: string;
   let size: number;
   let loader: Loader | FileLoader;
@@ -159,7 +194,9 @@ async function ingestFile(
       size = bytes.byteLength;
       stored = store.getFile(options.collection, path);
       if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
-      extracted = await loader.load({ path, bytes, limits });
+      const loaded = await loader.load({ path, bytes, limits });
+      extracted = loadedDocuments(loaded);
+      partial = Array.isArray(loaded) ? undefined : loaded;
     }
   } catch (error) {
     if (error instanceof VerityError) return failed(error.code, error.message);
@@ -195,12 +232,78 @@ async function ingestFile(
     );
   }
   const changed = result.added + result.replaced + result.removed > 0;
-  return {
+  const warnings = loaderWarnings(extracted);
+  const outcome: FileOutcome = {
     path,
     status: stored ? (changed ? "updated" : "unchanged") : "added",
     documents: extracted.length,
     chunks: result.chunks,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
+  if (!partial) return outcome;
+  const [first] = partial.problems;
+  return {
+    ...outcome,
+    status: "partial",
+    ...(first ? { error: { code: first.code, message: first.message } } : {}),
+    problems: partial.problems,
+    problemCount: partial.problemCount,
+  };
+}
+
+/** The distinct warnings a loader left in its documents' metadata (`warnings`, `decodeWarnings`), at most five. */
+function loaderWarnings(documents: readonly ExtractedDocument[]): string[] {
+  const found = new Set<string>();
+  for (const document of documents) {
+    for (const key of ["warnings", "decodeWarnings"]) {
+      const value = document.metadata?.[key];
+      if (Array.isArray(value))
+        for (const warning of value) if (typeof warning === "string") found.add(warning);
+    }
+    if (found.size >= 5) break;
+  }
+  return [...found].slice(0, 5);
+}
+
+export interface GoneFiles {
+  /** Stored files at or under the paths given that no longer exist. */
+  gone: string[];
+  /** Documents removed with them (when pruning). */
+  pruned: number;
+}
+
+/**
+ * Stored files of the collection, at or under `paths`, that no longer exist on disk, removed with
+ * everything derived from them when `prune`. Stored paths are real paths, so each path is compared by
+ * its real path when it still exists.
+ */
+export async function goneFiles(
+  store: Store,
+  collection: string,
+  paths: readonly string[],
+  options: { prune: boolean },
+): Promise<GoneFiles> {
+  const gone = await findGone(store, collection, paths);
+  let pruned = 0;
+  if (options.prune) for (const path of gone) pruned += store.removeFile(collection, path);
+  return { gone, pruned };
+}
+
+async function findGone(store: Store, collection: string, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0 || !store.hasCollection(collection)) return [];
+  const roots = await Promise.all(paths.map((path) => realpath(resolve(path)).catch(() => resolve(path))));
+  const under = (file: string) =>
+    roots.some((root) => file === root || file.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
+  const gone: string[] = [];
+  for (const file of store.listFiles(collection)) {
+    if (!under(file.path)) continue;
+    const exists = await lstat(file.path).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => error.code !== "ENOENT" && error.code !== "ENOTDIR",
+    );
+    if (!exists) gone.push(file.path);
+  }
+  return gone;
 }
 
 function unreadable(path: string, error: unknown): VerityError {
@@ -215,8 +318,11 @@ function unreadable(path: string, error: unknown): VerityError {
 async function fileSize(path: string, maxFileBytes: number): Promise<number> {
   let size: number;
   try {
-    size = (await stat(path)).size;
+    const info = await stat(path);
+    if (!info.isFile()) throw notAFile(path);
+    size = info.size;
   } catch (error) {
+    if (error instanceof VerityError) throw error;
     throw unreadable(path, error);
   }
   if (size > maxFileBytes) throw tooLarge(path, size, maxFileBytes);
@@ -234,12 +340,22 @@ async function hashFile(path: string): Promise<string> {
   return hash.digest("hex");
 }
 
+/**
+ * The file's bytes. It is opened without blocking and checked through the open handle, so a file
+ * swapped for a pipe after discovery fails at once instead of waiting for a writer forever.
+ */
 async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
-    const { size } = await stat(path);
-    if (size > maxFileBytes) throw tooLarge(path, size, maxFileBytes);
-    bytes = await readFile(path);
+    const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notAFile(path);
+      if (info.size > maxFileBytes) throw tooLarge(path, info.size, maxFileBytes);
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if (error instanceof VerityError) throw error;
     throw unreadable(path, error);
@@ -249,11 +365,19 @@ async function readBytes(path: string, maxFileBytes: number): Promise<Uint8Array
   return bytes;
 }
 
+function notAFile(path: string): VerityError {
+  return new VerityError(
+    "E_UNREADABLE",
+    `${path} is not a regular file (a pipe, socket or device); name a file or a folder`,
+  );
+}
+
 function tooLarge(path: string, size: number, limit: number): VerityError {
   const mb = (value: number) => `${(value / 1024 / 1024).toFixed(1)} MB`;
   return new VerityError(
     "E_TOO_LARGE",
-    `${path} is ${mb(size)}, over the ${mb(limit)} limit; split it or raise the limit (--max-file-mb)`,
+    `${path} is ${mb(size)}, over the ${mb(limit)} limit; split it or raise the limit`,
+    { option: "limits.maxFileBytes" },
   );
 }
 
@@ -264,7 +388,7 @@ function summarise(
   skipped: readonly SkippedPath[],
   bytes: number,
   started: number,
-): IngestSummary {
+): Omit<IngestSummary, "gone" | "pruned"> {
   const count = (status: FileStatus) => outcomes.filter((outcome) => outcome.status === status).length;
   const skippedBy: Record<SkipReason, number> = {
     unsupportedType: 0,
@@ -281,12 +405,14 @@ function summarise(
     updated: count("updated"),
     unchanged: count("unchanged"),
     failed: count("failed"),
+    partial: count("partial"),
     skipped: skipped.length,
     skippedBy,
     documents: outcomes.reduce((sum, outcome) => sum + outcome.documents, 0),
     chunks: outcomes.reduce((sum, outcome) => sum + outcome.chunks, 0),
     bytes,
     durationMs: Math.round(performance.now() - started),
-    errors: outcomes.filter((outcome) => outcome.status === "failed"),
+    errors: outcomes.filter((outcome) => outcome.status === "failed" || outcome.status === "partial"),
+    warnings: outcomes.filter((outcome) => outcome.warnings !== undefined),
   };
 }

@@ -122,6 +122,8 @@ export interface Store extends VectorStore, Ledger {
   /** The collection's settings, or undefined when there is no such collection. */
   collectionSettings(name: string): CollectionSettings | undefined;
   getFile(collection: string, path: string): SourceFile | undefined;
+  /** The collection's stored files, by path (none when there is no such collection). */
+  listFiles(collection: string): SourceFile[];
   /**
    * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are
    * kept, changed ones replaced with their chunks, ones no longer in the file removed.

@@ -1,9 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { beirCorpusJsonl, beirRecord } from "../../../test/support/beir-corpus.js";
+import { defaultLoaderLimits, type PartialLoad } from "../extracted.js";
 import { jsonlLoader } from "./jsonl-loader.js";
 import { describeBlocks, expectLoadError, expectWellFormed, load } from "./loader-test-support.js";
 
 const lines = (...records: unknown[]) => records.map((record) => JSON.stringify(record)).join("\n");
+
+/** Loads content expected to be partly unusable, and returns what was kept and the problems. */
+async function partialLoad(path: string, content: string): Promise<PartialLoad> {
+  const loaded = await jsonlLoader.load({
+    path,
+    bytes: new TextEncoder().encode(content),
+    limits: defaultLoaderLimits,
+  });
+  if (Array.isArray(loaded)) throw new Error("expected a partial load");
+  return loaded;
+}
 
 describe("jsonlLoader", () => {
   it("makes one document per record, with the record's id and title", async () => {
@@ -37,51 +49,59 @@ describe("jsonlLoader", () => {
     expect(document?.text).toBe("café\nmenu");
   });
 
-  it("skips blank lines and records with empty text, and counts lines in errors after them", async () => {
+  it("skips blank lines and records with empty text, and counts lines in problems after them", async () => {
     const corpus = `\n${lines({ _id: "a", text: "Kept." }, { _id: "b", text: "  " })}\n\n{"_id": "c"\n`;
-    const error = await expectLoadError(load(jsonlLoader, "c.jsonl", corpus), "E_CORRUPT", "c.jsonl");
-    expect(error.message).toContain("line 5");
+    const loaded = await partialLoad("c.jsonl", corpus);
+    expect(loaded.documents.map((document) => document.recordId)).toEqual(["a"]);
+    expect(loaded.problems.map((problem) => problem.line)).toEqual([5]);
     const documents = await load(jsonlLoader, "c.jsonl", corpus.replace('{"_id": "c"\n', ""));
     expect(documents.map((document) => document.recordId)).toEqual(["a"]);
   });
 
-  it("rejects the whole file at a malformed line, naming the file and line", async () => {
-    const corpus = `${lines({ _id: "a", text: "Fine." })}\n{not json}\n`;
-    const error = await expectLoadError(
-      load(jsonlLoader, "data/broken.jsonl", corpus),
-      "E_CORRUPT",
-      "data/broken.jsonl",
-    );
-    expect(error.message).toMatch(/line 2: not valid JSON/);
-    expect(error.cause).toBeInstanceOf(SyntaxError);
+  it("keeps the good records and reports every malformed line with its number and reason", async () => {
+    const corpus = [
+      lines({ _id: "a", text: "Fine." }),
+      "{not json}",
+      lines({ text: "No id." }),
+      lines({ _id: "b", text: "Also fine." }),
+      lines({ _id: "c", title: "T" }),
+      lines({ _id: "a", text: "Again." }),
+      "[1, 2]",
+    ].join("\n");
+    const loaded = await partialLoad("data/broken.jsonl", corpus);
+    expect(loaded.documents.map((document) => document.recordId)).toEqual(["a", "b"]);
+    expect(loaded.problemCount).toBe(5);
+    expect(loaded.problems.map((problem) => [problem.line, problem.code])).toEqual([
+      [2, "E_CORRUPT"],
+      [3, "E_CORRUPT"],
+      [5, "E_CORRUPT"],
+      [6, "E_CORRUPT"],
+      [7, "E_CORRUPT"],
+    ]);
+    const messages = loaded.problems.map((problem) => problem.message);
+    expect(messages[0]).toMatch(/^data\/broken\.jsonl line 2: not valid JSON/u);
+    expect(messages[1]).toMatch(/line 3: .*"id" or "_id"/u);
+    expect(messages[2]).toMatch(/line 5: field "text"/u);
+    expect(messages[3]).toMatch(/line 6: id "a" already appears on line 1/u);
   });
 
-  it("rejects a record without an id", async () => {
+  it("lists the first 20 bad lines and counts the rest", async () => {
+    const corpus = [lines({ _id: "ok", text: "Fine." }), ...Array.from({ length: 50 }, () => "{oops")].join(
+      "\n",
+    );
+    const loaded = await partialLoad("many.jsonl", corpus);
+    expect(loaded.problemCount).toBe(50);
+    expect(loaded.problems).toHaveLength(20);
+    expect(loaded.problems.at(-1)?.line).toBe(21);
+  });
+
+  it("rejects a file in which no line is a usable record, quoting the first problems", async () => {
     const error = await expectLoadError(
-      load(jsonlLoader, "c.jsonl", lines({ text: "No id." })),
+      load(jsonlLoader, "c.jsonl", ["{x", lines({ text: "No id." })].join("\n")),
       "E_CORRUPT",
       "c.jsonl",
     );
-    expect(error.message).toMatch(/line 1: .*"id" or "_id"/);
-  });
-
-  it("rejects a record without text", async () => {
-    const error = await expectLoadError(
-      load(jsonlLoader, "c.jsonl", lines({ _id: "a", title: "T" })),
-      "E_CORRUPT",
-      "c.jsonl",
-    );
-    expect(error.message).toMatch(/line 1: field "text"/);
-  });
-
-  it("rejects duplicate ids, naming both lines", async () => {
-    const corpus = lines(
-      { _id: "a", text: "One." },
-      { _id: "b", text: "Two." },
-      { _id: "a", text: "Three." },
-    );
-    const error = await expectLoadError(load(jsonlLoader, "dup.jsonl", corpus), "E_CORRUPT", "dup.jsonl");
-    expect(error.message).toMatch(/line 3: id "a" already appears on line 1/);
+    expect(error.message).toMatch(/no usable record: all 2 lines are malformed \(line 1: not valid JSON/u);
   });
 
   it("rejects a file whose records all have empty text", async () => {

@@ -4,7 +4,13 @@ import { Document, type FileChild, Packer } from "docx";
 import PDFDocument from "pdfkit";
 import { expect } from "vitest";
 import { type ErrorCode, VerityError } from "../../core/errors.js";
-import { defaultLoaderLimits, type ExtractedDocument, type Loader, type LoaderLimits } from "../extracted.js";
+import {
+  defaultLoaderLimits,
+  type ExtractedDocument,
+  type Loader,
+  type LoaderLimits,
+  loadedDocuments,
+} from "../extracted.js";
 
 /** Runs `loader` on in-memory content as if it were read from `path`. */
 export function load(
@@ -14,7 +20,7 @@ export function load(
   limits: Partial<LoaderLimits> = {},
 ): Promise<ExtractedDocument[]> {
   const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-  return loader.load({ path, bytes, limits: { ...defaultLoaderLimits, ...limits } });
+  return loader.load({ path, bytes, limits: { ...defaultLoaderLimits, ...limits } }).then(loadedDocuments);
 }
 
 /** Loads content expected to hold exactly one document, and returns it. */

@@ -5,6 +5,7 @@ import { VerityError } from "../../core/errors.js";
 import type { Loader } from "../extracted.js";
 import { createTextBuilder, type TextBuilder } from "./text-builder.js";
 import { decodeText } from "./text-decoding.js";
+import { paragraphBlocks } from "./text-loader.js";
 
 const frontMatter = /^---[^\S\n]*\n([\s\S]*?)\n(?:---|\.\.\.)[^\S\n]*(?:\n|$)/;
 
@@ -15,8 +16,24 @@ export const markdownLoader: Loader = {
     const source = decodeText(bytes, path);
     const matter = frontMatter.exec(source);
     const markdown = matter ? source.slice(matter[0].length) : source;
+    let tokens: Token[];
+    try {
+      tokens = new Lexer().lex(markdown);
+    } catch (error) {
+      // marked's block rules recurse per line: one paragraph of ~12 MB (a log saved as .md) overflows
+      // the stack. Such a file is read as plain text rather than lost.
+      if (!(error instanceof RangeError)) throw error;
+      return [
+        {
+          title: basename(path, extname(path)),
+          text: source,
+          blocks: paragraphBlocks(source),
+          metadata: { warnings: ["too large for Markdown parsing; read as plain text"] },
+        },
+      ];
+    }
     const builder = createTextBuilder();
-    renderBlocks(new Lexer().lex(markdown), builder);
+    renderBlocks(tokens, builder);
     const { text, blocks } = builder.build();
     if (blocks.length === 0) {
       throw new VerityError(

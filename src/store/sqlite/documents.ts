@@ -20,6 +20,7 @@ import type { Writer } from "./writer.js";
 export type DocumentStore = Pick<
   Store,
   | "getFile"
+  | "listFiles"
   | "putFile"
   | "removeFile"
   | "removeDocument"
@@ -54,6 +55,10 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     getFile: db.prepare<[string, string], SourceFileRow>(
       `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
        WHERE c.name = ? AND f.path = ?`,
+    ),
+    filesOf: db.prepare<[string], SourceFileRow>(
+      `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
+       WHERE c.name = ? ORDER BY f.path`,
     ),
     upsertFile: db.prepare(
       `INSERT INTO files (collection_id, path, content_hash, size, media_type, ingested_at)
@@ -200,6 +205,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       const row = statements.getFile.get(collection, path);
       return row ? rowToFile(row) : undefined;
     },
+    listFiles: (collection) => statements.filesOf.all(collection).map(rowToFile),
     putFile,
     removeFile,
     removeDocument,
