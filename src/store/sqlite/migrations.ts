@@ -152,7 +152,7 @@ export function migrate(db: Database, options: { path: string; readOnly: boolean
       "E_STORE",
       current === 0
         ? `${options.path} holds no Verity data yet, and it is read-only so none can be added; ingest into a writable data dir first`
-        : `the Verity database at ${options.path} was written by an older Verity (schema ${current}; this one uses ${migrations.length}) and is read-only, so it cannot be upgraded; open it once where it is writable (any verity command upgrades it), or use the Verity that wrote it`,
+        : `the Verity database at ${options.path} was written by an older Verity (schema ${current}; this one uses ${migrations.length}) and is read-only, so it cannot be upgraded; open it once where it is writable (opening it there upgrades it), or use the Verity that wrote it`,
       { option: "dataDir" },
     );
   }

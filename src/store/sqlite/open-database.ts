@@ -222,7 +222,7 @@ function openReadOnly(path: string, busyTimeoutMs: number): Database.Database {
     if (walBytes(path) > 0) {
       throw new VerityError(
         "E_STORE",
-        `the Verity database at ${path} is on read-only storage with changes still in verity.db-wal, which SQLite cannot read there without verity.db-shm; open the data dir once where it is writable (any verity command folds the changes in), or copy it to writable storage`,
+        `the Verity database at ${path} is on read-only storage with changes still in verity.db-wal, which SQLite cannot read there without verity.db-shm; open the data dir once where it is writable (opening it there folds the changes in), or copy it to writable storage`,
         { cause: error, option: "dataDir" },
       );
     }

@@ -62,7 +62,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
     if (!row) {
       throw new VerityError(
         "E_NOT_FOUND",
-        `collection "${collection}" has no embedding space "${name}"; list them with: verity spaces --collection ${collection}`,
+        `collection "${collection}" has no embedding space "${name}"; list the collection's spaces to see their names`,
       );
     }
     return row;
