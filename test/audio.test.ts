@@ -14,6 +14,7 @@ import type { FileProgress } from "../src/ingest/extracted.js";
 import { jfkFlac, writeGatedTone } from "../src/transcribe/audio-test-support.js";
 import { createOpenAiCompatibleTranscriber } from "../src/transcribe/openai-compatible.js";
 import { binaryOf } from "../src/transcribe/run-tool.js";
+import { startFakeTranscriptionProcess } from "./fakes/fake-transcription-process.js";
 import {
   type FakeSegment,
   type FakeTranscriptionServer,
@@ -339,7 +340,11 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
       "flac",
       long,
     );
-    const server = await endpointHearing([{ start: 1, end: 3, text: "A lecture on a steady tone." }]);
+    // The endpoint runs in a process of its own: only Verity's memory is measured here.
+    const server = await startFakeTranscriptionProcess([
+      { start: 1, end: 3, text: "A lecture on a steady tone." },
+    ]);
+    onTestFinished(() => server.close());
     const verity = createVerity({
       dataDir: join(dir, "long-data"),
       transcriber: createOpenAiCompatibleTranscriber({

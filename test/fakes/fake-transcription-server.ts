@@ -65,6 +65,8 @@ export interface FakeTranscriptionServerOptions {
   maxUploadBytes?: number;
   /** Reported language. Default "english" (Whisper reports full names). */
   language?: string;
+  /** Called with each request as it is recorded. */
+  onRequest?: (request: RecordedTranscriptionRequest) => void;
 }
 
 export interface FakeTranscriptionServer {
@@ -104,6 +106,7 @@ export async function startFakeTranscriptionServer(
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const recorded = await record(request);
     requests.push(recorded);
+    options.onRequest?.(recorded);
     const step = steps.shift() ?? {};
     const answer = () => respond(response, recorded, step, { segmentsFor, maxUploadBytes, options });
     if (step.delayMs === undefined) return answer();
