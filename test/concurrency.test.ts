@@ -5,39 +5,16 @@ import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerity } from "../src/engine.js";
 import type { StoreStats } from "../src/store/store.js";
+import { type CliRun, repositoryRoot, runCliProcess } from "./support/cli-process.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** Runs the CLI from source in its own process. */
-function verity(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (data: Buffer) => {
-      stdout += data;
-    });
-    child.stderr.on("data", (data: Buffer) => {
-      stderr += data;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const verity = (args: readonly string[]): Promise<Run> => runCliProcess(args);
 
 /** What a run printed when it did not exit 0, so a failure shows why. */
 const failures = (runs: readonly Run[]) =>
@@ -137,7 +114,7 @@ describe("many processes on one data dir", () => {
     const creator = spawn(
       process.execPath,
       ["--import", "tsx", "--input-type=module", "-e", creatingProcess, join(dataDir, "verity.db")],
-      { cwd: root, stdio: ["ignore", "pipe", "inherit"] },
+      { cwd: repositoryRoot, stdio: ["ignore", "pipe", "inherit"] },
     );
     const created = new Promise<number | null>((resolve) => creator.on("close", resolve));
     await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,6 @@
 // nothing is written, and every change is refused at once with an error that says what to do.
 // Tests run as root here, where file modes do not stop writes, so the processes that must meet
 // read-only storage run as `nobody`; the library is also tested with the store forced read-only.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
   chmodSync,
@@ -18,13 +17,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Embedder } from "../src/embed/embedder.js";
 import { createVerity } from "../src/engine.js";
 import { createSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { type CliRun, runCliProcess } from "./support/cli-process.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
 const notRecorded = "not recorded in the ledger: the store is read-only";
 
 let dir: string;
@@ -78,27 +76,8 @@ function checksum(path: string): string {
 }
 
 /** The CLI from source, as a user without write access (root ignores file modes). */
-function verityAsReader(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-      ...asNobody,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (data: Buffer) => {
-      stdout += data;
-    });
-    child.stderr.on("data", (data: Buffer) => {
-      stderr += data;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+function verityAsReader(args: readonly string[]): Promise<CliRun> {
+  return runCliProcess(args, process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {});
 }
 
 describe("a store opened read-only", () => {

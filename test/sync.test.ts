@@ -10,6 +10,7 @@ import { runCli } from "../src/cli/run-cli.js";
 import { createVerity, type Verity } from "../src/engine.js";
 import type { IngestSummary } from "../src/ingest/pipeline.js";
 import { Capture } from "./support/capture.js";
+import { repositoryRoot } from "./support/cli-process.js";
 
 let dir: string;
 let docs: string;
@@ -180,7 +181,7 @@ describe("watch", () => {
         "--watch",
         "--json",
       ],
-      { cwd: join(import.meta.dirname, ".."), stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: repositoryRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
     const summaries: IngestSummary[] = [];
     let stderr = "";
