@@ -12,19 +12,13 @@ import type { Verity } from "../engine.js";
 import type { FileProgress } from "../ingest/extracted.js";
 import type { IngestProgress, IngestSummary } from "../ingest/pipeline.js";
 import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./arguments.js";
+import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { terminalName, terminalText } from "./terminal-text.js";
 
-export interface CliIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  /** Stops long-running commands (`ingest --watch`); default: SIGINT or SIGTERM. */
-  signal?: AbortSignal;
-}
+export type { CliIo };
 
 /** Aborts on the first SIGINT or SIGTERM, so a watch closes cleanly and the process exits 0. */
 function stopOnSignals(): AbortSignal {

@@ -8,7 +8,7 @@ import type { Verity } from "../engine.js";
 import type { ComparisonQuery, SpaceComparison } from "../retrieve/compare-spaces.js";
 import type { EmbeddingSpace, Quantization } from "../store/vectors.js";
 import { positiveInteger } from "./arguments.js";
-import type { CliIo } from "./run-cli.js";
+import type { CliIo } from "./cli-io.js";
 import { terminalLine } from "./terminal-text.js";
 
 interface SpaceCommandContext {

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import { stem } from "../../core/terms.js";
-import type { Bm25Ranking } from "./sqlite-store.js";
+import type { Bm25Ranking } from "./ranking-kind.js";
 
 /**
  * A token indexed with every chunk. FTS5 has no "optional" operator, so `(anchors) AND (others OR

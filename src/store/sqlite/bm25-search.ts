@@ -5,8 +5,8 @@ import type { Bm25Hit, Store, TermStatistics } from "../store.js";
 import { everyChunk, type FtsQuery, ftsQuery, phraseFrequencies } from "./bm25-ranking.js";
 import type { Collections } from "./collections.js";
 import { indexForm } from "./documents.js";
+import type { Bm25Ranking } from "./ranking-kind.js";
 import { type Bm25Row, rowToChunk } from "./rows.js";
-import type { Bm25Ranking } from "./sqlite-store.js";
 
 export interface Bm25SearchContext {
   db: Database.Database;

@@ -17,7 +17,7 @@ import * as sqliteVec from "sqlite-vec";
 import { VerityError } from "../../core/errors.js";
 import { loadRanking } from "./bm25-ranking.js";
 import { migrate } from "./migrations.js";
-import type { Bm25Ranking } from "./sqlite-store.js";
+import type { Bm25Ranking } from "./ranking-kind.js";
 import { damagedDatabaseError, isBusy, sqliteCode, storeError } from "./store-errors.js";
 
 export interface OpenOptions {

@@ -9,12 +9,12 @@ import { createDocumentStore } from "./documents.js";
 import { createJobStore, markAbandonedJobs } from "./jobs.js";
 import { createLedger } from "./ledger.js";
 import { openDatabase } from "./open-database.js";
+import type { Bm25Ranking } from "./ranking-kind.js";
 import { guardStoreErrors, storeError } from "./store-errors.js";
 import { createSqliteVectorIndex } from "./vector-index.js";
 import { createWriter } from "./writer.js";
 
-/** How BM25 is scored: Verity's native `verity_bm25()` or FTS5's built-in `bm25()` (same scores). */
-export type Bm25Ranking = "verity_bm25" | "bm25";
+export type { Bm25Ranking };
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
