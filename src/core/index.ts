@@ -1,3 +1,4 @@
+export * from "./access.js";
 export type * from "./answer.js";
 export type * from "./document.js";
 export * from "./errors.js";
