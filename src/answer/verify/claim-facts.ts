@@ -14,6 +14,8 @@ export interface Quantity {
 export interface ClaimFacts {
   /** Stems of content words (stopwords, numbers and negations left out). */
   stems: string[];
+  /** The content words as written (lower case), each once: what a lexicon looks up. */
+  contentWords: string[];
   quantities: Quantity[];
   /** Month names (lower case) and four-digit years mentioned. */
   dates: string[];
@@ -32,6 +34,8 @@ export interface Clause {
   stems: Set<string>;
   /** Stems of every word, stopwords included ("more", "after"), for opposite words. */
   words: Set<string>;
+  /** Every word as written (lower case), numbers left out. */
+  forms: Set<string>;
   negated: boolean;
 }
 
@@ -122,20 +126,23 @@ function isUnitLike(word: string): boolean {
 
 const isNegation = (token: string) => negations.has(token) || token.endsWith("n't");
 
+const isContent = (token: string) =>
+  !stopwords.has(token) && !isNegation(token) && numberOf(token) === undefined;
+
 function clausesOf(sentence: string): Clause[] {
   return sentence
     .split(clauseBoundary)
     .map((text) => tokens(text))
     .filter((words) => words.length > 0)
-    .map((words) => ({
-      stems: new Set(
-        words
-          .filter((token) => !stopwords.has(token) && !isNegation(token) && numberOf(token) === undefined)
-          .map(stem),
-      ),
-      words: new Set(words.filter((token) => numberOf(token) === undefined).map(stem)),
-      negated: words.some(isNegation),
-    }));
+    .map((words) => {
+      const forms = new Set(words.filter((token) => numberOf(token) === undefined));
+      return {
+        stems: new Set(words.filter(isContent).map(stem)),
+        words: new Set([...forms].map(stem)),
+        forms,
+        negated: words.some(isNegation),
+      };
+    });
 }
 
 /** Facts of one sentence. */
@@ -179,11 +186,10 @@ export function claimFacts(sentence: string): ClaimFacts {
     const symbol = /^.[^\p{Lu}]*\p{Lu}/u.test(token) && /\p{Ll}|\p{N}/u.test(token);
     if ((capitalised || acronym || symbol) && !stopwords.has(lower) && !months.has(lower)) names.push(lower);
   });
-  const stems = tokens(sentence)
-    .filter((token) => !stopwords.has(token) && !isNegation(token) && numberOf(token) === undefined)
-    .map(stem);
+  const contentWords = [...new Set(tokens(sentence).filter(isContent))];
   return {
-    stems: [...new Set(stems)],
+    stems: [...new Set(contentWords.map(stem))],
+    contentWords,
     quantities,
     dates: [...new Set(dates)],
     names: [...new Set(names)],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claimFacts } from "./claim-facts.js";
-import { verifySentence } from "./verifier.js";
+import { emptyLexicon, type Lexicon } from "./lexicon/lexicon.js";
+import { createSentenceVerifier, verifySentence } from "./verifier.js";
 
 const policy =
   "Refunds are issued within 30 days of purchase. The billing team, led by Maria Okafor, approves each refund. " +
@@ -131,6 +132,77 @@ describe("verifySentence", () => {
       evidence: { source: 1 },
     });
     expect(verifySentence("Refunds are issued within 30 days.", []).verdict).toBe("unsupported");
+  });
+});
+
+describe("verifySentence with WordNet", () => {
+  const shop =
+    "The customer bought two lamps from the store in May. The physician examined the patient on Monday.";
+
+  it("accepts a synonym of the source's word", () => {
+    expect(verifySentence("The customer purchased two lamps from the store.", [shop]).verdict).toBe(
+      "supported",
+    );
+    expect(verifySentence("The doctor examined the patient on Monday.", [shop]).verdict).toBe("supported");
+  });
+
+  it("accepts a derivationally related form of the source's word", () => {
+    const source = "The committee decided to reduce the budget of the library.";
+    expect(
+      verifySentence("The committee made a decision on a reduction of the library budget.", [source]),
+    ).toMatchObject({
+      verdict: "supported",
+    });
+  });
+
+  it("still rejects an invented number, however the rest is reworded", () => {
+    const result = verifySentence("The customer purchased five lamps from the store.", [shop]);
+    expect(result.verdict).toBe("contradicted");
+    expect(result.reasons[0]).toBe("says 5 lamps where the source says 2 lamps");
+    expect(verifySentence("The doctor examined the patient on Monday in 2019.", [shop]).verdict).not.toBe(
+      "supported",
+    );
+  });
+
+  it("contradicts a sentence that uses a WordNet antonym of the source's word", () => {
+    const source = "Blood pressure was higher in the treated group.";
+    const result = verifySentence("Blood pressure was lower in the treated group.", [source]);
+    expect(result.verdict).toBe("contradicted");
+    expect(result.reasons).toContain('says "lower" where the source says "higher"');
+  });
+
+  it("contradicts a negated paraphrase", () => {
+    expect(verifySentence("The doctor did not examine the patient on Monday.", [shop]).verdict).toBe(
+      "contradicted",
+    );
+  });
+});
+
+describe("createSentenceVerifier", () => {
+  it("reads each source once per verifier, so engines do not share what they remember", () => {
+    const looked: string[] = [];
+    const counting: Lexicon = {
+      ...emptyLexicon,
+      baseForms: (word) => {
+        looked.push(word);
+        return [];
+      },
+    };
+    const first = createSentenceVerifier({ lexicon: counting });
+    first.signals("Refunds are issued within 30 days.", [policy]);
+    const read = looked.length;
+    first.signals("Exports do not include deleted notes.", [policy]);
+    expect(looked.length).toBe(read);
+    createSentenceVerifier({ lexicon: counting }).signals("Refunds are issued within 30 days.", [policy]);
+    expect(looked.length).toBe(2 * read);
+  });
+
+  it("matches words by their stems alone without a lexicon", () => {
+    const plain = createSentenceVerifier({ lexicon: emptyLexicon });
+    const shop = "The customer bought two lamps from the store.";
+    expect(verifySentence("The customer purchased two lamps.", [shop], { verifier: plain }).verdict).toBe(
+      "unsupported",
+    );
   });
 });
 

