@@ -1,16 +1,23 @@
 // The Verity facade: wires store, ingestion, retrieval and answering from options. The library's API.
 // Only what every command needs is imported here; ingestion, re-embedding, routing (the AI SDK) and
 // recordings are loaded on first use, so a BM25 question starts in tens of milliseconds.
+//
+// Every read takes the caller's `Access` (default: everything, as for the library and the CLI on
+// their own data) and hands it to the store, which applies it inside its queries. A collection the
+// caller may not read is "not found", exactly like one that does not exist.
 import { realpathSync } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import type { AnswerDraft, Answerer } from "./answer/answerer.js";
+import { type ConversationTurn, standaloneQuestion } from "./answer/conversation/standalone-question.js";
 import type { AnswerPolicy } from "./answer/verify/answer-policy.js";
+import { type Access, fullAccess, mayReadCollection } from "./core/access.js";
 import type { Answer } from "./core/answer.js";
 import type { Environment } from "./core/api-key.js";
 import { defaultCollection, defaultDataDir } from "./core/defaults.js";
-import type { Collection, DocumentRecord } from "./core/document.js";
+import { type Chunk, type Collection, type DocumentRecord, validateCollection } from "./core/document.js";
 import { isVerityError, VerityError } from "./core/errors.js";
-import type { LedgerSummary } from "./core/ledger.js";
+import type { LedgerQuery, LedgerSummary, StoredAnswer } from "./core/ledger.js";
+import type { Location } from "./core/location.js";
 import { type Logger, noopLogger } from "./core/logger.js";
 import type { Embedder } from "./embed/embedder.js";
 import type { ReindexOptions, ReindexResult } from "./embed/reindex.js";
@@ -22,8 +29,10 @@ import { questionTermWeights, rankDocuments } from "./retrieve/bm25-retriever.js
 import type { ComparisonQuery, SpaceComparison } from "./retrieve/compare-spaces.js";
 import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import type { RoutedAnswer } from "./route/routing.js";
+import type { NewApiKeyInput } from "./store/api-key-input.js";
+import type { ApiKey, ApiKeyVerification, CreatedApiKey } from "./store/api-keys.js";
 import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
-import type { CollectionTokenizer, Job, Store, StoreStats } from "./store/store.js";
+import type { CollectionSettings, CollectionTokenizer, Job, Store, StoreStats } from "./store/store.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
 
 export { defaultCollection, defaultDataDir };
@@ -70,8 +79,96 @@ export interface AskOptions {
    * answer's when it is ready. Never called for an abstention.
    */
   onSentence?: (sentence: Answer["sentences"][number]) => void;
-  /** The HTTP API key the question came with: its budget applies, and the ledger records it. */
+  /** The id of the API key the question came with: its budget applies, and the ledger records it. */
   apiKey?: string;
+  /**
+   * What the caller may read (default everything). Retrieval, the answer, its citations and closest
+   * sources, and the term statistics that weigh the question all come from what it may read; a
+   * collection it may not read is E_NOT_FOUND, as one that does not exist.
+   */
+  access?: Access;
+  /**
+   * Aborting it stops retrieval (the embedding request) and the model call under way: `ask` then
+   * rejects with the signal's reason (a DOMException named AbortError, unless the caller aborted with
+   * a reason of its own, e.g. AbortSignal.timeout's TimeoutError), never with a fallback answer, and
+   * records nothing in the ledger.
+   */
+  signal?: AbortSignal;
+  /**
+   * The conversation before this question, oldest first (the question itself not in it). A
+   * follow-up that leans on it ("and for part-timers?") is retrieved and answered as a question that
+   * stands alone; the answer's `question` stays what was asked, and its trace holds the question
+   * used (`retrievalQuestion`) when it differs.
+   */
+  history?: readonly ConversationTurn[];
+}
+
+export interface SearchOptions {
+  collection?: string;
+  /** Passages to return (1-1000; default the engine's retrievalLimit). */
+  limit?: number;
+  /** What the caller may read (default everything); see AskOptions. */
+  access?: Access;
+  /** Aborting it stops the search, which rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+/** One retrieved passage, best first. */
+export interface SearchPassage {
+  documentId: string;
+  source: string;
+  title: string;
+  chunkId: string;
+  location: Location;
+  text: string;
+  /** Higher is better; comparable only within one search (BM25, or fused ranks when hybrid). */
+  score: number;
+}
+
+export interface SearchResult {
+  passages: SearchPassage[];
+  /** `hybrid` when an embedding space was searched as well as BM25. */
+  mode: "bm25" | "hybrid";
+  /** The embedding space searched, when hybrid. */
+  space?: string;
+  /** Why vectors were not used when they could have been. */
+  warnings: string[];
+}
+
+export interface StatsOptions extends LedgerQuery {}
+
+export interface VerityStats {
+  store: StoreStats;
+  collections: Collection[];
+  jobs: Job[];
+  answers: LedgerSummary;
+}
+
+export interface RemoveCollectionResult {
+  collection: string;
+  files: number;
+  documents: number;
+}
+
+/** API keys for the HTTP API and MCP, kept in the store. */
+export interface VerityKeys {
+  /**
+   * Creates a key. The result's `secret` (`vty_<id>_<secret>`) is the only time the key is shown:
+   * only its hash is stored. E_INVALID_INPUT (with `option`) for an empty name, an unknown scope, a bad
+   * collection or group name, or an expiry that cannot be read or has passed.
+   */
+  create(input: NewApiKeyInput): Promise<CreatedApiKey>;
+  /**
+   * Checks a presented key: `valid` with the key and the Access it implies, or why not (`malformed`,
+   * `unknown` for no such key or a wrong secret, `revoked`, `expired`).
+   */
+  verify(presented: string): ApiKeyVerification;
+  /** Every key, newest first, without secrets or hashes. */
+  list(): ApiKey[];
+  /** Revokes a key by id and returns it; E_NOT_FOUND when there is no such key. */
+  revoke(id: string): ApiKey;
+  /** Whether any key was ever created (revoked and expired ones count: keys stay required). */
+  exists(): boolean;
 }
 
 /** What `ingest` takes: the pipeline's options, and the settings of a collection it creates. */
@@ -94,6 +191,10 @@ export interface RemoveResult {
 
 export interface Verity {
   readonly store: Store;
+  /**
+   * Ingests files and folders. `groups` and `groupRules` give the documents access groups; an
+   * unchanged file ingested again under other groups gets them without being chunked again.
+   */
   ingest(paths: readonly string[], options?: VerityIngestOptions): Promise<IngestSummary>;
   /**
    * Keeps a collection in sync with files and folders until closed: a full ingest that prunes files
@@ -101,16 +202,52 @@ export interface Verity {
    */
   watch(paths: readonly string[], options?: VerityWatchOptions): Promise<Watcher>;
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  listCollections(): Collection[];
-  listDocuments(collection?: string): DocumentRecord[];
-  /** Removes a file (by path), a folder's files (by folder path) or a document (by id or source). */
-  remove(target: string, collection?: string): RemoveResult;
-  stats(options?: { since?: string; collection?: string }): {
-    store: StoreStats;
-    collections: Collection[];
-    jobs: Job[];
-    answers: LedgerSummary;
-  };
+  /** The passages a question retrieves, best first, without an answer. E_NOT_FOUND as for `ask`. */
+  search(question: string, options?: SearchOptions): Promise<SearchResult>;
+  /** Collections the caller may read, counting the documents and chunks it may read. */
+  listCollections(access?: Access): Collection[];
+  /** Documents the caller may read (with their `groups`), of one collection or all. */
+  listDocuments(collection?: string, access?: Access): DocumentRecord[];
+  /**
+   * A document by id or source, with its stored file path (`file`); undefined alike when there is
+   * none and when the caller may not read it.
+   */
+  getDocument(
+    idOrSource: string,
+    options?: { collection?: string; access?: Access },
+  ): DocumentRecord | undefined;
+  /** A document's full extracted text, when the caller may read it. */
+  getDocumentText(documentId: string, options?: { access?: Access }): string | undefined;
+  /** A document's chunks in order (with their locations); none when the caller may not read it. */
+  getChunks(documentId: string, options?: { access?: Access }): Chunk[];
+  /**
+   * Creates an empty collection (the defaults for settings not given), or returns an existing one's
+   * settings; E_INVALID_INPUT for a bad name or settings that differ from an existing collection's.
+   */
+  createCollection(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
+  /**
+   * Removes a collection and everything derived from it (files, documents, chunks, embedding spaces);
+   * the ledger keeps its answers. E_NOT_FOUND when there is no such collection or `access` may not
+   * read it; E_FORBIDDEN when `access` may not read every group (it would remove documents it cannot see).
+   */
+  removeCollection(name: string, options?: { access?: Access }): RemoveCollectionResult;
+  /**
+   * Removes a file (by path), a folder's files (by folder path) or a document (by id or source).
+   * With `access`, only what the caller may read: anything else is E_NOT_FOUND, as if absent.
+   */
+  remove(target: string, collection?: string, access?: Access): RemoveResult;
+  /**
+   * Counts, recent jobs and the ledger's summary, over what `access` may read: its collections'
+   * answers are summed; jobs (which name files of every group) only when it may read every group.
+   */
+  stats(options?: StatsOptions): VerityStats;
+  /**
+   * Recorded answers, newest first (default 50). A caller that may not read everything sees only
+   * the answers asked with its own key (`apiKey`), in collections it may read.
+   */
+  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): StoredAnswer[];
+  /** API keys: create (the secret shown once), verify, list, revoke. */
+  readonly keys: VerityKeys;
   /**
    * Overlap@10 (and nDCG@10 with judgements) of the documents retrieved now and with `space`, before
    * switching to it. Judgements are keyed by query id, then by JSONL record id or file path.
@@ -186,6 +323,17 @@ export function createVerity(options: VerityOptions = {}): Verity {
   ) => (await import("./embed/reindex.js")).reindexCollection(...args);
   const retrievalLimit = options.retrievalLimit ?? 8;
 
+  /** E_NOT_FOUND, alike, when the collection does not exist and when `access` may not read it. */
+  function requireReadableCollection(collection: string, access: Access): void {
+    if (!mayReadCollection(access, collection) || !store.hasCollection(collection)) {
+      throw new VerityError(
+        "E_NOT_FOUND",
+        `collection "${collection}" does not exist; ingest documents into it first`,
+        { option: "collection" },
+      );
+    }
+  }
+
   /** Checks an ingest's paths and options, creates a collection with its tokenizer, adds the recordings loader. */
   async function prepareIngest(
     paths: readonly string[],
@@ -195,7 +343,6 @@ export function createVerity(options: VerityOptions = {}): Verity {
       throw new VerityError("E_INVALID_INPUT", "no paths given; name files or folders to ingest");
     const { tokenizer, ...pipelineOptions } = ingestOptions;
     if (tokenizer !== undefined) {
-      const { validateCollection } = await import("./ingest/store-documents.js");
       const collection = pipelineOptions.collection ?? defaultCollection;
       validateCollection(collection);
       store.createCollection(collection, { tokenizer });
@@ -294,33 +441,27 @@ export function createVerity(options: VerityOptions = {}): Verity {
 
     async ask(question, askOptions = {}) {
       const collection = askOptions.collection ?? defaultCollection;
-      const trimmed = question.trim();
-      if (!trimmed) throw new VerityError("E_INVALID_INPUT", "the question is empty; ask something");
-      if (trimmed.length > 4000) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `the question is ${trimmed.length} characters; keep it under 4000`,
-        );
-      }
-      if (!store.hasCollection(collection)) {
-        throw new VerityError(
-          "E_NOT_FOUND",
-          `collection "${collection}" does not exist; ingest documents into it first`,
-          { option: "collection" },
-        );
-      }
+      const access = askOptions.access ?? fullAccess;
+      const { signal } = askOptions;
+      const trimmed = checkedQuestion(question);
+      requireReadableCollection(collection, access);
+      signal?.throwIfAborted();
+      // A follow-up is retrieved (and answered) as a question that stands alone.
+      const asked = askOptions.history?.length ? standaloneQuestion(trimmed, askOptions.history) : trimmed;
       const started = performance.now();
-      const retrieval = await retrieveHybrid(store, trimmed, {
+      const retrieval = await retrieveHybrid(store, asked, {
         collection,
         limit: askOptions.limit ?? retrievalLimit,
         embedder: options.embedder,
         fusion: options.fusion,
+        access,
+        ...(signal ? { signal } : {}),
       });
       const { passages } = retrieval;
       for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
-      const termWeights = questionTermWeights(store, trimmed);
+      const termWeights = questionTermWeights(store, asked, access);
       const retrieved = performance.now();
-      const request = { question: trimmed, passages, termWeights };
+      const request = { question: asked, passages, termWeights, ...(signal ? { signal } : {}) };
       if (askOptions.model !== undefined && !routing) {
         throw new VerityError(
           "E_CONFIG",
@@ -355,6 +496,8 @@ export function createVerity(options: VerityOptions = {}): Verity {
         try {
           draft = await answerer.doAnswer(request);
         } catch (error) {
+          // A caller that gave up gets the reason it gave, not a fallback answer.
+          if (signal?.aborted) throw signal.reason;
           // A failing provider degrades to the extractive answer, which needs no model, with a note.
           if (!isVerityError(error) || !error.code.startsWith("E_PROVIDER_")) throw error;
           logger.warn(
@@ -382,6 +525,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
         trace: {
           answerer: answererId,
           collection,
+          ...(asked !== trimmed ? { retrievalQuestion: asked } : {}),
           retrievalMs: round(retrieved - started),
           answerMs: round(finished - retrieved),
           totalMs: round(finished - started),
@@ -401,22 +545,91 @@ export function createVerity(options: VerityOptions = {}): Verity {
       return answer;
     },
 
-    listCollections: () => store.listCollections(),
-    listDocuments: (collection) => store.listDocuments(collection),
+    async search(question, searchOptions = {}) {
+      const collection = searchOptions.collection ?? defaultCollection;
+      const access = searchOptions.access ?? fullAccess;
+      const { signal } = searchOptions;
+      const trimmed = checkedQuestion(question);
+      requireReadableCollection(collection, access);
+      signal?.throwIfAborted();
+      const retrieval = await retrieveHybrid(store, trimmed, {
+        collection,
+        limit: searchOptions.limit ?? retrievalLimit,
+        embedder: options.embedder,
+        fusion: options.fusion,
+        access,
+        ...(signal ? { signal } : {}),
+      });
+      return {
+        passages: retrieval.passages.map((passage) => ({
+          documentId: passage.document.id,
+          source: passage.document.source,
+          title: passage.document.title,
+          chunkId: passage.chunk.id,
+          location: passage.chunk.location,
+          text: passage.chunk.text,
+          score: passage.score,
+        })),
+        mode: retrieval.mode,
+        ...(retrieval.space ? { space: retrieval.space } : {}),
+        warnings: retrieval.warnings,
+      };
+    },
 
-    remove(target, collection = defaultCollection) {
+    listCollections: (access) => store.listCollections(access),
+    listDocuments: (collection, access) => store.listDocuments(collection, access),
+    getDocument: (idOrSource, lookup = {}) => store.getDocument(idOrSource, lookup.collection, lookup.access),
+    getDocumentText: (documentId, lookup = {}) => store.getDocumentText(documentId, lookup.access),
+    getChunks: (documentId, lookup = {}) => store.getChunks(documentId, lookup.access),
+
+    createCollection(name, settings) {
+      validateCollection(name);
+      return store.createCollection(name, settings);
+    },
+
+    removeCollection(name, removal = {}) {
+      const access = removal.access ?? fullAccess;
+      const missing = () =>
+        new VerityError(
+          "E_NOT_FOUND",
+          `collection "${name}" does not exist; list the collections to see their names`,
+          { option: "collection" },
+        );
+      if (!store.hasCollection(name) || !mayReadCollection(access, name)) throw missing();
+      if (access.groups !== "*") {
+        throw new VerityError(
+          "E_FORBIDDEN",
+          `removing collection "${name}" removes documents of every access group, and this caller may not read every group; use a key whose groups are "*"`,
+        );
+      }
+      const removed = store.removeCollection(name);
+      if (!removed) throw missing();
+      logger.info({ collection: name, ...removed }, "collection removed");
+      return { collection: name, ...removed };
+    },
+
+    remove(target, collection = defaultCollection, access = fullAccess) {
       const path = canonicalPath(target);
-      const removedFile = store.removeFile(collection, path);
+      const readable = mayReadCollection(access, collection);
+      const removedFile = readable ? store.removeFile(collection, path, access) : 0;
       if (removedFile > 0) return { target: path, documents: removedFile };
-      const underFolder = store
-        .listFiles(collection)
-        .map((file) => file.path)
-        .filter((file) => file.startsWith(path + sep));
+      const underFolder = readable
+        ? store
+            .listFiles(collection, access)
+            .map((file) => file.path)
+            .filter((file) => file.startsWith(path + sep))
+        : [];
       if (underFolder.length > 0) {
-        const documents = underFolder.reduce((sum, file) => sum + store.removeFile(collection, file), 0);
+        const documents = underFolder.reduce(
+          (sum, file) => sum + store.removeFile(collection, file, access),
+          0,
+        );
         return { target: path, documents };
       }
-      if (store.removeDocument(collection, target) || store.removeDocument(collection, path)) {
+      if (
+        readable &&
+        (store.removeDocument(collection, target, access) || store.removeDocument(collection, path, access))
+      ) {
         return { target, documents: 1 };
       }
       throw new VerityError(
@@ -426,11 +639,37 @@ export function createVerity(options: VerityOptions = {}): Verity {
     },
 
     stats: (statsOptions = {}) => ({
-      store: store.stats(),
-      collections: store.listCollections(),
-      jobs: store.listJobs(10),
+      store: store.stats(statsOptions.access),
+      collections: store.listCollections(statsOptions.access),
+      jobs: store.listJobs(10, statsOptions.access),
       answers: store.ledgerSummary(statsOptions),
     }),
+
+    listAnswers: (listing) => store.listAnswers(listing),
+
+    keys: {
+      async create(input) {
+        // zod is loaded only when a key is made.
+        const { parseNewApiKey } = await import("./store/api-key-input.js");
+        const created = store.createApiKey(parseNewApiKey(input));
+        logger.info({ keyId: created.key.id, name: created.key.name }, "API key created");
+        return created;
+      },
+      verify: (presented) => store.verifyApiKey(presented),
+      list: () => store.listApiKeys(),
+      revoke(id) {
+        const key = store.revokeApiKey(id);
+        if (!key) {
+          throw new VerityError(
+            "E_NOT_FOUND",
+            `there is no API key with id ${JSON.stringify(id)}; list the keys to see their ids`,
+          );
+        }
+        logger.info({ keyId: key.id }, "API key revoked");
+        return key;
+      },
+      exists: () => store.hasApiKeys(),
+    },
 
     async compareSpace(compareOptions) {
       const newEmbedder = compareOptions.embedder ?? options.embedder;
@@ -481,6 +720,19 @@ export function createVerity(options: VerityOptions = {}): Verity {
 
     close: () => store.close(),
   };
+}
+
+/** The question trimmed, or E_INVALID_INPUT when it is empty or too long. */
+function checkedQuestion(question: string): string {
+  const trimmed = typeof question === "string" ? question.trim() : "";
+  if (!trimmed) throw new VerityError("E_INVALID_INPUT", "the question is empty; ask something");
+  if (trimmed.length > 4000) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `the question is ${trimmed.length} characters; keep it under 4000`,
+    );
+  }
+  return trimmed;
 }
 
 function canonicalPath(target: string): string {

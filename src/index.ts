@@ -8,6 +8,7 @@ export {
   type AnswerRequest,
   noPassagesDraft,
 } from "./answer/answerer.js";
+export { type ConversationTurn, standaloneQuestion } from "./answer/conversation/standalone-question.js";
 export { createExtractiveAnswerer, type ExtractiveAnswererOptions } from "./answer/extractive-answerer.js";
 export {
   createGenerativeAnswerer,
@@ -18,6 +19,7 @@ export { createModelJudge, createNliJudge, type Judge, type Judgement } from "./
 // Domain types, errors and their codes, the logger port, defaults, API keys.
 export type { Environment } from "./core/api-key.js";
 export { defaultCollection, defaultDataDir } from "./core/defaults.js";
+export { accessGroups, collectionNamePattern, validateCollection } from "./core/document.js";
 export * from "./core/index.js";
 // Embedders (from a spec string or directly) and re-embedding.
 export * from "./embed/index.js";
@@ -31,10 +33,17 @@ export {
 export {
   type AskOptions,
   createVerity,
+  type RemoveCollectionResult,
   type RemoveResult,
+  type SearchOptions,
+  type SearchPassage,
+  type SearchResult,
+  type StatsOptions,
   type Verity,
   type VerityIngestOptions,
+  type VerityKeys,
   type VerityOptions,
+  type VerityStats,
   type VerityWatchOptions,
 } from "./engine.js";
 // Ingestion.
@@ -48,6 +57,7 @@ export type {
   PartialLoad,
   TextBlock,
 } from "./ingest/extracted.js";
+export type { GroupRule } from "./ingest/group-rules.js";
 export type {
   FileOutcome,
   FileStatus,
@@ -86,7 +96,18 @@ export {
   type RoutingSettings,
   routePolicies,
 } from "./route/settings.js";
-// The store: the contract and the embedded SQLite implementation.
+// The store: the contract and the embedded SQLite implementation, and API keys.
+export { type NewApiKeyInput, parseNewApiKey } from "./store/api-key-input.js";
+export {
+  type ApiKey,
+  type ApiKeyScope,
+  type ApiKeyVerification,
+  apiKeyPrefix,
+  apiKeyScopes,
+  type CreatedApiKey,
+  keyAccess,
+  type NewApiKey,
+} from "./store/api-keys.js";
 export * from "./store/index.js";
 // Transcribers (from a spec string or directly) and the ffmpeg audio tools.
 export * from "./transcribe/index.js";

@@ -1,5 +1,6 @@
 // The answer ledger's records: what every answer cost, how long it took and which route it took.
 // Written by the store, summed by budgets, summarised by `verity stats`.
+import type { Access } from "./access.js";
 
 /** One model call made for an answer. */
 export interface ModelCallRecord {
@@ -40,11 +41,33 @@ export interface LedgerSummary {
   perModel: { model: string; calls: number; failed: number; costUsd: number; p50Ms: number; p95Ms: number }[];
 }
 
+/** An answer as the ledger lists it. */
+export interface StoredAnswer extends AnswerRecord {
+  id: number;
+}
+
+export interface LedgerQuery {
+  /** Answers at or after this ISO time. */
+  since?: string;
+  collection?: string;
+  /**
+   * What the caller may read (default everything). Summaries count the answers of the collections it
+   * may read; listings show a caller that may not read everything only the answers asked with its own
+   * key (`apiKey`).
+   */
+  access?: Access;
+}
+
 export interface Ledger {
   recordAnswer(record: AnswerRecord): void;
   /**
    * Money spent by a collection, or by an API key, in one UTC day (`2026-11-29`) or month (`2026-11`).
    */
   spent(scope: { collection: string } | { apiKey: string }, period: string): number;
-  ledgerSummary(options?: { since?: string; collection?: string }): LedgerSummary;
+  ledgerSummary(options?: LedgerQuery): LedgerSummary;
+  /**
+   * Recorded answers, newest first (default the last 50, at most 1000). With an access that may not
+   * read everything, only the answers asked with `apiKey` (none without one), in collections it may read.
+   */
+  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): StoredAnswer[];
 }

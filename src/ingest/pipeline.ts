@@ -20,6 +20,7 @@ import {
   loadedDocuments,
   type PartialLoad,
 } from "./extracted.js";
+import { createGroupsOf, type GroupRule } from "./group-rules.js";
 import { loaderFor, supportedExtensions } from "./loaders/registry.js";
 import { storeDocuments, validateCollection } from "./store-documents.js";
 
@@ -44,6 +45,25 @@ export interface IngestOptions {
    * named (default false: they are only reported, in `gone`).
    */
   prune?: boolean;
+  /**
+   * Access groups of every document ingested (default none: readable by anyone who may read the
+   * collection). Re-ingesting an unchanged file under other groups changes its groups, not its chunks.
+   */
+  groups?: readonly string[];
+  /**
+   * More groups for the files whose path, relative to a folder named, matches a rule's glob (e.g.
+   * `{ match: "hr/**", groups: ["hr"] }`); a file gets `groups` and those of every rule it matches.
+   */
+  groupRules?: readonly GroupRule[];
+}
+
+/** What the ingestion of some paths knows beyond its options. */
+export interface IngestContext {
+  /**
+   * Folders `groupRules` globs are relative to; default the folders among the paths ingested. A
+   * watcher names the folders it watches, as it ingests the files that changed in them one by one.
+   */
+  ruleFolders?: readonly string[];
 }
 
 /** `partial`: stored, but part of the file was unusable (malformed JSONL lines), listed in `problems`. */
@@ -54,6 +74,8 @@ export interface FileOutcome {
   status: FileStatus;
   documents: number;
   chunks: number;
+  /** The file's bytes were unchanged but its access groups were not: its documents got the new ones. */
+  regrouped?: boolean;
   /** Why the file failed, or (partial) its first problem. */
   error?: { code: ErrorCode; message: string };
   /** Partial files: what was left out, the first `maxListedProblems` of `problemCount`. */
@@ -103,10 +125,12 @@ export async function ingestPaths(
   store: Store,
   paths: readonly string[],
   options: IngestOptions,
+  context: IngestContext = {},
 ): Promise<IngestSummary> {
   const started = performance.now();
   const limits = { ...defaultLoaderLimits, ...options.limits };
   validateCollection(options.collection);
+  const groupsOf = await createGroupsOf(context.ruleFolders ?? paths, options);
   const discovery = await discoverFiles(paths, {
     include: options.include,
     exclude: options.exclude,
@@ -125,7 +149,7 @@ export async function ingestPaths(
   let bytesDone = 0;
   try {
     for (const [index, file] of discovery.files.entries()) {
-      const outcome = await ingestFile(store, file.path, options, limits);
+      const outcome = await ingestFile(store, file.path, options, limits, groupsOf(file.path));
       outcomes.push(outcome);
       bytesDone += file.size;
       options.onProgress?.({
@@ -164,6 +188,7 @@ async function ingestFile(
   path: string,
   options: IngestOptions,
   limits: LoaderLimits,
+  groups: readonly string[],
 ): Promise<FileOutcome> {
   const failed = (code: ErrorCode, message: string): FileOutcome => ({
     path,
@@ -178,6 +203,11 @@ async function ingestFile(
   let size: number;
   let loader: Loader | FileLoader;
   let stored: SourceFile | undefined;
+  /** The same bytes as stored: only the file's access groups may need to change. */
+  const unchanged = (): FileOutcome =>
+    store.setFileGroups(options.collection, path, groups) > 0
+      ? { path, status: "updated", documents: 0, chunks: 0, regrouped: true }
+      : { path, status: "unchanged", documents: 0, chunks: 0 };
   try {
     loader = loaderFor(path, options.fileLoaders);
     if ("loadFile" in loader) {
@@ -186,14 +216,14 @@ async function ingestFile(
       size = await fileSize(path, loader.maxFileBytes);
       contentHash = `${await hashFile(path)}:${loader.version}`;
       stored = store.getFile(options.collection, path);
-      if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
+      if (stored?.contentHash === contentHash) return unchanged();
       extracted = await loader.loadFile({ path, limits, onProgress: options.onFileProgress });
     } else {
       const bytes = await readBytes(path, limits.maxFileBytes);
       contentHash = createHash("sha256").update(bytes).digest("hex");
       size = bytes.byteLength;
       stored = store.getFile(options.collection, path);
-      if (stored?.contentHash === contentHash) return { path, status: "unchanged", documents: 0, chunks: 0 };
+      if (stored?.contentHash === contentHash) return unchanged();
       const loaded = await loader.load({ path, bytes, limits });
       extracted = loadedDocuments(loaded);
       partial = Array.isArray(loaded) ? undefined : loaded;
@@ -217,6 +247,7 @@ async function ingestFile(
       mediaType: loader.mediaType,
       documents: extracted,
       chunker: options.chunker,
+      groups,
     });
   } catch (error) {
     if (error instanceof VerityError) {
@@ -231,7 +262,7 @@ async function ingestFile(
       },
     );
   }
-  const changed = result.added + result.replaced + result.removed > 0;
+  const changed = result.added + result.replaced + result.removed + result.regrouped > 0;
   const warnings = loaderWarnings(extracted);
   const outcome: FileOutcome = {
     path,

@@ -1,5 +1,5 @@
 // Chunking extracted documents and storing them as one unit of replacement (a file's whole content).
-import { VerityError } from "../core/errors.js";
+import { validateCollection } from "../core/document.js";
 import type { Store } from "../store/store.js";
 import { type ChunkerOptions, chunkDocument } from "./chunker.js";
 import type { ExtractedDocument } from "./extracted.js";
@@ -13,6 +13,8 @@ export interface StoreDocumentsInput {
   mediaType: string;
   documents: ExtractedDocument[];
   chunker?: Partial<ChunkerOptions>;
+  /** Access groups of every document of the file (default none). */
+  groups?: readonly string[];
 }
 
 /** Chunks extracted documents and stores them as the file's full content, in one transaction. */
@@ -25,6 +27,7 @@ export function storeDocuments(store: Store, input: StoreDocumentsInput) {
     contentHash: input.contentHash,
     size: input.size,
     mediaType: input.mediaType,
+    groups: input.groups ?? [],
     documents: input.documents.map((document) => ({
       source: single ? input.path : `${input.path}#${document.recordId ?? ""}`,
       title: document.title,
@@ -37,11 +40,4 @@ export function storeDocuments(store: Store, input: StoreDocumentsInput) {
   });
 }
 
-export function validateCollection(name: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `invalid collection name ${JSON.stringify(name)}: use 1–128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
-    );
-  }
-}
+export { validateCollection };

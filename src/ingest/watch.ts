@@ -62,7 +62,8 @@ export async function watchPaths(
       await Promise.all(toIngest.map(async (path) => ((await filter.keeps(path)) ? path : undefined)))
     ).filter((path): path is string => path !== undefined);
     if (kept.length === 0 && toPrune.length === 0) return;
-    const ingested = await ingestPaths(store, kept, { ...options, prune: false });
+    // Rules' globs stay relative to the folders watched, though the files are named one by one.
+    const ingested = await ingestPaths(store, kept, { ...options, prune: false }, { ruleFolders: roots });
     const gone = await goneFiles(store, options.collection, toPrune, { prune: true });
     options.onSync?.({ ...ingested, ...gone }, "change");
   };

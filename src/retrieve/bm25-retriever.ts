@@ -1,4 +1,6 @@
-// BM25 retrieval over the store's full-text index: the question becomes a bag of content terms.
+// BM25 retrieval over the store's full-text index: the question becomes a bag of content terms. The
+// caller's access goes to the store, which never returns what it may not read.
+import type { Access } from "../core/access.js";
 import type { Chunk } from "../core/document.js";
 import { questionTokens, stem } from "../core/terms.js";
 import type { Store } from "../store/store.js";
@@ -17,6 +19,8 @@ export interface RetrieveOptions {
   limit: number;
   /** Which of the question's terms are searched; default `defaultTermPruning`. */
   pruning?: TermPruning;
+  /** What the caller may read; default everything. */
+  access?: Access;
 }
 
 /** The terms a question is searched with: content words, deduplicated, in order. */
@@ -52,11 +56,12 @@ export function searchTerms(
   store: Store,
   question: string,
   pruning: TermPruning = defaultTermPruning,
+  access?: Access,
 ): SearchTerms {
   const terms = queryTerms(question);
   if (terms.length <= pruning.minAnchors) return { terms, anchors: terms };
   const stems = terms.map(stem);
-  const statistics = store.termStatistics([...new Set(stems)]);
+  const statistics = store.termStatistics([...new Set(stems)], access);
   const byRarity = terms
     .map((term, index) => ({ term, chunks: statistics.documentFrequency.get(stems[index] as string) ?? 0 }))
     .sort((a, b) => a.chunks - b.chunks);
@@ -75,11 +80,11 @@ export function retrieveBm25(
   question: string,
   options: RetrieveOptions & { perDocument?: boolean },
 ): RetrievedPassage[] {
-  const { terms, anchors } = searchTerms(store, question, options.pruning);
+  const { terms, anchors } = searchTerms(store, question, options.pruning, options.access);
   if (terms.length === 0) return [];
-  const { collection, limit, perDocument } = options;
+  const { collection, limit, perDocument, access } = options;
   return store
-    .searchBm25({ collection, terms, anchors, limit, perDocument })
+    .searchBm25({ collection, terms, anchors, limit, perDocument, ...(access ? { access } : {}) })
     .map((hit, rank) => ({ ...hit, rank }));
 }
 
@@ -87,9 +92,9 @@ export function retrieveBm25(
  * Inverse document frequency of each of the question's content terms (by stem) over the whole index:
  * rare terms tell an answer apart, common ones hardly at all.
  */
-export function questionTermWeights(store: Store, question: string): Map<string, number> {
+export function questionTermWeights(store: Store, question: string, access?: Access): Map<string, number> {
   const stems = [...new Set(queryTerms(question).map(stem))];
-  const statistics = store.termStatistics(stems);
+  const statistics = store.termStatistics(stems, access);
   const total = statistics.chunks;
   const weights = new Map<string, number>();
   for (const term of stems) {

@@ -1,6 +1,8 @@
 // Hybrid retrieval: BM25 and the collection's active embedding space, fused by weighted reciprocal
 // rank. Falls back to BM25 alone, with a note, when there is no usable space or the embedder fails:
-// a question is never left unanswered because a vector endpoint is down.
+// a question is never left unanswered because a vector endpoint is down. Both searches apply the
+// caller's access inside the store; a caller that gives up (`signal`) stops the embedding request and
+// the retrieval rejects with the signal's reason.
 import { VerityError } from "../core/errors.js";
 import type { Embedder } from "../embed/embedder.js";
 import { normalise } from "../embed/embedder.js";
@@ -52,6 +54,7 @@ export async function retrieveHybrid(
       { option: "limit" },
     );
   }
+  options.signal?.throwIfAborted();
   const bm25 = retrieveBm25(store, question, options);
   if (options.space === null) return { passages: bm25, mode: "bm25", warnings: [] };
   const space = store
@@ -80,11 +83,20 @@ export async function retrieveHybrid(
   let dense: RetrievedPassage[];
   try {
     const { embeddings } = await embedder.doEmbed({ texts: [question], signal: options.signal });
+    options.signal?.throwIfAborted();
     const vector = normalise(embeddings[0] as Float32Array);
     dense = store
-      .searchVectors({ collection: options.collection, space: space.name, vector, limit: options.limit })
+      .searchVectors({
+        collection: options.collection,
+        space: space.name,
+        vector,
+        limit: options.limit,
+        ...(options.access ? { access: options.access } : {}),
+      })
       .map((hit, rank) => ({ ...hit, rank }));
   } catch (error) {
+    // The caller gave up: that is not a vector failure to fall back from.
+    if (options.signal?.aborted) throw options.signal.reason;
     return {
       passages: bm25,
       mode: "bm25",

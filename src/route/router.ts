@@ -3,7 +3,9 @@
 // or a decline while retrieval found the question's words, hands over too (escalation). Each call is
 // retried with jittered backoff that honours Retry-After, passes its provider's circuit breaker, and
 // is checked against the budgets first; the first step may be hedged with the next model. Every call
-// is recorded with its tokens, cost, latency and outcome.
+// is recorded with its tokens, cost, latency and outcome. A caller that gives up (the request's
+// `signal`) stops the model call under way and every later one: the run rejects with the signal's
+// reason, and lets go of the budget it held.
 import type { AnswerDraft, Answerer, AnswerRequest } from "../answer/answerer.js";
 import type { AnswerSentence } from "../core/answer.js";
 import { isVerityError, type VerityError } from "../core/errors.js";
@@ -103,13 +105,24 @@ export function createRouter(options: RouterOptions) {
   }
 
   async function run(question: RouteQuestion): Promise<RouteRun> {
+    const reservations: Reservation[] = [];
+    try {
+      return await runHolding(question, reservations);
+    } catch (error) {
+      // An abort, a budget that stops the answer, anything unexpected: nothing it held stays held.
+      options.budget.release(reservations);
+      throw error;
+    }
+  }
+
+  async function runHolding(question: RouteQuestion, reservations: Reservation[]): Promise<RouteRun> {
+    question.signal?.throwIfAborted();
     const promptCharacters =
       question.question.length +
       question.passages.reduce((sum, passage) => sum + passage.chunk.text.length, 0);
     const route = plan(question.question, question.route, Math.ceil(promptCharacters / 4));
     const calls: ModelCallRecord[] = [];
     const escalations: string[] = [];
-    const reservations: Reservation[] = [];
     const skipped: string[] = [];
     const strong = retrievalIsStrong(question.question, question.passages);
     let best: { draft: AnswerDraft; model: ModelEntry; badness: number } | undefined;
@@ -147,10 +160,13 @@ export function createRouter(options: RouterOptions) {
       const once = (attemptSignal: AbortSignal | undefined) =>
         answerer.doAnswer({ question: text, passages, termWeights, signal: attemptSignal, onFirstToken });
       const breaker = options.breakers?.for(providerKey(model));
+      // The hedge's signal (another model answered first) and the caller's (it gave up) both stop it.
+      const stop =
+        signal && question.signal ? AbortSignal.any([signal, question.signal]) : (signal ?? question.signal);
       return withRetries(
         ({ signal: attemptSignal }) =>
           breaker ? breaker.run(() => once(attemptSignal), { signal: attemptSignal }) : once(attemptSignal),
-        { maxRetries: model.maxRetries, signal },
+        { maxRetries: model.maxRetries, signal: stop },
       ).then((retried) => retried.value);
     }
 
@@ -162,6 +178,7 @@ export function createRouter(options: RouterOptions) {
     };
 
     for (let step = 0; step < route.chain.length; step++) {
+      question.signal?.throwIfAborted();
       const model = route.chain[step] as ModelEntry;
       const admitted = admit(model);
       if (typeof admitted === "string") {
@@ -186,7 +203,7 @@ export function createRouter(options: RouterOptions) {
                 ({ signal, onFirstToken }: { signal: AbortSignal; onFirstToken(): void }) =>
                   answerWith(entry, signal, onFirstToken),
             ),
-            { hedgeAfterMs },
+            { hedgeAfterMs, ...(question.signal ? { signal: question.signal } : {}) },
           );
           draft = result.value;
           answeredBy = pair[result.winner] as ModelEntry;

@@ -114,6 +114,7 @@ export function createRouting(options: RoutingOptions) {
         budgetScopes: budgetScopes(route, request.collection, request.apiKey),
         onSentence: request.onSentence,
         answererFor,
+        ...(request.signal ? { signal: request.signal } : {}),
       });
       const trace = {
         policy: run.plan.policy,

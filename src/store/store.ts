@@ -1,7 +1,11 @@
 // The Store seam: everything Verity persists goes through it. `sqlite/` is the embedded default.
+// Every read that can return document content or metadata takes the caller's `Access` (default: read
+// everything) and applies it inside its own queries: what a caller may not read never leaves the store.
+import type { Access } from "../core/access.js";
 import type { Chunk, Collection, DocumentRecord, SourceFile } from "../core/document.js";
 import type { Ledger } from "../core/ledger.js";
 import type { Location } from "../core/location.js";
+import type { ApiKeyStore } from "./api-keys.js";
 import type { VectorStore } from "./vectors.js";
 
 export interface NewChunk {
@@ -29,6 +33,11 @@ export interface PutFileInput {
   size: number;
   mediaType: string;
   documents: NewDocument[];
+  /**
+   * Access groups of every document of the file (default none: readable by anyone who may read the
+   * collection). Unchanged documents whose groups differ get these, without being chunked again.
+   */
+  groups?: readonly string[];
 }
 
 export interface PutFileResult {
@@ -37,6 +46,8 @@ export interface PutFileResult {
   unchanged: number;
   removed: number;
   chunks: number;
+  /** Unchanged documents whose access groups changed. */
+  regrouped: number;
 }
 
 export interface Bm25Query {
@@ -54,6 +65,8 @@ export interface Bm25Query {
    * fetching chunks and grouping them, since only the winners' text is read.
    */
   perDocument?: boolean;
+  /** What the caller may read (default everything): other documents are never returned. */
+  access?: Access;
 }
 
 export interface Bm25Hit {
@@ -82,12 +95,17 @@ export interface Job {
   summary: Record<string, unknown>;
 }
 
+/** Counts over what the caller may read. */
 export interface StoreStats {
   collections: number;
   files: number;
   documents: number;
   chunks: number;
   textBytes: number;
+  /**
+   * Size of the database file, for a caller that may read everything; 0 for one that may not (the
+   * file's size would tell how much there is that it may not read).
+   */
   databaseBytes: number;
   /** How BM25 is computed (e.g. `verity_bm25`, or FTS5's slower built-in `bm25`). */
   bm25Ranking: string;
@@ -104,14 +122,15 @@ export interface CollectionSettings {
   tokenizer: CollectionTokenizer;
 }
 
-export interface Store extends VectorStore, Ledger {
+export interface Store extends VectorStore, Ledger, ApiKeyStore {
   /**
    * True when the store was opened read-only (its file or folder is not writable, or it was asked
    * to be): reads work, and every write throws E_STORE without changing anything.
    */
   readonly readOnly: boolean;
-  /** Collections with their document and chunk counts. */
-  listCollections(): Collection[];
+  /** Collections the caller may read, with the counts of the documents and chunks it may read. */
+  listCollections(access?: Access): Collection[];
+  /** Whether the collection exists (whoever may read it: check the caller's access as well). */
   hasCollection(name: string): boolean;
   /**
    * Creates an empty collection with these settings (defaults for those not given), or returns an
@@ -121,29 +140,59 @@ export interface Store extends VectorStore, Ledger {
   createCollection(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
   /** The collection's settings, or undefined when there is no such collection. */
   collectionSettings(name: string): CollectionSettings | undefined;
-  getFile(collection: string, path: string): SourceFile | undefined;
-  /** The collection's stored files, by path (none when there is no such collection). */
-  listFiles(collection: string): SourceFile[];
+  /**
+   * Removes a collection and everything derived from it (files, documents, chunks, embedding spaces
+   * and their vectors). The ledger keeps its answers. Returns what was removed, or undefined when
+   * there is no such collection.
+   */
+  removeCollection(name: string): { files: number; documents: number } | undefined;
+  /** A stored file, when the caller may read every document it holds. */
+  getFile(collection: string, path: string, access?: Access): SourceFile | undefined;
+  /** The collection's stored files the caller may read (every document of each), by path. */
+  listFiles(collection: string, access?: Access): SourceFile[];
+  /**
+   * Gives every document of a stored file these access groups, without touching its chunks (a
+   * re-ingest of unchanged bytes under other groups). Returns the number of documents changed;
+   * writes nothing when none differ.
+   */
+  setFileGroups(collection: string, path: string, groups: readonly string[]): number;
   /**
    * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are
    * kept, changed ones replaced with their chunks, ones no longer in the file removed.
    */
   putFile(input: PutFileInput): PutFileResult;
-  /** Removes a file and every document and chunk derived from it. Returns the number of documents removed. */
-  removeFile(collection: string, path: string): number;
-  /** Removes one document (by id or source) and everything derived from it. */
-  removeDocument(collection: string, idOrSource: string): boolean;
-  listDocuments(collection?: string): DocumentRecord[];
-  getDocument(idOrSource: string, collection?: string): DocumentRecord | undefined;
-  /** The document's full extracted text. */
-  getDocumentText(documentId: string): string | undefined;
-  getChunks(documentId: string): Chunk[];
+  /**
+   * Removes a file and every document and chunk derived from it. Returns the number of documents
+   * removed: 0 when there is no such file, or `access` may not read every document of it.
+   */
+  removeFile(collection: string, path: string, access?: Access): number;
+  /** Removes one document (by id or source) and everything derived from it, if `access` may read it. */
+  removeDocument(collection: string, idOrSource: string, access?: Access): boolean;
+  /** Documents the caller may read, of one collection or all, by collection and source. */
+  listDocuments(collection?: string, access?: Access): DocumentRecord[];
+  /** A document by id or source, undefined alike when there is none and when the caller may not read it. */
+  getDocument(idOrSource: string, collection?: string, access?: Access): DocumentRecord | undefined;
+  /** The document's full extracted text, when the caller may read it. */
+  getDocumentText(documentId: string, access?: Access): string | undefined;
+  /** The document's chunks in order; none when the caller may not read it. */
+  getChunks(documentId: string, access?: Access): Chunk[];
   searchBm25(query: Bm25Query): Bm25Hit[];
-  /** Index statistics for already-stemmed terms (Porter, lower case), for IDF weighting. */
-  termStatistics(stems: readonly string[]): TermStatistics;
+  /**
+   * Index statistics for already-stemmed terms (Porter, lower case), for IDF weighting. Counted over
+   * the whole index, whatever `access` says: they are counts, never text, and scoping them to a
+   * caller would walk each term's whole posting list per question (see sqlite/bm25-search.ts). A
+   * caller may read back from its scores how many chunks of the whole index hold a word; never which
+   * document, nor anything it says.
+   */
+  termStatistics(stems: readonly string[], access?: Access): TermStatistics;
   startJob(kind: string, collection: string, summary?: Record<string, unknown>): Job;
   finishJob(id: string, status: Exclude<JobStatus, "running">, summary: Record<string, unknown>): void;
-  listJobs(limit?: number): Job[];
-  stats(): StoreStats;
+  /**
+   * Recent jobs, newest first. Job summaries name files of every group, so a caller sees the jobs of
+   * the collections it may read only when it may read every group.
+   */
+  listJobs(limit?: number, access?: Access): Job[];
+  /** Counts over what the caller may read. */
+  stats(access?: Access): StoreStats;
   close(): void;
 }

@@ -1,4 +1,5 @@
 // The Store's vector side: embedding spaces and the vectors that belong to them.
+import type { Access } from "../core/access.js";
 import type { Chunk } from "../core/document.js";
 
 export type Quantization = "float32" | "int8" | "binary";
@@ -46,6 +47,8 @@ export interface VectorQuery {
   space?: string;
   vector: Float32Array;
   limit: number;
+  /** What the caller may read (default everything): the `limit` nearest chunks it may read. */
+  access?: Access;
 }
 
 export interface VectorHit {

@@ -190,6 +190,8 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           budget: packed.budget,
         },
       };
+      // A caller that gave up gets its own reason back, never a provider failure to fall back from.
+      request.signal?.throwIfAborted();
       const declined =
         text.trim().replace(/[.!\s]+$/u, "") === declineMarker || text.trimStart().startsWith(declineMarker);
       if (streamError !== undefined && text.length === 0)

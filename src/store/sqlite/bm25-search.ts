@@ -1,12 +1,16 @@
-// BM25 search over the full-text index: ranked chunk rowids first, then only the winners loaded,
-// with the index statistics (chunk count, term frequencies) cached until any connection writes.
+// BM25 search over the full-text index: ranked chunk rowids first, then only the winners loaded
+// (those of the collection, that the caller may read), with the index statistics (chunk count, term
+// frequencies) cached until any connection writes.
 import type Database from "better-sqlite3";
+import { type Access, fullAccess, mayReadCollection } from "../../core/access.js";
 import type { Bm25Hit, Store, TermStatistics } from "../store.js";
+import { groupCondition } from "./access-filter.js";
 import { everyChunk, type FtsQuery, ftsQuery, phraseFrequencies } from "./bm25-ranking.js";
 import type { Collections } from "./collections.js";
 import { indexForm } from "./documents.js";
 import type { Bm25Ranking } from "./ranking-kind.js";
 import { type Bm25Row, rowToChunk } from "./rows.js";
+import { createStatementCache } from "./statement-cache.js";
 
 export interface Bm25SearchContext {
   db: Database.Database;
@@ -20,12 +24,13 @@ export interface Bm25SearchContext {
 export type RankedRow = { rowid: number; score: number };
 
 export interface Bm25Search extends Pick<Store, "searchBm25" | "termStatistics"> {
-  /** Hits for ranked rowids that belong to `collection`, in rank order. */
-  hydrate(ranked: readonly RankedRow[], collection: number): Bm25Hit[];
+  /** Hits for ranked rowids that belong to `collection` and that `access` may read, in rank order. */
+  hydrate(ranked: readonly RankedRow[], collection: number, access?: Access): Bm25Hit[];
 }
 
 export function createBm25Search(context: Bm25SearchContext): Bm25Search {
   const { db, ranking, titleWeight, collections } = context;
+  const prepare = createStatementCache(db);
   const termFrequency = db.prepare<[string], { doc: number }>("SELECT doc FROM chunks_vocab WHERE term = ?");
   const chunkCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks");
   const collectionCount = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM collections");
@@ -79,15 +84,18 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     return topHitsNative.all(frequencies, query.expression, limit);
   }
 
-  const hydrateRows = db.prepare<[string, number], Omit<Bm25Row, "score">>(
-    `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location, d.source, d.title, d.media_type
-     FROM chunks k JOIN documents d ON d.id = k.document_id
-     WHERE k.rowid IN (SELECT value FROM json_each(?)) AND k.collection_id = ?`,
-  );
-  function hydrate(ranked: readonly RankedRow[], collection: number): Bm25Hit[] {
+  // Only the ranked chunks are checked against the caller's groups, so the check costs the same
+  // however large the index is.
+  function hydrate(ranked: readonly RankedRow[], collection: number, access = fullAccess): Bm25Hit[] {
+    if (ranked.length === 0) return [];
+    const groups = groupCondition(access, "k.document_id");
     const rows = new Map(
-      hydrateRows
-        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+      prepare<unknown[], Omit<Bm25Row, "score">>(
+        `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location, d.source, d.title, d.media_type
+         FROM chunks k JOIN documents d ON d.id = k.document_id
+         WHERE k.rowid IN (SELECT value FROM json_each(?)) AND k.collection_id = ? AND ${groups?.sql ?? "1"}`,
+      )
+        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection, ...(groups?.parameters ?? []))
         .map((row) => [row.rowid, row]),
     );
     const hits: Bm25Hit[] = [];
@@ -103,15 +111,20 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     return hits;
   }
 
-  const chunkOwners = db.prepare<[string, number], { rowid: number; document_id: string }>(
-    `SELECT rowid, document_id FROM chunks
-     WHERE rowid IN (SELECT value FROM json_each(?)) AND collection_id = ?`,
-  );
-  /** The first (best) ranked chunk of each document in `collection`, at most `limit` of them. */
-  function bestPerDocument(ranked: readonly RankedRow[], collection: number, limit: number): RankedRow[] {
+  /** The first (best) ranked chunk of each readable document in `collection`, at most `limit` of them. */
+  function bestPerDocument(
+    ranked: readonly RankedRow[],
+    collection: number,
+    limit: number,
+    access: Access,
+  ): RankedRow[] {
+    const groups = groupCondition(access, "k.document_id");
     const owners = new Map(
-      chunkOwners
-        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection)
+      prepare<unknown[], { rowid: number; document_id: string }>(
+        `SELECT k.rowid, k.document_id FROM chunks k
+         WHERE k.rowid IN (SELECT value FROM json_each(?)) AND k.collection_id = ? AND ${groups?.sql ?? "1"}`,
+      )
+        .all(JSON.stringify(ranked.map((hit) => hit.rowid)), collection, ...(groups?.parameters ?? []))
         .map((row) => [row.rowid, row.document_id]),
     );
     const seen = new Set<string>();
@@ -131,15 +144,17 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     collection: number,
     limit: number,
     perDocument: boolean,
+    access: Access,
   ): Bm25Hit[] {
-    // The index spans every collection, and a document has several chunks: over-fetch (four times
-    // when other collections exist, three chunks per wanted document) and widen until enough are left.
-    const othersExist = (collectionCount.get()?.n ?? 1) > 1;
+    // The index spans every collection and every access group, and a document has several chunks:
+    // over-fetch (four times when other collections exist or some documents may be unreadable, three
+    // chunks per wanted document) and widen until enough readable hits are left, or none are.
+    const othersExist = (collectionCount.get()?.n ?? 1) > 1 || access.groups !== "*";
     let fetch = limit * (othersExist ? 4 : 1) * (perDocument ? 3 : 1);
     for (;;) {
       const ranked = rankChunks(query, fetch);
-      const wanted = perDocument ? bestPerDocument(ranked, collection, limit) : ranked;
-      const hits = hydrate(wanted, collection);
+      const wanted = perDocument ? bestPerDocument(ranked, collection, limit, access) : ranked;
+      const hits = hydrate(wanted, collection, access);
       if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
       fetch *= perDocument ? 3 : 4;
     }
@@ -150,15 +165,23 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
 
     searchBm25(query) {
       if (query.limit <= 0) return [];
+      const access = query.access ?? fullAccess;
+      if (!mayReadCollection(access, query.collection)) return [];
       const collection = collections.find(query.collection);
       if (!collection) return [];
       // Terms are put in the form the collection's index holds (CJK words as bigram phrases).
       const indexed = indexForm(collection);
       const fts = ftsQuery(query.terms.map(indexed), query.anchors?.map(indexed));
       if (!fts) return [];
-      return searchCollection(fts, collection.id, query.limit, query.perDocument ?? false);
+      return searchCollection(fts, collection.id, query.limit, query.perDocument ?? false, access);
     },
 
+    // Counted over the whole index for every caller, whatever it may read. The numbers are counts,
+    // never text, and the ranking function takes the index's chunk count and average length from
+    // FTS5 in any case. Counting only the chunks a caller may read walks each term's whole posting
+    // list and joins every entry to its document: about 270 ms a question at 100,000 chunks, against
+    // 6 ms for the search itself. What a caller can learn from them, through the scores of passages
+    // it may read, is how many chunks of the whole index hold a word: never which, nor what they say.
     termStatistics(stems): TermStatistics {
       const frequencyOf = documentFrequencies();
       const frequencies = new Map<string, number>();

@@ -1,10 +1,13 @@
 // Collections in SQLite: their rows, their settings (the tokenizer their index is built with) and
-// their counts.
+// their counts, over what the caller may read.
 
 import type Database from "better-sqlite3";
+import { type Access, fullAccess } from "../../core/access.js";
 import type { Collection } from "../../core/document.js";
 import { VerityError } from "../../core/errors.js";
 import type { CollectionSettings, CollectionTokenizer } from "../store.js";
+import { collectionCondition, groupCondition } from "./access-filter.js";
+import { createStatementCache } from "./statement-cache.js";
 import type { Writer } from "./writer.js";
 
 const tokenizers: readonly CollectionTokenizer[] = ["default", "cjk"];
@@ -20,7 +23,8 @@ export interface Collections {
   /** The collection, created with the defaults if missing; call inside a write transaction. */
   findOrCreate(name: string): CollectionRow;
   create(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
-  list(): Collection[];
+  /** Collections the caller may read, counting the documents and chunks it may read. */
+  list(access?: Access): Collection[];
 }
 
 export function createCollections(db: Database.Database, writer: Writer, now: () => string): Collections {
@@ -30,12 +34,7 @@ export function createCollections(db: Database.Database, writer: Writer, now: ()
   const insert = db.prepare<[string, string, CollectionTokenizer]>(
     "INSERT INTO collections (name, created_at, tokenizer) VALUES (?, ?, ?) RETURNING id",
   );
-  const counted = db.prepare<[], { name: string; created_at: string; documents: number; chunks: number }>(
-    `SELECT c.name, c.created_at,
-       (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS documents,
-       (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id) AS chunks
-     FROM collections c ORDER BY c.name`,
-  );
+  const prepare = createStatementCache(db);
 
   function insertCollection(name: string, tokenizer: CollectionTokenizer): CollectionRow {
     const { id } = insert.get(name, now(), tokenizer) as { id: number };
@@ -68,13 +67,24 @@ export function createCollections(db: Database.Database, writer: Writer, now: ()
       return existing ? settingsOf(existing, tokenizer) : createInTransaction(name, tokenizer);
     },
 
-    list: () =>
-      counted.all().map((row) => ({
-        name: row.name,
-        createdAt: row.created_at,
-        documentCount: row.documents,
-        chunkCount: row.chunks,
-      })),
+    list(access = fullAccess) {
+      const collection = collectionCondition(access, "c.name");
+      const documents = groupCondition(access, "d.id");
+      const chunks = groupCondition(access, "k.document_id");
+      const sql = `SELECT c.name, c.created_at,
+         (SELECT count(*) FROM documents d WHERE d.collection_id = c.id AND ${documents?.sql ?? "1"}) AS documents,
+         (SELECT count(*) FROM chunks k WHERE k.collection_id = c.id AND ${chunks?.sql ?? "1"}) AS chunks
+       FROM collections c WHERE ${collection?.sql ?? "1"} ORDER BY c.name`;
+      const parameters = [documents, chunks, collection].flatMap((part) => part?.parameters ?? []);
+      return prepare<unknown[], { name: string; created_at: string; documents: number; chunks: number }>(sql)
+        .all(...parameters)
+        .map((row) => ({
+          name: row.name,
+          createdAt: row.created_at,
+          documentCount: row.documents,
+          chunkCount: row.chunks,
+        }));
+    },
   };
 }
 

@@ -1,10 +1,20 @@
 // Files, documents and chunks in SQLite: each file stored or removed in one write transaction, its
-// chunks indexed for BM25 with the collection's tokenizer.
+// chunks indexed for BM25 with the collection's tokenizer, its documents given their access groups.
+// Reads take the caller's access and filter inside their queries.
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
+import { type Access, fullAccess } from "../../core/access.js";
+import { accessGroups } from "../../core/document.js";
 import { VerityError } from "../../core/errors.js";
 import { cjkIndexText } from "../../core/terms.js";
 import type { NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
+import {
+  collectionCondition,
+  documentCondition,
+  groupCondition,
+  readsEverything,
+  type SqlCondition,
+} from "./access-filter.js";
 import { everyChunk } from "./bm25-ranking.js";
 import type { CollectionRow, Collections } from "./collections.js";
 import {
@@ -15,12 +25,14 @@ import {
   rowToFile,
   type SourceFileRow,
 } from "./rows.js";
+import { createStatementCache } from "./statement-cache.js";
 import type { Writer } from "./writer.js";
 
 export type DocumentStore = Pick<
   Store,
   | "getFile"
   | "listFiles"
+  | "setFileGroups"
   | "putFile"
   | "removeFile"
   | "removeDocument"
@@ -42,7 +54,26 @@ export interface DocumentContext {
 const documentColumns = `
   d.id, c.name AS collection, d.source, f.path AS file, d.title, d.media_type, d.content_hash, d.size,
   d.created_at, d.updated_at, d.metadata,
-  (SELECT count(*) FROM chunks k WHERE k.document_id = d.id) AS chunk_count`;
+  (SELECT count(*) FROM chunks k WHERE k.document_id = d.id) AS chunk_count,
+  (SELECT json_group_array(g.group_name) FROM document_groups g WHERE g.document_id = d.id) AS groups`;
+
+/** The condition that the collection `c` of the file `f`, and every document of the file, may be read. */
+function fileCondition(access: Access): SqlCondition {
+  const parts: SqlCondition[] = [];
+  const collection = collectionCondition(access, "c.name");
+  if (collection) parts.push(collection);
+  const groups = groupCondition(access, "d.id");
+  if (groups) {
+    parts.push({
+      sql: `NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id AND NOT ${groups.sql})`,
+      parameters: groups.parameters,
+    });
+  }
+  return {
+    sql: parts.length === 0 ? "1" : parts.map((part) => part.sql).join(" AND "),
+    parameters: parts.flatMap((part) => part.parameters),
+  };
+}
 
 /** The text a collection's full-text index is given: CJK runs as bigrams in `cjk` collections. */
 export function indexForm(collection: Pick<CollectionRow, "tokenizer">): (text: string) => string {
@@ -51,15 +82,17 @@ export function indexForm(collection: Pick<CollectionRow, "tokenizer">): (text: 
 
 export function createDocumentStore(context: DocumentContext): DocumentStore {
   const { db, writer, collections, now, changed } = context;
+  const prepare = createStatementCache(db);
   const statements = {
     getFile: db.prepare<[string, string], SourceFileRow>(
       `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
        WHERE c.name = ? AND f.path = ?`,
     ),
-    filesOf: db.prepare<[string], SourceFileRow>(
-      `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
-       WHERE c.name = ? ORDER BY f.path`,
+    groupsOf: db.prepare<[string], { group_name: string }>(
+      "SELECT group_name FROM document_groups WHERE document_id = ? ORDER BY group_name",
     ),
+    clearGroups: db.prepare("DELETE FROM document_groups WHERE document_id = ?"),
+    addGroup: db.prepare("INSERT INTO document_groups (document_id, group_name) VALUES (?, ?)"),
     upsertFile: db.prepare(
       `INSERT INTO files (collection_id, path, content_hash, size, media_type, ingested_at)
        VALUES (@collectionId, @path, @contentHash, @size, @mediaType, @now)
@@ -99,17 +132,29 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     documentText: db.prepare<[string], { text: string }>("SELECT text FROM documents WHERE id = ?"),
   };
 
+  /** Gives a document exactly `groups` (sorted, distinct); true when they changed. */
+  function setDocumentGroups(documentId: string, groups: readonly string[]): boolean {
+    const current = statements.groupsOf.all(documentId).map((row) => row.group_name);
+    if (current.length === groups.length && current.every((group, index) => group === groups[index])) {
+      return false;
+    }
+    statements.clearGroups.run(documentId);
+    for (const group of groups) statements.addGroup.run(documentId, group);
+    return true;
+  }
+
   function writeDocument(
     collection: CollectionRow,
     fileId: number,
     document: NewDocument,
-  ): { status: "added" | "replaced" | "unchanged"; chunks: number } {
+    groups: readonly string[],
+  ): { status: "added" | "replaced" | "unchanged"; chunks: number; regrouped: boolean } {
     // Text and metadata: a recording transcribed again by another engine has new metadata (and new
     // times) even when the words come out the same, so its chunks are replaced.
     const contentHash = sha256(`${document.text}\u0000${JSON.stringify(document.metadata ?? {})}`);
     const existing = statements.documentBySource.get(collection.id, document.source);
     if (existing && existing.content_hash === contentHash && existing.file_id === fileId) {
-      return { status: "unchanged", chunks: 0 };
+      return { status: "unchanged", chunks: 0, regrouped: setDocumentGroups(existing.id, groups) };
     }
     const id = documentId(collection.name, document.source);
     if (existing) statements.deleteChunksOfDocument.run(existing.id);
@@ -139,12 +184,13 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       const heading = [everyChunk, document.title, ...(chunk.location.headingPath ?? [])].join(" ");
       statements.insertFts.run(info.lastInsertRowid, indexed(heading), indexed(chunk.text));
     }
-    return { status: existing ? "replaced" : "added", chunks: document.chunks.length };
+    setDocumentGroups(id, groups);
+    return { status: existing ? "replaced" : "added", chunks: document.chunks.length, regrouped: false };
   }
 
   // One transaction per file, never per ingestion: a long ingestion lets other processes' writes
   // (an answer's ledger entry) in between its files.
-  const putFile = writer.transaction((input: PutFileInput): PutFileResult => {
+  const storeFile = writer.transaction((input: PutFileInput, groups: readonly string[]): PutFileResult => {
     changed();
     const collection = collections.findOrCreate(input.collection);
     const fileRow = statements.upsertFile.get({
@@ -155,7 +201,14 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       mediaType: input.mediaType,
       now: now(),
     }) as { id: number };
-    const result: PutFileResult = { added: 0, replaced: 0, unchanged: 0, removed: 0, chunks: 0 };
+    const result: PutFileResult = {
+      added: 0,
+      replaced: 0,
+      unchanged: 0,
+      removed: 0,
+      chunks: 0,
+      regrouped: 0,
+    };
     const keep = new Set<string>();
     for (const document of input.documents) {
       if (keep.has(document.source)) {
@@ -165,9 +218,10 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
         );
       }
       keep.add(document.source);
-      const written = writeDocument(collection, fileRow.id, document);
+      const written = writeDocument(collection, fileRow.id, document, groups);
       result[written.status]++;
       result.chunks += written.chunks;
+      if (written.regrouped) result.regrouped++;
     }
     for (const old of statements.documentsOfFile.all(fileRow.id)) {
       if (!keep.has(old.source)) {
@@ -178,68 +232,135 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     return result;
   });
 
-  const removeFile = writer.transaction((collection: string, path: string): number => {
+  const regroupFile = writer.transaction((collection: string, path: string, groups: readonly string[]) => {
+    const file = statements.getFile.get(collection, path);
+    if (!file) return 0;
+    let regrouped = 0;
+    for (const document of statements.documentsOfFile.all(file.id)) {
+      if (setDocumentGroups(document.id, groups)) regrouped++;
+    }
+    return regrouped;
+  });
+
+  /** Whether every document of the file already has exactly `groups`, read without the write lock. */
+  function fileHasGroups(collection: string, path: string, groups: readonly string[]): boolean {
+    const file = statements.getFile.get(collection, path);
+    if (!file) return true;
+    return statements.documentsOfFile.all(file.id).every((document) => {
+      const current = statements.groupsOf.all(document.id).map((row) => row.group_name);
+      return current.length === groups.length && current.every((group, index) => group === groups[index]);
+    });
+  }
+
+  const removeFile = writer.transaction((collection: string, path: string, access?: Access): number => {
     changed();
     const row = statements.getFile.get(collection, path);
     if (!row) return 0;
+    if (!readsEverything(access) && readableFiles(collection, path, access).length === 0) return 0;
     const count = statements.documentsOfFile.all(row.id).length;
     statements.deleteFile.run(row.id);
     return count;
   });
 
-  const removeDocument = writer.transaction((collection: string, idOrSource: string): boolean => {
-    changed();
-    const id = collections.find(collection)?.id;
-    if (id === undefined) return false;
-    const row = statements.documentByIdOrSource.get(id, idOrSource, idOrSource);
-    if (!row) return false;
-    statements.deleteDocument.run(row.id);
-    const remaining = statements.documentsOfFile.all(row.file_id).length;
-    // A file with no documents left is forgotten, so ingesting it again adds it back.
-    if (remaining === 0) statements.deleteFile.run(row.file_id);
-    return true;
-  });
+  const removeDocument = writer.transaction(
+    (collection: string, idOrSource: string, access?: Access): boolean => {
+      changed();
+      const id = collections.find(collection)?.id;
+      if (id === undefined) return false;
+      const row = statements.documentByIdOrSource.get(id, idOrSource, idOrSource);
+      if (!row) return false;
+      if (!readsEverything(access)) {
+        const where = { sql: "d.id = ?", parameters: [row.id] };
+        if (readableDocuments(where, access, 1).length === 0) return false;
+      }
+      statements.deleteDocument.run(row.id);
+      const remaining = statements.documentsOfFile.all(row.file_id).length;
+      // A file with no documents left is forgotten, so ingesting it again adds it back.
+      if (remaining === 0) statements.deleteFile.run(row.file_id);
+      return true;
+    },
+  );
+
+  /** The condition that the document `d` of the collection `c` may be read. */
+  const readable = (access: Access | undefined) =>
+    documentCondition(access, { documentId: "d.id", collectionName: "c.name" });
+
+  /** Files of the collection (one, or all by path) the caller may read. */
+  function readableFiles(collection: string, path: string | undefined, access: Access | undefined) {
+    const condition = fileCondition(access ?? fullAccess);
+    return prepare<unknown[], SourceFileRow>(
+      `SELECT f.*, c.name AS collection FROM files f JOIN collections c ON c.id = f.collection_id
+       WHERE c.name = ? ${path === undefined ? "" : "AND f.path = ?"} AND ${condition.sql} ORDER BY f.path`,
+    )
+      .all(collection, ...(path === undefined ? [] : [path]), ...condition.parameters)
+      .map(rowToFile);
+  }
+
+  /** Documents the caller may read, joined as `documentColumns` expects, matching `where`. */
+  function readableDocuments(where: SqlCondition, access: Access | undefined, limit?: number): DocumentRow[] {
+    const condition = readable(access);
+    return prepare<unknown[], DocumentRow>(
+      `SELECT ${documentColumns} FROM documents d
+       JOIN collections c ON c.id = d.collection_id JOIN files f ON f.id = d.file_id
+       WHERE ${where.sql} AND ${condition.sql} ORDER BY c.name, d.source
+       ${limit === undefined ? "" : `LIMIT ${limit}`}`,
+    ).all(...where.parameters, ...condition.parameters);
+  }
 
   return {
-    getFile(collection, path) {
-      const row = statements.getFile.get(collection, path);
-      return row ? rowToFile(row) : undefined;
+    getFile(collection, path, access) {
+      if (readsEverything(access)) {
+        const row = statements.getFile.get(collection, path);
+        return row ? rowToFile(row) : undefined;
+      }
+      return readableFiles(collection, path, access)[0];
     },
-    listFiles: (collection) => statements.filesOf.all(collection).map(rowToFile),
-    putFile,
+    listFiles: (collection, access) => readableFiles(collection, undefined, access),
+    setFileGroups(collection, path, groups) {
+      const wanted = accessGroups(groups);
+      // Re-ingesting unchanged files checks every one: only a file whose groups differ takes the lock.
+      return fileHasGroups(collection, path, wanted) ? 0 : regroupFile(collection, path, wanted);
+    },
+    putFile: (input) => storeFile(input, accessGroups(input.groups ?? [])),
     removeFile,
     removeDocument,
 
-    listDocuments(collection) {
-      const where = collection === undefined ? "" : "WHERE c.name = ?";
-      const rows = db
-        .prepare<unknown[], DocumentRow>(
-          `SELECT ${documentColumns} FROM documents d
-           JOIN collections c ON c.id = d.collection_id JOIN files f ON f.id = d.file_id
-           ${where} ORDER BY c.name, d.source`,
-        )
-        .all(...(collection === undefined ? [] : [collection]));
-      return rows.map(rowToDocument);
+    listDocuments(collection, access) {
+      const where =
+        collection === undefined
+          ? { sql: "1", parameters: [] }
+          : { sql: "c.name = ?", parameters: [collection] };
+      return readableDocuments(where, access).map(rowToDocument);
     },
 
-    getDocument(idOrSource, collection) {
-      const row = db
-        .prepare<unknown[], DocumentRow>(
-          `SELECT ${documentColumns} FROM documents d
-           JOIN collections c ON c.id = d.collection_id JOIN files f ON f.id = d.file_id
-           WHERE (d.id = ? OR d.source = ?) ${collection === undefined ? "" : "AND c.name = ?"}
-           LIMIT 1`,
-        )
-        .get(idOrSource, idOrSource, ...(collection === undefined ? [] : [collection]));
+    getDocument(idOrSource, collection, access) {
+      const where: SqlCondition = {
+        sql: `(d.id = ? OR d.source = ?)${collection === undefined ? "" : " AND c.name = ?"}`,
+        parameters: [idOrSource, idOrSource, ...(collection === undefined ? [] : [collection])],
+      };
+      const [row] = readableDocuments(where, access, 1);
       return row ? rowToDocument(row) : undefined;
     },
 
-    getDocumentText(documentId) {
-      return statements.documentText.get(documentId)?.text;
+    getDocumentText(documentId, access) {
+      if (readsEverything(access)) return statements.documentText.get(documentId)?.text;
+      const condition = readable(access);
+      return prepare<unknown[], { text: string }>(
+        `SELECT d.text FROM documents d JOIN collections c ON c.id = d.collection_id
+         WHERE d.id = ? AND ${condition.sql}`,
+      ).get(documentId, ...condition.parameters)?.text;
     },
 
-    getChunks(documentId) {
-      return statements.chunksOfDocument.all(documentId).map(rowToChunk);
+    getChunks(documentId, access) {
+      if (readsEverything(access)) return statements.chunksOfDocument.all(documentId).map(rowToChunk);
+      const condition = readable(access);
+      return prepare<unknown[], ChunkRow>(
+        `SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location FROM chunks k
+         JOIN documents d ON d.id = k.document_id JOIN collections c ON c.id = d.collection_id
+         WHERE k.document_id = ? AND ${condition.sql} ORDER BY k.ordinal`,
+      )
+        .all(documentId, ...condition.parameters)
+        .map(rowToChunk);
     },
   };
 }

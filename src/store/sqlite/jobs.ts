@@ -2,6 +2,7 @@
 // and marked interrupted when the process that ran them is gone.
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
+import { fullAccess } from "../../core/access.js";
 import type { Job, Store } from "../store.js";
 import type { JobRow } from "./rows.js";
 import type { Writer } from "./writer.js";
@@ -15,6 +16,9 @@ export function createJobStore(db: Database.Database, writer: Writer, now: () =>
   );
   const finishJob = db.prepare("UPDATE jobs SET status = ?, finished_at = ?, summary = ? WHERE id = ?");
   const recent = db.prepare<[number], JobRow>("SELECT * FROM jobs ORDER BY started_at DESC LIMIT ?");
+  const recentIn = db.prepare<[string, number], JobRow>(
+    "SELECT * FROM jobs WHERE collection IN (SELECT value FROM json_each(?)) ORDER BY started_at DESC LIMIT ?",
+  );
 
   return {
     startJob: writer.transaction(
@@ -37,8 +41,14 @@ export function createJobStore(db: Database.Database, writer: Writer, now: () =>
       finishJob.run(status, now(), JSON.stringify(summary), id);
     }),
 
-    listJobs(limit = 20) {
-      return recent.all(limit).map((row) => ({
+    listJobs(limit = 20, access = fullAccess) {
+      // A job's summary names files of every access group it stored.
+      if (access.groups !== "*") return [];
+      const rows =
+        access.collections === "*"
+          ? recent.all(limit)
+          : recentIn.all(JSON.stringify(access.collections), limit);
+      return rows.map((row) => ({
         id: row.id,
         kind: row.kind,
         collection: row.collection,

@@ -1,7 +1,10 @@
 // The answer ledger in SQLite: one row per answer and one per model call, written in one transaction.
-// Budgets sum it; `verity stats` summarises it.
+// Budgets sum it; `verity stats` summarises it. A caller sees sums over the collections it may read,
+// and, unless it may read everything, only its own answers one by one.
 import type Database from "better-sqlite3";
-import type { AnswerRecord, Ledger, LedgerSummary } from "../../core/ledger.js";
+import { VerityError } from "../../core/errors.js";
+import type { AnswerRecord, Ledger, LedgerQuery, LedgerSummary, StoredAnswer } from "../../core/ledger.js";
+import { collectionCondition, readsEverything, type SqlCondition } from "./access-filter.js";
 import type { Writer } from "./writer.js";
 
 /** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
@@ -13,6 +16,45 @@ function percentile(sorted: readonly number[], q: number): number {
   const low = Math.floor(position);
   const high = Math.ceil(position);
   return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+}
+
+/** Answers listed at once, at most. */
+const maxListed = 1000;
+
+/** The answers (alias `a`) a query covers: from `since`, in `collection`, in collections `access` may read. */
+function answersWhere(options: LedgerQuery): SqlCondition {
+  const parts: SqlCondition[] = [{ sql: "a.at >= ?", parameters: [options.since ?? ""] }];
+  if (options.collection !== undefined)
+    parts.push({ sql: "a.collection = ?", parameters: [options.collection] });
+  const readable = options.access && collectionCondition(options.access, "a.collection");
+  if (readable) parts.push(readable);
+  return {
+    sql: parts.map((part) => part.sql).join(" AND "),
+    parameters: parts.flatMap((part) => part.parameters),
+  };
+}
+
+interface AnswerRow {
+  id: number;
+  at: string;
+  collection: string;
+  api_key: string | null;
+  status: "answered" | "abstained";
+  answerer: string;
+  escalated: number;
+  cost_usd: number;
+  latency_ms: number;
+  strongest_cost_usd: number | null;
+  trace: string;
+}
+
+interface CallRow {
+  model: string;
+  outcome: string;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number;
+  latency_ms: number;
 }
 
 export function createLedger(db: Database.Database, writer: Writer): Ledger {
@@ -74,11 +116,7 @@ export function createLedger(db: Database.Database, writer: Writer): Ledger {
     },
 
     ledgerSummary(options = {}): LedgerSummary {
-      const since = options.since ?? "";
-      const byCollection = options.collection !== undefined;
-      const where = `at >= ?${byCollection ? " AND collection = ?" : ""}`;
-      const whereJoined = `a.at >= ?${byCollection ? " AND a.collection = ?" : ""}`;
-      const parameters = byCollection ? [since, options.collection] : [since];
+      const { sql: where, parameters } = answersWhere(options);
       const totals = db
         .prepare(
           `SELECT count(*) AS answers,
@@ -88,7 +126,7 @@ export function createLedger(db: Database.Database, writer: Writer): Ledger {
                   coalesce(sum(strongest_cost_usd IS NOT NULL), 0) AS modelAnswers,
                   coalesce(sum(CASE WHEN strongest_cost_usd IS NOT NULL THEN cost_usd END), 0) AS modelCost,
                   coalesce(sum(strongest_cost_usd), 0) AS strongestCost
-           FROM answers WHERE ${where}`,
+           FROM answers a WHERE ${where}`,
         )
         .get(...parameters) as {
         answers: number;
@@ -104,13 +142,13 @@ export function createLedger(db: Database.Database, writer: Writer): Ledger {
           `SELECT c.model, count(*) AS calls, coalesce(sum(c.outcome = 'failed'), 0) AS failed,
                   coalesce(sum(c.cost_usd), 0) AS cost
            FROM model_calls c JOIN answers a ON a.id = c.answer_id
-           WHERE ${whereJoined}
+           WHERE ${where}
            GROUP BY c.model ORDER BY c.model`,
         )
         .all(...parameters) as { model: string; calls: number; failed: number; cost: number }[];
       const latencies = db.prepare<unknown[], { latency_ms: number }>(
         `SELECT c.latency_ms FROM model_calls c JOIN answers a ON a.id = c.answer_id
-         WHERE c.model = ? AND c.outcome != 'skipped' AND ${whereJoined}
+         WHERE c.model = ? AND c.outcome != 'skipped' AND ${where}
          ORDER BY c.rowid DESC LIMIT ${latencySample}`,
       );
       return {
@@ -139,6 +177,55 @@ export function createLedger(db: Database.Database, writer: Writer): Ledger {
           };
         }),
       };
+    },
+
+    listAnswers(options = {}) {
+      const limit = options.limit ?? 50;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxListed) {
+        throw new VerityError(
+          "E_INVALID_INPUT",
+          `answers are listed 1 to ${maxListed} at a time, not ${limit}; pass a limit in that range`,
+          { option: "limit" },
+        );
+      }
+      const where = answersWhere(options);
+      if (!readsEverything(options.access)) {
+        if (options.apiKey === undefined) return [];
+        where.sql += " AND a.api_key = ?";
+        where.parameters.push(options.apiKey);
+      }
+      const rows = db
+        .prepare<unknown[], AnswerRow>(
+          `SELECT a.* FROM answers a WHERE ${where.sql} ORDER BY a.id DESC LIMIT ?`,
+        )
+        .all(...where.parameters, limit);
+      const callsOf = db.prepare<[number], CallRow>(
+        `SELECT model, outcome, input_tokens, output_tokens, cost_usd, latency_ms
+         FROM model_calls WHERE answer_id = ? ORDER BY rowid`,
+      );
+      return rows.map(
+        (row): StoredAnswer => ({
+          id: row.id,
+          at: row.at,
+          collection: row.collection,
+          ...(row.api_key !== null ? { apiKey: row.api_key } : {}),
+          status: row.status,
+          answerer: row.answerer,
+          escalated: row.escalated === 1,
+          costUsd: row.cost_usd,
+          latencyMs: row.latency_ms,
+          ...(row.strongest_cost_usd !== null ? { strongestCostUsd: row.strongest_cost_usd } : {}),
+          trace: JSON.parse(row.trace) as Record<string, unknown>,
+          calls: callsOf.all(row.id).map((call) => ({
+            model: call.model,
+            outcome: call.outcome,
+            ...(call.input_tokens !== null ? { inputTokens: call.input_tokens } : {}),
+            ...(call.output_tokens !== null ? { outputTokens: call.output_tokens } : {}),
+            costUsd: call.cost_usd,
+            latencyMs: call.latency_ms,
+          })),
+        }),
+      );
     },
   };
 }

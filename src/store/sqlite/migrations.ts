@@ -135,6 +135,31 @@ const migrations: readonly string[] = [
   `
   ALTER TABLE collections ADD COLUMN tokenizer TEXT NOT NULL DEFAULT 'default';
   `,
+  // 6: access groups of documents. A document with none is readable by anyone who may read its
+  // collection; one with groups only by callers sharing one. Existing documents have none.
+  `
+  CREATE TABLE document_groups (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    group_name TEXT NOT NULL,
+    PRIMARY KEY (document_id, group_name)
+  ) WITHOUT ROWID;
+  `,
+  // 7: API keys. Only the SHA-256 of each key's secret is kept; scopes, collections and groups are
+  // JSON (a list, or "*" for all).
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    secret_sha256 BLOB NOT NULL,
+    scopes TEXT NOT NULL,
+    collections TEXT NOT NULL,
+    groups TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT,
+    revoked_at TEXT,
+    last_used_at TEXT
+  );
+  `,
 ];
 
 export const schemaVersion = migrations.length;

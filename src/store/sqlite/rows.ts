@@ -16,6 +16,8 @@ export interface DocumentRow {
   updated_at: string;
   metadata: string;
   chunk_count: number;
+  /** JSON array of the document's access groups. */
+  groups: string;
 }
 
 export interface ChunkRow {
@@ -68,6 +70,7 @@ export function rowToDocument(row: DocumentRow): DocumentRecord {
     updatedAt: row.updated_at,
     metadata: JSON.parse(row.metadata) as Record<string, unknown>,
     chunkCount: row.chunk_count,
+    groups: (JSON.parse(row.groups) as string[]).sort(),
   };
 }
 

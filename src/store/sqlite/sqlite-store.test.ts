@@ -209,9 +209,11 @@ describe("answer ledger", () => {
         modelAnswers: { count: 2, strongestCostUsd: 3 },
       });
       first.close();
-      // A database from before the running totals (and collection tokenizers): they are rebuilt
-      // from the answers.
+      // A database from before the running totals (and collection tokenizers, access groups and API
+      // keys): they are rebuilt from the answers.
       const raw = new Database(path);
+      raw.exec("DROP TABLE api_keys");
+      raw.exec("DROP TABLE document_groups");
       raw.exec("DROP TABLE spending");
       raw.exec("ALTER TABLE collections DROP COLUMN tokenizer");
       raw.pragma("user_version = 3");

@@ -1,8 +1,12 @@
 // The embedded store: SQLite through better-sqlite3, WAL, FTS5 for BM25. The only place that writes SQL.
 // This factory opens the database and composes the store from its parts, one file per concern:
-// collections, documents, BM25 search, jobs, the ledger and vector spaces, all writing through one
-// writer whose transactions take the write lock when they begin.
+// collections, documents, BM25 search, jobs, the ledger, API keys and vector spaces, all writing
+// through one writer whose transactions take the write lock when they begin. Reads apply the caller's
+// access inside their queries (access-filter.ts).
+import type { Access } from "../../core/access.js";
 import type { Store, StoreStats } from "../store.js";
+import { collectionCondition, groupCondition, readsEverything } from "./access-filter.js";
+import { createApiKeyStore } from "./api-keys.js";
 import { createBm25Search } from "./bm25-search.js";
 import { createCollections } from "./collections.js";
 import { createDocumentStore } from "./documents.js";
@@ -75,26 +79,103 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     hydrate: search.hydrate,
     now,
   });
+  const { dropSpacesOf, ...vectorStore } = vectors;
+  const deleteCollection = db.prepare("DELETE FROM collections WHERE name = ?");
+  const countIn = db.prepare<[string], { files: number; documents: number }>(
+    `SELECT (SELECT count(*) FROM files f WHERE f.collection_id = c.id) AS files,
+       (SELECT count(*) FROM documents d WHERE d.collection_id = c.id) AS documents
+     FROM collections c WHERE c.name = ?`,
+  );
+  const removeCollection = writer.transaction((name: string) => {
+    changes++;
+    const counts = countIn.get(name);
+    if (!counts) return undefined;
+    // Vector tables are not rows the collection owns: drop them first, then the rows cascade.
+    dropSpacesOf(name);
+    deleteCollection.run(name);
+    return counts;
+  });
+
   const count = (sql: string) => (db.prepare<[], { n: number }>(sql).get() as { n: number }).n;
+  type Counts = Omit<StoreStats, "databaseBytes" | "bm25Ranking">;
+  /**
+   * Counts over what `access` may read: collections, files (every document of which it may read),
+   * documents, chunks and text bytes.
+   */
+  function readableCounts(access: Access): Counts {
+    const collection = collectionCondition(access, "c.name") ?? { sql: "1", parameters: [] };
+    const ofDocument = (documentId: string) =>
+      groupCondition(access, documentId) ?? { sql: "1", parameters: [] };
+    const fileDocuments = ofDocument("d.id");
+    const measures = [
+      {
+        name: "files",
+        value: "count(*)",
+        from: "files f",
+        alias: "f",
+        where: {
+          sql: `NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id AND NOT ${fileDocuments.sql})`,
+          parameters: fileDocuments.parameters,
+        },
+      },
+      { name: "documents", value: "count(*)", from: "documents d", alias: "d", where: ofDocument("d.id") },
+      { name: "chunks", value: "count(*)", from: "chunks k", alias: "k", where: ofDocument("k.document_id") },
+      {
+        name: "textBytes",
+        value: "coalesce(sum(length(CAST(d.text AS BLOB))), 0)",
+        from: "documents d",
+        alias: "d",
+        where: ofDocument("d.id"),
+      },
+    ] as const;
+    const counts: Counts = {
+      collections: (
+        db
+          .prepare<unknown[], { n: number }>(
+            `SELECT count(*) AS n FROM collections c WHERE ${collection.sql}`,
+          )
+          .get(...collection.parameters) as { n: number }
+      ).n,
+      files: 0,
+      documents: 0,
+      chunks: 0,
+      textBytes: 0,
+    };
+    for (const measure of measures) {
+      const row = db
+        .prepare<unknown[], { n: number }>(
+          `SELECT ${measure.value} AS n FROM ${measure.from} JOIN collections c ON c.id = ${measure.alias}.collection_id
+           WHERE ${collection.sql} AND ${measure.where.sql}`,
+        )
+        .get(...collection.parameters, ...measure.where.parameters) as { n: number };
+      counts[measure.name] = row.n;
+    }
+    return counts;
+  }
 
   const store: Store = {
     readOnly: writer.readOnly,
-    ...vectors,
+    ...vectorStore,
     ...createLedger(db, writer),
+    ...createApiKeyStore(db, writer, now),
     ...createDocumentStore({ db, writer, collections, now, changed: () => changes++ }),
     ...createJobStore(db, writer, now),
     searchBm25: search.searchBm25,
     termStatistics: search.termStatistics,
 
-    listCollections: () => collections.list(),
+    listCollections: (access) => collections.list(access),
     hasCollection: (name) => collections.find(name) !== undefined,
+    removeCollection: (name) => removeCollection(name),
     createCollection: (name, settings) => collections.create(name, settings),
     collectionSettings(name) {
       const row = collections.find(name);
       return row ? { tokenizer: row.tokenizer } : undefined;
     },
 
-    stats(): StoreStats {
+    stats(access): StoreStats {
+      if (access !== undefined && !readsEverything(access)) {
+        return { ...readableCounts(access), databaseBytes: 0, bm25Ranking: ranking };
+      }
       const pageCount = db.pragma("page_count", { simple: true }) as number;
       const pageSize = db.pragma("page_size", { simple: true }) as number;
       return {

@@ -1,7 +1,9 @@
 // Embedding spaces in SQLite: one sqlite-vec `vec0` table per space, keyed by chunk rowid, with a
 // trigger that drops a chunk's vector with the chunk. Quantised spaces keep float32 copies in a plain
-// table to rescore their candidates exactly.
+// table to rescore their candidates exactly. A caller that may not read every document gets the
+// nearest chunks it may read: see `nearest` for how.
 import type Database from "better-sqlite3";
+import { type Access, fullAccess, mayReadCollection } from "../../core/access.js";
 import { VerityError } from "../../core/errors.js";
 import type {
   ChunkToEmbed,
@@ -12,10 +14,13 @@ import type {
   VectorQuery,
   VectorStore,
 } from "../vectors.js";
+import { groupCondition } from "./access-filter.js";
 import type { Writer } from "./writer.js";
 
 /** Candidates fetched per wanted result from a quantised index, before exact rescoring. */
 const rescoreFactor = 10;
+/** Neighbours fetched per wanted result, before the caller's access is applied. */
+const accessOverFetch = 4;
 
 interface SpaceRow {
   id: number;
@@ -35,12 +40,21 @@ export interface VectorIndexContext {
   db: Database.Database;
   writer: Writer;
   collectionId(name: string, create: boolean): number | undefined;
-  /** Loads hits for ranked chunk rowids of one collection, in rank order. */
-  hydrate(ranked: readonly { rowid: number; score: number }[], collection: number): VectorHit[];
+  /** Loads hits for ranked chunk rowids of one collection that `access` may read, in rank order. */
+  hydrate(
+    ranked: readonly { rowid: number; score: number }[],
+    collection: number,
+    access?: Access,
+  ): VectorHit[];
   now(): string;
 }
 
-export function createSqliteVectorIndex(context: VectorIndexContext): VectorStore {
+export interface SqliteVectorIndex extends VectorStore {
+  /** Drops the tables of every space of a collection (inside the caller's write transaction). */
+  dropSpacesOf(collection: string): void;
+}
+
+export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVectorIndex {
   const { db, writer } = context;
   const spaceColumns = `s.id, c.name AS collection, s.name, s.provider, s.model, s.dimensions, s.normalised,
     s.version, s.quantization, s.active, s.created_at`;
@@ -89,6 +103,58 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
       embeddedChunks: embedded,
       totalChunks: total,
     };
+  }
+
+  function dropTables(row: SpaceRow): void {
+    db.exec(`DROP TRIGGER IF EXISTS ${table(row)}_chunk_delete`);
+    db.exec(`DROP TABLE IF EXISTS ${table(row)}`);
+    db.exec(`DROP TABLE IF EXISTS ${fullTable(row)}`);
+  }
+
+  /**
+   * The `k` nearest rowids of the space `row` to `bytes` (as the space's KNN matches them), with their
+   * distances, among the chunks of the collection that `access` may read. A caller that reads every
+   * group searches the whole table. Otherwise the nearest `k × accessOverFetch` are fetched and the
+   * unreadable dropped, which costs almost nothing more; only when too few readable ones are left and
+   * more exist is the KNN run again with the readable rowids as its filter (sqlite-vec's `rowid IN`),
+   * which is exact but lists every readable chunk of the collection.
+   */
+  function nearest(
+    row: SpaceRow,
+    probe: string,
+    bytes: Buffer,
+    k: number,
+    collection: number,
+    access: Access,
+  ): { rowid: number; distance: number }[] {
+    const knn = `SELECT rowid, distance FROM ${table(row)} WHERE embedding MATCH ${probe} AND k = ?`;
+    const groups = groupCondition(access, "k.document_id");
+    if (!groups) {
+      return db
+        .prepare<[Buffer, number], { rowid: number; distance: number }>(`${knn} ORDER BY distance`)
+        .all(bytes, k);
+    }
+    const wide = k * accessOverFetch;
+    const candidates = db
+      .prepare<[Buffer, number], { rowid: number; distance: number }>(`${knn} ORDER BY distance`)
+      .all(bytes, wide);
+    const readable = new Set(
+      db
+        .prepare<unknown[], { rowid: number }>(
+          `SELECT k.rowid FROM chunks k WHERE k.rowid IN (SELECT value FROM json_each(?))
+           AND k.collection_id = ? AND ${groups.sql}`,
+        )
+        .all(JSON.stringify(candidates.map((candidate) => candidate.rowid)), collection, ...groups.parameters)
+        .map((chunk) => chunk.rowid),
+    );
+    const kept = candidates.filter((candidate) => readable.has(candidate.rowid));
+    if (kept.length >= k || candidates.length < wide) return kept.slice(0, k);
+    return db
+      .prepare<unknown[], { rowid: number; distance: number }>(
+        `${knn} AND rowid IN (SELECT k.rowid FROM chunks k WHERE k.collection_id = ? AND ${groups.sql})
+         ORDER BY distance`,
+      )
+      .all(bytes, k, collection, ...groups.parameters);
   }
 
   function createTables(row: SpaceRow): void {
@@ -245,14 +311,27 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
         );
       }
       writer.transaction(() => {
-        db.exec(`DROP TRIGGER IF EXISTS ${table(row)}_chunk_delete`);
-        db.exec(`DROP TABLE IF EXISTS ${table(row)}`);
-        db.exec(`DROP TABLE IF EXISTS ${fullTable(row)}`);
+        dropTables(row);
         db.prepare("DELETE FROM embedding_spaces WHERE id = ?").run(row.id);
       })();
     },
 
+    dropSpacesOf(collection) {
+      const rows = db
+        .prepare<[string], SpaceRow>(
+          `SELECT ${spaceColumns} FROM embedding_spaces s JOIN collections c ON c.id = s.collection_id
+           WHERE c.name = ?`,
+        )
+        .all(collection);
+      for (const row of rows) {
+        dropTables(row);
+        db.prepare("DELETE FROM embedding_spaces WHERE id = ?").run(row.id);
+      }
+    },
+
     searchVectors(query: VectorQuery): VectorHit[] {
+      const access = query.access ?? fullAccess;
+      if (!mayReadCollection(access, query.collection)) return [];
       const collection = context.collectionId(query.collection, false);
       if (collection === undefined || query.limit <= 0) return [];
       const row = query.space
@@ -272,20 +351,14 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
       }
       const bytes = Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength);
       if (row.quantization === "float32") {
-        const ranked = db
-          .prepare<[Buffer, number], { rowid: number; distance: number }>(
-            `SELECT rowid, distance FROM ${table(row)} WHERE embedding MATCH ? AND k = ? ORDER BY distance`,
-          )
-          .all(bytes, query.limit)
-          .map((hit) => ({ rowid: hit.rowid, score: 1 - hit.distance }));
-        return context.hydrate(ranked, collection);
+        const ranked = nearest(row, "?", bytes, query.limit, collection, access).map((hit) => ({
+          rowid: hit.rowid,
+          score: 1 - hit.distance,
+        }));
+        return context.hydrate(ranked, collection, access);
       }
       const probe = row.quantization === "binary" ? "vec_quantize_binary(?)" : "vec_quantize_int8(?, 'unit')";
-      const candidates = db
-        .prepare<[Buffer, number], { rowid: number }>(
-          `SELECT rowid FROM ${table(row)} WHERE embedding MATCH ${probe} AND k = ? ORDER BY distance`,
-        )
-        .all(bytes, query.limit * rescoreFactor);
+      const candidates = nearest(row, probe, bytes, query.limit * rescoreFactor, collection, access);
       const exact = db.prepare<[Buffer, number], { score: number }>(
         `SELECT 1 - vec_distance_cosine(vector, ?) AS score FROM ${fullTable(row)} WHERE rowid = ?`,
       );
@@ -296,7 +369,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): VectorStor
         }))
         .sort((a, b) => b.score - a.score)
         .slice(0, query.limit);
-      return context.hydrate(ranked, collection);
+      return context.hydrate(ranked, collection, access);
     },
   };
 }
