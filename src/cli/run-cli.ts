@@ -15,6 +15,7 @@ import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./
 import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
+import { addKeyCommands, collectGroupRule } from "./key-commands.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { terminalName, terminalText } from "./terminal-text.js";
 
@@ -50,6 +51,10 @@ const flagFor: Record<string, string> = {
   limit: "--limit <n>",
   tokenizer: "--tokenizer <name>",
   followSymlinks: "--follow-symlinks",
+  groups: "--group <group>",
+  groupRules: "--group-rule <glob=groups>",
+  scopes: "--scope <scope>",
+  expires: "--expires <when>",
   apiKey: "set the variable it names in the environment",
 };
 
@@ -123,6 +128,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option("-c, --collection <name>", "collection to add to", defaultCollection)
     .option("--include <glob>", "only files matching this glob inside folders (repeatable)", collect)
     .option("--exclude <glob>", "skip files or folders matching this glob (repeatable)", collect)
+    .option("--group <group>", "access group of every document ingested (repeatable)", collect)
+    .option(
+      "--group-rule <glob=groups>",
+      "more groups for files matching a glob, e.g. 'hr/**=hr' (repeatable)",
+      collectGroupRule,
+    )
     .option("--max-file-mb <mb>", "largest file accepted, in MB", positiveNumber, 100)
     .option("--chunk-size <chars>", "target chunk size in characters", positiveInteger, 800)
     .option(
@@ -160,6 +171,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         ...(options.followSymlinks ? { followSymlinks: true } : {}),
         ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
         ...(options.prune ? { prune: true } : {}),
+        ...(options.group || options.groupRule
+          ? { groups: options.group, groupRules: options.groupRule }
+          : {}),
         limits: { maxFileBytes: Math.round(options.maxFileMb * 1024 * 1024) },
         chunker: {
           targetChars: options.chunkSize,
@@ -303,6 +317,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     });
 
   addSpaceCommands(program, { open: () => open(program.opts()), write, io });
+  addKeyCommands(program, { open: () => open(program.opts()), write, io });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
