@@ -6,6 +6,7 @@ import {
   costRelativeToStrong,
   oracleEscalation,
   qualityCostCurve,
+  withDeferral,
 } from "./routing-metrics.js";
 
 // Five prompts, worked by hand. Weak right on 2 (0.4), strong right on 3 (0.6): the gap is one prompt.
@@ -49,6 +50,35 @@ describe("qualityCostCurve", () => {
     expect(curve.accuracies.map((value) => Number(value.toFixed(12)))).toEqual([
       0.4, 0.6, 0.8, 0.8, 0.8, 0.6,
     ]);
+  });
+});
+
+describe("withDeferral", () => {
+  it("gives every deferred prompt the same score, so they take their calls at random among themselves", () => {
+    // p0 and p1 deferred at 0.6 come after p2 (0.7) and before p3 (0.3); the two calls they share gain
+    // one prompt each, in whichever order a coin would pick.
+    const deferring = withDeferral(scores, [true, true, false, false, false], 0.6);
+    expect(deferring).toEqual([0.6, 0.6, 0.7, 0.3, 0.1]);
+    const curve = qualityCostCurve(outcomes, deferring);
+    expect(curve.accuracies.map((value) => Number(value.toFixed(12)))).toEqual([
+      0.4, 0.4, 0.6, 0.8, 0.6, 0.6,
+    ]);
+  });
+
+  it("turns a router that defers everything into the random router", () => {
+    const curve = qualityCostCurve(
+      outcomes,
+      withDeferral(
+        scores,
+        outcomes.map(() => true),
+        0.3,
+      ),
+    );
+    expect(averagePerformanceGapRecovered(curve)).toBeCloseTo(0.5, 12);
+  });
+
+  it("takes one tie score per prompt when folds of different routers are pooled", () => {
+    expect(withDeferral([0.9, 0.8], [true, true], [0.2, 0.4])).toEqual([0.2, 0.4]);
   });
 });
 

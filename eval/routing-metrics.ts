@@ -60,6 +60,25 @@ export function qualityCostCurve(
   };
 }
 
+/**
+ * The scores of a router that defers some prompts (to the cascade, in Verity) instead of scoring
+ * them: a deferred prompt carries no information from the router, so each gets `tied[i]` (the same
+ * for every prompt of one fitted router), and the tie rule above orders them at random among
+ * themselves.
+ */
+export function withDeferral(
+  escalation: readonly number[],
+  deferred: readonly boolean[],
+  tied: number | readonly number[],
+): number[] {
+  if (escalation.length !== deferred.length) {
+    throw new Error(`${escalation.length} escalation scores but ${deferred.length} deferral flags`);
+  }
+  return escalation.map((score, index) =>
+    deferred[index] ? (typeof tied === "number" ? tied : (tied[index] as number)) : score,
+  );
+}
+
 /** A router that knows the outcomes: escalates only prompts the strong model gets right and the weak one wrong. */
 export function oracleEscalation(outcomes: readonly RoutedOutcome[]): number[] {
   return outcomes.map((outcome) => Number(outcome.strongCorrect) - Number(outcome.weakCorrect));

@@ -1,5 +1,6 @@
 // Fits the learned router on RouteLLM-format CSVs and writes its weights (src/route/learned/weights.json
-// by default), with how they were made: data, subjects, date, command and cross-validated figures.
+// by default), with how they were made: data, subjects, date, command and cross-validated figures,
+// and the familiarity threshold below which the router defers to the cascade.
 // The committed weights are fitted on the training subjects of eval:routing's split (--split), so the
 // evaluation on the held-out subjects stays honest.
 //   npm run fit:router -- --train <folder> [--split | --subjects a,b,c] [--out <weights.json>] [--folds 4] [--seed 1]
@@ -17,8 +18,12 @@ import {
   subjectSplit,
 } from "../eval/routellm-data.js";
 import { exitCodeFor, isVerityError, VerityError } from "../src/core/errors.js";
-import { type LearnedRouterWeights, parseLearnedRouterWeights } from "../src/route/learned/learned-router.js";
-import { crossValidateBySubject, fitRouterModel, trainingDefaults } from "./router-training.js";
+import {
+  type LearnedRouterWeights,
+  parseLearnedRouterWeights,
+  weightsFormat,
+} from "../src/route/learned/learned-router.js";
+import { fitRouter, trainingDefaults } from "./router-training.js";
 
 const usage =
   "usage: npm run fit:router -- [--train <folder>] (default ../shared/data/routellm/mmlu) [--split | --subjects a,b,c] [--out src/route/learned/weights.json] [--folds 4] [--seed 1]";
@@ -56,8 +61,7 @@ function run(argv: string[]): void {
   const data = readRoutingData(values.train, subjects);
   const heldOut = all.filter((subject) => !data.subjects.includes(subject));
   const started = performance.now();
-  const crossValidation = crossValidateBySubject(data, folds, seed);
-  const model = fitRouterModel(data.examples);
+  const { model, crossValidation } = fitRouter(data, folds, seed);
   const shared = (path: string) => path.replace(/^.*\/shared\//u, "../shared/");
   const out = relative(process.cwd(), resolve(values.out));
   const selection = values.split
@@ -66,7 +70,7 @@ function run(argv: string[]): void {
       ? ` --subjects ${data.subjects.join(",")}`
       : "";
   const weights: LearnedRouterWeights = {
-    format: "verity-learned-router/1",
+    format: weightsFormat,
     model: "logistic",
     predicts: `probability that ${data.weakModel} answers the prompt correctly`,
     ...model,
@@ -105,9 +109,17 @@ function run(argv: string[]): void {
   console.log(
     `fitted on ${data.examples.length} prompts of ${data.subjects.length} subjects (${data.weakModel} right on ${(100 * weights.training.weakAccuracy).toFixed(1)}%, ${data.strongModel} on ${(100 * weights.training.strongAccuracy).toFixed(1)}%) in ${seconds} s`,
   );
+  const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
   if (crossValidation) {
+    const { deferral } = crossValidation;
     console.log(
-      `cross-validated by subject (${crossValidation.folds} folds, seed ${seed}): APGR ${crossValidation.apgr.toFixed(3)}, CPT(50%) ${(100 * crossValidation.cpt50).toFixed(1)}%, CPT(80%) ${(100 * crossValidation.cpt80).toFixed(1)}% (random: 0.500, 50%, 80%)`,
+      `cross-validated by subject (${crossValidation.folds} folds, seed ${seed}): APGR ${crossValidation.apgr.toFixed(3)}, CPT(50%) ${percent(crossValidation.cpt50)}, CPT(80%) ${percent(crossValidation.cpt80)} (random: 0.500, 50%, 80%); deferring the prompts less familiar than ${percent(deferral.percentile)} of the training prompts (${percent(deferral.deferred)} of the held-out ones): APGR ${deferral.apgr.toFixed(3)}, CPT(50%) ${percent(deferral.cpt50)}, CPT(80%) ${percent(deferral.cpt80)}`,
+    );
+  }
+  const { familiarity } = model;
+  if (familiarity) {
+    console.log(
+      `defers to the cascade below familiarity ${familiarity.threshold} (${percent(familiarity.percentile)} of the training prompts are less familiar)`,
     );
   }
   if (heldOut.length > 0) console.log(`held out: ${heldOut.join(", ")}`);

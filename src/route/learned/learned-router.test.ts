@@ -15,7 +15,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const prompt = "What is the value of p in 24 = 2p?\nA. p = 4\nB. p = 8\nC. p = 12\nD. p = 24\nAnswer:";
 
-/** A model that ignores every feature: the probability is the logistic of the intercept. */
+/** A model that ignores every feature: the probability is the logistic of the intercept; no familiarity. */
 function constantModel(intercept: number): LearnedRouterModel {
   const zeros = promptFeatureNames.map(() => 0);
   return {
@@ -60,11 +60,28 @@ describe("learned router", () => {
     );
   });
 
-  it("escalates when the weak model is less likely right than the threshold", () => {
-    const router = createLearnedRouter(constantModel(Math.log(3)));
-    expect(router.shouldEscalate(prompt, 0.8)).toBe(true);
-    expect(router.shouldEscalate(prompt, 0.7)).toBe(false);
-    expect(() => router.shouldEscalate(prompt, 1.5)).toThrow(/between 0 and 1/);
+  it("assesses the probability and the familiarity together, and hands plans the same assessment", () => {
+    const router = createLearnedRouter();
+    const assessment = router.assess(prompt);
+    expect(assessment.weakSuccess).toBe(router.weakSuccessProbability(prompt));
+    expect(assessment.familiarity?.threshold).toBe(committedLearnedRouterWeights().familiarity?.threshold);
+    expect(router.weakSuccessProbability.assess(prompt)).toEqual(assessment);
+  });
+
+  it("finds an exam question familiar and a support question not, with the committed weights", () => {
+    const router = createLearnedRouter();
+    const exam = router.assess(prompt).familiarity;
+    const support = router.assess("How much is the Team plan?").familiarity;
+    expect(exam && exam.value >= exam.threshold).toBe(true);
+    expect(support && support.value < support.threshold).toBe(true);
+    expect(support?.outside).toContain("options");
+  });
+
+  it("reports no familiarity for weights that have none (format 1)", () => {
+    expect(createLearnedRouter(constantModel(0)).assess(prompt)).toEqual({
+      weakSuccess: 0.5,
+      familiarity: undefined,
+    });
   });
 });
 
@@ -103,6 +120,25 @@ describe("loadLearnedRouterWeights", () => {
     expect(error.code).toBe("E_CONFIG");
     expect(error.message).toContain("other prompt features");
     expect(error.message).toContain("somethingElse");
+  });
+
+  it("reads weights of format 1, which predate the familiarity", () => {
+    const { familiarity: _familiarity, ...older } = valid;
+    const path = writeWeights("format-1.json", { ...older, format: "verity-learned-router/1" });
+    expect(loadLearnedRouterWeights(path).familiarity).toBeUndefined();
+  });
+
+  it("asks for the familiarity in format 2, and names its ranges when they do not fit the features", () => {
+    const { familiarity, ...withoutIt } = valid;
+    const missing = thrown(() => loadLearnedRouterWeights(writeWeights("no-familiarity.json", withoutIt)));
+    expect(missing.message).toMatch(/familiarity: required in verity-learned-router\/2/);
+    const short = writeWeights("short-range.json", {
+      ...valid,
+      familiarity: { ...familiarity, low: familiarity?.low.slice(1) },
+    });
+    expect(thrown(() => loadLearnedRouterWeights(short)).message).toMatch(
+      /familiarity\.low: \d+ values for \d+ features/,
+    );
   });
 
   it("rejects a file of another format", () => {

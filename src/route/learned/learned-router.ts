@@ -1,10 +1,13 @@
 // The `learned` routing policy's model: from cheap prompt features, the probability that the weak
-// (cheap) model answers correctly; below a threshold the request starts with the strong model. The
-// weights are fitted offline by `npm run fit:router` and committed as weights.json next to this file.
+// (cheap) model answers correctly; below a threshold the request starts with the strong model. It
+// also says how familiar a prompt is (familiarity.ts): a prompt unlike its training data is deferred
+// to the cascade rather than guessed at. The weights are fitted offline by `npm run fit:router` and
+// committed as weights.json next to this file.
 
 import { z } from "zod";
 import { readJsonConfig } from "../../core/config-file.js";
 import { VerityError } from "../../core/errors.js";
+import { type FamiliarityScore, familiarity } from "./familiarity.js";
 import { promptFeatureNames, promptFeatures, promptVocabulary } from "./prompt-features.js";
 import committedWeights from "./weights.json" with { type: "json" };
 
@@ -16,9 +19,26 @@ const summarySchema = z.object({
   cpt80: z.number(),
 });
 
+export const weightsFormat = "verity-learned-router/2";
+/** Format 1 had no familiarity: such weights still route, but never defer. */
+const formats = ["verity-learned-router/1", weightsFormat] as const;
+
+const familiaritySchema = z.object({
+  /** Each feature's smallest and largest value over the training prompts. */
+  low: z.array(z.number()),
+  high: z.array(z.number()),
+  /** A prompt less familiar than this is deferred to the cascade. */
+  threshold: z.number().min(0).max(1),
+  /** The share (0–1) of training prompts less familiar than the threshold. */
+  percentile: z.number().min(0).max(1),
+});
+
+/** Cross-validated figures with deferral at one threshold: its percentile and the share of held-out prompts deferred. */
+const deferralSchema = summarySchema.extend({ percentile: z.number(), deferred: z.number() });
+
 const weightsSchema = z
   .object({
-    format: z.literal("verity-learned-router/1"),
+    format: z.enum(formats),
     model: z.literal("logistic"),
     /** What the model predicts, in words. */
     predicts: z.string(),
@@ -33,6 +53,7 @@ const weightsSchema = z
       words: z.array(z.string()),
       documentFrequencies: z.array(z.number().int().positive()),
     }),
+    familiarity: familiaritySchema.optional(),
     training: z.object({
       data: z.string(),
       weakModel: z.string(),
@@ -48,16 +69,37 @@ const weightsSchema = z
       date: z.string(),
       command: z.string(),
       crossValidation: summarySchema
-        .extend({ folds: z.number().int(), seed: z.number().int(), by: z.literal("subject") })
+        .extend({
+          folds: z.number().int(),
+          seed: z.number().int(),
+          by: z.literal("subject"),
+          /** The same folds with unfamiliar prompts deferred (scored alike, so at random among themselves), at the chosen threshold. */
+          deferral: deferralSchema.optional(),
+          /** Every candidate threshold tried. */
+          candidates: z.array(deferralSchema).optional(),
+        })
         .nullable(),
     }),
   })
   .superRefine((weights, context) => {
     const dimensions = weights.features.length;
+    if (weights.format === weightsFormat && !weights.familiarity) {
+      context.addIssue({
+        code: "custom",
+        path: ["familiarity"],
+        message: `required in ${weightsFormat} (the training range and the deferral threshold)`,
+      });
+    }
     for (const [path, length] of [
       ["scaling.mean", weights.scaling.mean.length],
       ["scaling.scale", weights.scaling.scale.length],
       ["coefficients", weights.coefficients.length],
+      ...(weights.familiarity
+        ? ([
+            ["familiarity.low", weights.familiarity.low.length],
+            ["familiarity.high", weights.familiarity.high.length],
+          ] as const)
+        : []),
     ] as const) {
       if (length !== dimensions) {
         context.addIssue({
@@ -81,14 +123,31 @@ export type LearnedRouterWeights = z.infer<typeof weightsSchema>;
 /** The part of the weights that scores prompts (the rest records how they were fitted). */
 export type LearnedRouterModel = Pick<
   LearnedRouterWeights,
-  "features" | "scaling" | "intercept" | "coefficients" | "vocabulary"
+  "features" | "scaling" | "intercept" | "coefficients" | "vocabulary" | "familiarity"
 >;
 
+/** The learned router's view of one prompt. */
+export interface LearnedAssessment {
+  /** Probability (0–1) that the weak model answers the prompt correctly. */
+  weakSuccess: number;
+  /** How like the training prompts it is, and the threshold below which the router defers; undefined for format-1 weights. */
+  familiarity: (FamiliarityScore & { threshold: number }) | undefined;
+}
+
+/**
+ * The weak model's chance on a question, as route plans take it. The learned router's carries
+ * `assess` too, so that a plan can defer a question unlike the training data to the cascade; a plain
+ * function (a test's, a caller's own estimate) is never deferred.
+ */
+export type WeakModelSuccess = ((question: string) => number) & {
+  assess?: (question: string) => LearnedAssessment;
+};
+
 export interface LearnedRouter {
-  /** Probability (0–1) that the weak model answers `prompt` correctly. */
-  weakSuccessProbability(prompt: string): number;
-  /** True when the weak model is less likely right than `threshold` (0–1): start with the strong model. */
-  shouldEscalate(prompt: string, threshold: number): boolean;
+  /** Probability (0–1) that the weak model answers `prompt` correctly; carries `assess`. */
+  weakSuccessProbability: WeakModelSuccess & { assess: (prompt: string) => LearnedAssessment };
+  /** The probability and the familiarity together, from one pass over the prompt. */
+  assess(prompt: string): LearnedAssessment;
 }
 
 /** Checks a parsed weights object; `origin` (a file path) names it in errors. */
@@ -147,8 +206,7 @@ export function createLearnedRouter(
     ),
   );
   const { mean, scale } = weights.scaling;
-  const weakSuccessProbability = (prompt: string) => {
-    const features = promptFeatures(prompt, vocabulary);
+  const probability = (features: readonly number[]) => {
     let z = weights.intercept;
     for (let index = 0; index < features.length; index++) {
       z +=
@@ -157,16 +215,17 @@ export function createLearnedRouter(
     }
     return 1 / (1 + Math.exp(-z));
   };
-  return {
-    weakSuccessProbability,
-    shouldEscalate(prompt, threshold) {
-      if (!(threshold >= 0 && threshold <= 1)) {
-        throw new VerityError(
-          "E_CONFIG",
-          `the learned router's threshold must be between 0 and 1, got ${threshold}`,
-        );
-      }
-      return weakSuccessProbability(prompt) < threshold;
-    },
+  const range = weights.familiarity;
+  const assess = (prompt: string): LearnedAssessment => {
+    const features = promptFeatures(prompt, vocabulary);
+    return {
+      weakSuccess: probability(features),
+      familiarity: range ? { ...familiarity(features, range, scale), threshold: range.threshold } : undefined,
+    };
   };
+  const weakSuccessProbability = Object.assign(
+    (prompt: string) => probability(promptFeatures(prompt, vocabulary)),
+    { assess },
+  );
+  return { weakSuccessProbability, assess };
 }
