@@ -2,6 +2,7 @@
 // first model answers; the next is tried when a model fails (429, 5xx, timeout, network), and, for
 // the escalating policies, when the answer is not grounded in the sources.
 import type { ModelEntry } from "../models/catalogue.js";
+import type { LearnedAssessment, WeakModelSuccess } from "./learned/learned-router.js";
 import { byCost, type RoutePolicy, type RouteRule, type RouteSettings } from "./settings.js";
 
 export interface RouteRequest {
@@ -54,8 +55,12 @@ function hasPhrase(words: readonly string[], phrase: readonly string[]): boolean
 }
 
 export interface PlanOptions {
-  /** The learned policy's estimate that the cheapest model answers this question correctly. */
-  weakModelSuccess?: (question: string) => number;
+  /**
+   * The learned policy's estimate that the cheapest model answers this question correctly. The
+   * learned router's also says how familiar the question is; one unlike its training data goes to
+   * the cascade.
+   */
+  weakModelSuccess?: WeakModelSuccess;
 }
 
 export function planRoute(
@@ -99,23 +104,48 @@ export function planRoute(
       return plan(candidates, false, `no rule matched: start with ${candidates[0]?.id}`);
     }
     case "learned": {
-      if (!options.weakModelSuccess) {
+      const estimate = options.weakModelSuccess;
+      if (!estimate) {
         return plan(candidates, true, "learned router unavailable: cascade from the cheapest model");
       }
-      const chance = options.weakModelSuccess(request.question);
+      const assessment: LearnedAssessment = estimate.assess?.(request.question) ?? {
+        weakSuccess: estimate(request.question),
+        familiarity: undefined,
+      };
+      const chance = assessment.weakSuccess;
       const threshold = route.learned.threshold;
+      const known = assessment.familiarity;
+      const minimum = route.learned.minFamiliarity ?? known?.threshold;
+      if (known && minimum !== undefined && known.value < minimum) {
+        // The same chain as the cascade: deferring can never make the route worse than it.
+        const digits = known.value.toFixed(2) === minimum.toFixed(2) ? 3 : 2;
+        const outside =
+          known.outside.length > 0
+            ? `, ${known.outside.length} of its features outside the range the training prompts spanned`
+            : "";
+        return plan(
+          candidates,
+          true,
+          `learned: deferred to the cascade, the question is unlike the router's training data (familiarity ${known.value.toFixed(digits)} < ${minimum.toFixed(digits)}: ${Math.round(100 * known.knownWords)}% of its words known${outside}); cheapest first (${candidates.map((model) => model.id).join(" → ")})`,
+        );
+      }
+      const familiarity = known
+        ? `; familiarity ${known.value.toFixed(2)}`
+        : estimate.assess
+          ? "; familiarity not checked: these weights predate it, refit them with npm run fit:router"
+          : "";
       if (chance >= threshold) {
         return plan(
           candidates,
           true,
-          `learned: the cheapest model is likely enough to answer (${chance.toFixed(2)} ≥ ${threshold})`,
+          `learned: the cheapest model is likely enough to answer (${chance.toFixed(2)} ≥ ${threshold}${familiarity})`,
         );
       }
       const strongest = candidates[candidates.length - 1] as ModelEntry;
       return plan(
         startingWith(strongest),
         true,
-        `learned: start with the strongest model (cheapest model's chance ${chance.toFixed(2)} < ${threshold})`,
+        `learned: start with the strongest model (cheapest model's chance ${chance.toFixed(2)} < ${threshold}${familiarity})`,
       );
     }
     case "cascade":

@@ -52,6 +52,11 @@ const routeSettingsSchema = z
         threshold: z.number().min(0).max(1).default(0.5),
         /** Weights written by `npm run fit:router`; default the ones committed with Verity. */
         weights: z.string().min(1).optional(),
+        /**
+         * Questions less familiar than this (0–1) go to the cascade instead; default the threshold
+         * fitted with the weights, 0 never defers.
+         */
+        minFamiliarity: z.number().min(0).max(1).optional(),
       })
       .strict()
       .default({ threshold: 0.5 }),
