@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readRoutingData, routingSubjects, subjectSplit } from "./routellm-data.js";
+import { randomSubjectSplit, readRoutingData, routingSubjects, subjectSplit } from "./routellm-data.js";
 
 let dir: string;
 beforeEach(() => {
@@ -108,5 +108,27 @@ describe("subjectSplit", () => {
     const subjects = ["g", "c", "a", "f", "b", "e", "d"];
     expect(subjectSplit(subjects)).toEqual({ train: ["a", "b", "d", "e", "g"], test: ["c", "f"] });
     expect(subjectSplit([...subjects].reverse())).toEqual(subjectSplit(subjects));
+  });
+});
+
+describe("randomSubjectSplit", () => {
+  const subjects = ["g", "c", "a", "f", "b", "e", "d"];
+
+  it("holds out the number asked, the same for a seed whatever order the subjects come in", () => {
+    const split = randomSubjectSplit(subjects, 3, 7);
+    expect(split.test).toHaveLength(3);
+    expect([...split.train, ...split.test].sort()).toEqual([...subjects].sort());
+    expect(split.train.filter((subject) => split.test.includes(subject))).toEqual([]);
+    expect(randomSubjectSplit([...subjects].reverse(), 3, 7)).toEqual(split);
+  });
+
+  it("holds out other subjects with other seeds", () => {
+    const tests = [1, 2, 3, 4, 5].map((seed) => randomSubjectSplit(subjects, 3, seed).test.join(","));
+    expect(new Set(tests).size).toBeGreaterThan(1);
+  });
+
+  it("refuses to hold out none, or so many that nothing is left to train on", () => {
+    expectError(() => randomSubjectSplit(subjects, 0, 1), "E_INVALID_INPUT", "cannot hold out 0 of 7");
+    expectError(() => randomSubjectSplit(subjects, 7, 1), "E_INVALID_INPUT", "one left for training");
   });
 });

@@ -3,6 +3,7 @@
 // subject; the split into training and held-out subjects is made here, once, for every script.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { mulberry32 } from "../bench/scale-corpus.js";
 import { VerityError } from "../src/core/errors.js";
 import { parseCsv } from "./csv.js";
 
@@ -111,6 +112,35 @@ export function subjectSplit(
   return {
     train: sorted.filter((_, index) => index % 3 !== heldOutThird),
     test: sorted.filter((_, index) => index % 3 === heldOutThird),
+  };
+}
+
+/**
+ * A seeded random split by subject: `heldOut` subjects for testing, the rest for training. The same
+ * subjects and seed give the same split on every machine, whatever order the subjects come in.
+ */
+export function randomSubjectSplit(
+  subjects: readonly string[],
+  heldOut: number,
+  seed: number,
+): { train: string[]; test: string[] } {
+  const order = [...new Set(subjects)].sort();
+  if (!Number.isInteger(heldOut) || heldOut < 1 || heldOut >= order.length) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `cannot hold out ${heldOut} of ${order.length} subjects: at least one must be held out and one left for training`,
+    );
+  }
+  const random = mulberry32(seed);
+  for (let index = order.length - 1; index > 0; index--) {
+    const other = Math.floor(random() * (index + 1));
+    [order[index], order[other]] = [order[other] as string, order[index] as string];
+  }
+  const test = new Set(order.slice(0, heldOut));
+  const sorted = [...order].sort();
+  return {
+    train: sorted.filter((subject) => !test.has(subject)),
+    test: sorted.filter((subject) => test.has(subject)),
   };
 }
 

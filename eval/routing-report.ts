@@ -1,7 +1,9 @@
 // The eval:routing report, printed and written to BENCHMARKS.md: the quality-versus-cost curve on
-// the test prompts, APGR and CPT beside the random router, the oracle and RouteLLM's published
-// figures, what the share of strong calls costs, and the router's own overhead.
+// the test prompts, APGR and CPT with and without deferral beside the random router, the oracle and
+// RouteLLM's published figures, the same over several held-out splits, what the share of strong calls
+// costs, and the router's own overhead.
 import { markdownTable } from "../bench/report.js";
+import type { CrossValidation } from "../scripts/router-training.js";
 import {
   accuracyAt,
   averagePerformanceGapRecovered,
@@ -10,6 +12,7 @@ import {
   performanceGapRecovered,
   type QualityCostCurve,
 } from "./routing-metrics.js";
+import { type SplitSummary, splitsReport } from "./routing-splits.js";
 
 export interface RoutingSide {
   folder: string;
@@ -24,6 +27,8 @@ export interface SubjectRow {
   strongAccuracy: number;
   /** Share of the subject's prompts the learned router escalates at its CPT(50%) operating point. */
   escalated: number;
+  /** Share of the subject's prompts deferred to the cascade as unlike the training data. */
+  deferred: number;
   /** APGR of the learned router's ranking within this subject alone (NaN when both models tie on it). */
   apgrWithin: number;
 }
@@ -34,10 +39,18 @@ export interface RoutingReportInput {
   split: string;
   weakModel: string;
   strongModel: string;
-  curves: { learned: QualityCostCurve; random: QualityCostCurve; oracle: QualityCostCurve };
-  crossValidation: { folds: number; apgr: number; cpt50: number; cpt80: number } | null;
-  /** The default split rotated: each other third of the subjects held out in turn (empty otherwise). */
-  rotations: { subjects: string[]; prompts: number; curve: QualityCostCurve }[];
+  curves: {
+    learned: QualityCostCurve;
+    /** The same router deferring unfamiliar prompts: they share one score, at random among themselves. */
+    deferring: QualityCostCurve;
+    random: QualityCostCurve;
+    oracle: QualityCostCurve;
+  };
+  crossValidation: CrossValidation | null;
+  /** The deferral threshold fitted on the training subjects, and the share of test prompts below it. */
+  familiarity: { threshold: number; percentile: number; deferred: number };
+  /** The reported split first, then its two rotations and the random splits (empty when not one folder split by default). */
+  splits: SplitSummary[];
   prices: { weak: number; strong: number };
   stepPercent: number;
   overhead: { p50: number; p95: number; calls: number };
@@ -91,7 +104,7 @@ const percent = (value: number, digits = 1) =>
 const fixed = (value: number) => (Number.isNaN(value) ? "n/a" : value.toFixed(3));
 
 export function routingReport(input: RoutingReportInput): string {
-  const { learned, random, oracle } = input.curves;
+  const { learned, deferring, random, oracle } = input.curves;
   const { prices } = input;
   const cost = (share: number) => costRelativeToStrong(share, prices.weak, prices.strong);
   const randomCpt50 = callPerformanceThreshold(random, 0.5);
@@ -114,6 +127,11 @@ export function routingReport(input: RoutingReportInput): string {
       testLabel,
       learned,
     ),
+    summaryRow(
+      `learned, deferring prompts unlike its training data to the cascade (${percent(input.familiarity.deferred)} of them)`,
+      testLabel,
+      deferring,
+    ),
     summaryRow("random router, expected value (ours)", testLabel, random),
     summaryRow(
       "oracle: escalates only what the weak model gets wrong and the strong right",
@@ -123,22 +141,23 @@ export function routingReport(input: RoutingReportInput): string {
   ];
   if (input.crossValidation) {
     const cv = input.crossValidation;
-    rows.push([
-      `learned, cross-validated by subject on the training side (${cv.folds} folds)`,
-      `${input.train.subjects.length} training subjects, ${input.train.prompts} prompts`,
-      fixed(cv.apgr),
-      percent(cv.cpt50),
-      percent(cv.cpt80),
-      `${(0.5 / cv.cpt50).toFixed(2)}x`,
-      percent(cost(cv.cpt50)),
-    ]);
-  }
-  for (const [index, rotation] of input.rotations.entries()) {
+    const on = `${input.train.subjects.length} training subjects, ${input.train.prompts} prompts`;
+    const crossValidated = (router: string, figures: { apgr: number; cpt50: number; cpt80: number }) => [
+      router,
+      on,
+      fixed(figures.apgr),
+      percent(figures.cpt50),
+      percent(figures.cpt80),
+      `${(0.5 / figures.cpt50).toFixed(2)}x`,
+      percent(cost(figures.cpt50)),
+    ];
     rows.push(
-      summaryRow(
-        `learned, the split rotated: the ${["1st, 4th, 7th…", "2nd, 5th, 8th…"][index]} subjects held out instead`,
-        `${rotation.subjects.length} other test subjects, ${rotation.prompts} prompts`,
-        rotation.curve,
+      crossValidated(`learned, cross-validated by subject on the training side (${cv.folds} folds)`, cv),
+    );
+    rows.push(
+      crossValidated(
+        `learned with deferral, cross-validated the same way (${percent(cv.deferral.deferred)} of held-out prompts deferred)`,
+        cv.deferral,
       ),
     );
   }
@@ -176,6 +195,7 @@ export function routingReport(input: RoutingReportInput): string {
       fixed(performanceGapRecovered(random, accuracyAt(random, share))),
       percent(accuracyAt(learned, share)),
       fixed(performanceGapRecovered(learned, accuracyAt(learned, share))),
+      fixed(performanceGapRecovered(deferring, accuracyAt(deferring, share))),
       percent(accuracyAt(oracle, share)),
     ];
   });
@@ -187,6 +207,7 @@ export function routingReport(input: RoutingReportInput): string {
       "random: PGR",
       "learned: accuracy",
       "learned: PGR",
+      "with deferral: PGR",
       "oracle: accuracy",
     ],
     curveRows,
@@ -199,6 +220,7 @@ export function routingReport(input: RoutingReportInput): string {
       "weak right",
       "strong right",
       "escalated at CPT(50%)",
+      "deferred",
       "APGR within the subject",
     ],
     input.subjects.map((row) => [
@@ -207,6 +229,7 @@ export function routingReport(input: RoutingReportInput): string {
       percent(row.weakAccuracy),
       percent(row.strongAccuracy),
       percent(row.escalated),
+      percent(row.deferred),
       fixed(row.apgrWithin),
     ]),
   );
@@ -224,14 +247,21 @@ export function routingReport(input: RoutingReportInput): string {
 
   const apgr = averagePerformanceGapRecovered(learned);
   const oracleBest = Math.max(...oracle.accuracies);
-  const thirds = [apgr, ...input.rotations.map((rotation) => averagePerformanceGapRecovered(rotation.curve))];
+  const thirds = input.splits.slice(0, 3).map((split) => split.learned.apgr);
   const meanOfThirds = thirds.reduce((sum, value) => sum + value, 0) / thirds.length;
   const gap = (value: number) => (value >= targetApgr ? "reached" : `gap ${(targetApgr - value).toFixed(3)}`);
   const verdict =
     `The aim, APGR ≥ ${targetApgr.toFixed(2)} on subjects the router never saw: ${fixed(apgr)} on the reported split (${gap(apgr)})` +
-    (input.rotations.length > 0
+    (thirds.length === 3
       ? `; held out in turn, the three thirds of the subjects give ${thirds.map(fixed).join(", ")}, mean ${fixed(meanOfThirds)} (${gap(meanOfThirds)})${apgr === Math.max(...thirds) ? ", so the reported split is the most favourable of the three" : ""}.`
       : ".");
+  const { familiarity: fitted } = input;
+  const cv = input.crossValidation;
+  const deferral = [
+    `Familiarity (0–1) is the share of a prompt's content words the training vocabulary holds, divided by e for each feature scale (standard deviation) by which its features lie outside the range the training prompts spanned; the router defers a prompt less familiar than a threshold to the cascade (cheapest model first, verified, escalated when not grounded) instead of guessing. The threshold is a percentile of the training prompts' own familiarity, chosen on the training subjects alone by cross-validation by subject: ${cv ? cv.candidates.map((candidate) => `${percent(candidate.percentile)} → APGR ${fixed(candidate.apgr)} (${percent(candidate.deferred)} deferred)`).join(", ") : "no cross-validation (fewer than two training subjects), so the smallest candidate"}; the highest wins, the smaller percentile on a tie. Here: ${percent(fitted.percentile)} of the training prompts, familiarity ${fitted.threshold.toFixed(3)}, which defers ${percent(fitted.deferred)} of the test prompts.`,
+    "",
+    "A deferred prompt carries no information from the learned model, so every deferred prompt gets the same score, the training prompts' rate of weak-model failures (what a router knowing nothing of the prompt would estimate), and the tie rule sends them to the strong model at random among themselves. In Verity a deferred question starts with the cheapest model, as the cascade does, so deferral never makes a route worse than the cascade's.",
+  ].join("\n");
   return [
     `Weak model (column 2): ${input.weakModel}; strong model (column 3): ${input.strongModel}.`,
     "",
@@ -243,8 +273,18 @@ export function routingReport(input: RoutingReportInput): string {
     "",
     summary,
     "",
+    deferral,
+    "",
     `RouteLLM's rows are its published figures (Ong et al. 2024, tables 1, 2 and 6; a public copy of the paper): routers trained on Chatbot Arena preferences, evaluated on all of MT-Bench or 5-shot MMLU, not on held-out subjects; the MMLU router's golden labels come from MMLU's own validation split. Its "saved vs random" is random's CPT(50%) over the router's, as in its table 6. ${verdict}`,
     "",
+    ...(input.splits.length > 0
+      ? [
+          `Across held-out splits, each fitted on its own training subjects (the deferral threshold too), never on its test subjects: the reported split, its two rotations, and seeded random splits of subjects as a user with other subjects would meet them. The random router's figures are computed on each split like the others (its expected value).`,
+          "",
+          splitsReport(input.splits),
+          "",
+        ]
+      : []),
     `Quality against cost on the test subjects (${input.stepPercent}% steps):`,
     "",
     curveTable,

@@ -42,6 +42,18 @@ function subject(seed: number): string {
   return `${rows.join("\n")}\n`;
 }
 
+/** The same questions without answer options: unlike every exam prompt a router was fitted on. */
+function plainSubject(seed: number): string {
+  const rows = ["prompt,small,large"];
+  for (let index = 0; index < 30; index++) {
+    const hard = (index + seed) % 3 === 0;
+    rows.push(`Who signed treaty ${index} of era ${seed}?,${hard ? "False,True" : "True,True"}`);
+  }
+  return `${rows.join("\n")}\n`;
+}
+
+const cell = (line: string | undefined, column: number) => line?.split("|")[column]?.trim();
+
 describe("eval:routing", () => {
   it("exits 4 naming a folder that does not exist", async () => {
     const missing = join(dir, "absent");
@@ -92,6 +104,33 @@ describe("eval:routing", () => {
     expect(Number(learned?.split("|")[3])).toBeGreaterThan(0.8);
     expect(result.stdout).toMatch(
       /\| random router, expected value \(ours\) \|[^|]+\| 0\.500 \| 50\.0% \| 80\.0% \|/,
+    );
+  });
+
+  it("defers a test subject unlike the training data whole, and scores it exactly as the random router", async () => {
+    const data = folder("unlike", {
+      "s_a.csv": subject(0),
+      "s_b.csv": subject(1),
+      "s_c.csv": plainSubject(2),
+    });
+    const result = await evalRouting(["--train", data, "--test", data, "--splits", "2", "--held-out", "1"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Test subjects: c.");
+    const lines = result.stdout.split("\n");
+    const deferring = lines.find((line) => line.startsWith("| learned, deferring prompts unlike"));
+    // Every deferred prompt gets the same score, so the tie rule orders them at random.
+    expect(deferring).toContain("(100.0% of them)");
+    expect(cell(deferring, 3)).toBe("0.500");
+    expect(cell(deferring, 4)).toBe("50.0%");
+    const reported = lines.find((line) => line.startsWith("| reported:"));
+    expect(cell(reported, 5)).toBe("100.0%");
+    // The reported split, its two rotations and two random splits, each fitted on its own training subjects.
+    expect(lines.filter((line) => /^\| (reported|rotated|random, seed)/u.test(line))).toHaveLength(5);
+    expect(lines.some((line) => line.startsWith("| **median over 5 splits**"))).toBe(true);
+    expect(lines.some((line) => line.startsWith("| **range over 5 splits**"))).toBe(true);
+    expect(result.stdout).toMatch(
+      /Below the random router \(APGR < 0\.500\): \d of 5 splits without deferral, \d with it\./,
     );
   });
 });

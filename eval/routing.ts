@@ -1,14 +1,16 @@
 // The learned router on any pair of RouteLLM-format folders: fitted on the training folder's CSVs
-// (the same code as fit:router), scored on the test folder's, beside a random router and an oracle.
-// With one folder for both, the split is by subject: the test subjects are never seen in training.
+// (the same code as fit:router), scored on the test folder's, with and without deferring unfamiliar
+// prompts to the cascade, beside a random router and an oracle. With one folder for both, the split
+// is by subject: the test subjects are never seen in training; the default split is then repeated
+// on its two rotations and on seeded random splits, each fitted on its own training subjects.
 //   npm run eval:routing -- --train <folder> --test <folder> [--train-subjects a,b] [--test-subjects c,d]
-//     [--folds 4] [--seed 1] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]
+//     [--folds 4] [--seed 1] [--splits 8] [--held-out 10] [--steps 10] [--price-weak 0.24]
+//     [--price-strong 24.7] [--write]
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { median, quantile, sharedData, writeSection } from "../bench/report.js";
-import { crossValidateBySubject, fitRouterModel } from "../scripts/router-training.js";
 import { exitCodeFor, isVerityError, VerityError } from "../src/core/errors.js";
-import { committedLearnedRouterWeights, createLearnedRouter } from "../src/route/learned/learned-router.js";
+import { committedLearnedRouterWeights } from "../src/route/learned/learned-router.js";
 import { promptFeatureNames } from "../src/route/learned/prompt-features.js";
 import {
   type RoutingData,
@@ -26,9 +28,10 @@ import {
   qualityCostCurve,
 } from "./routing-metrics.js";
 import { routingReport, type SubjectRow } from "./routing-report.js";
+import { otherSplits, scoreSplit, scoreSplits, summariseSplit } from "./routing-splits.js";
 
 const usage =
-  "usage: npm run eval:routing -- [--train <folder>] [--test <folder>] (default ../shared/data/routellm/mmlu for both) [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
+  "usage: npm run eval:routing -- [--train <folder>] [--test <folder>] (default ../shared/data/routellm/mmlu for both) [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--splits 8] [--held-out 10] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
 const warmUpCalls = 200;
 
 function run(argv: string[]): void {
@@ -41,6 +44,8 @@ function run(argv: string[]): void {
       "test-subjects": { type: "string" },
       folds: { type: "string", default: "4" },
       seed: { type: "string", default: "1" },
+      splits: { type: "string", default: "8" },
+      "held-out": { type: "string", default: "10" },
       steps: { type: "string", default: "10" },
       "price-weak": { type: "string", default: "0.24" },
       "price-strong": { type: "string", default: "24.7" },
@@ -49,6 +54,8 @@ function run(argv: string[]): void {
   });
   const folds = Number(values.folds);
   const seed = Number(values.seed);
+  const randomSplits = Number(values.splits);
+  const heldOut = Number(values["held-out"]);
   const stepPercent = Number(values.steps);
   const prices = { weak: Number(values["price-weak"]), strong: Number(values["price-strong"]) };
   if (!values.train || !values.test)
@@ -57,6 +64,12 @@ function run(argv: string[]): void {
     throw new VerityError(
       "E_INVALID_INPUT",
       `--folds must be an integer ≥ 2 and --seed an integer. ${usage}`,
+    );
+  }
+  if (!Number.isInteger(randomSplits) || randomSplits < 0 || !Number.isInteger(heldOut) || heldOut < 1) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `--splits must be an integer ≥ 0 and --held-out an integer ≥ 1. ${usage}`,
     );
   }
   if (!(stepPercent > 0 && stepPercent <= 50 && Number.isInteger(100 / stepPercent))) {
@@ -89,34 +102,41 @@ function run(argv: string[]): void {
   if (repeated > 0) notes.push(`${repeated} test prompts also appear, word for word, in the training data.`);
   for (const note of notes) console.warn(`note: ${note}`);
 
-  const crossValidation = crossValidateBySubject(train, folds, seed);
-  const router = createLearnedRouter(fitRouterModel(train.examples));
+  const scored = scoreSplit(train, test, folds, seed);
+  const { router, escalation, deferred } = scored;
   const provenance = committedWeightsProvenance(train);
 
-  // Overhead: each call timed on its own after untimed calls that let the JIT settle.
-  for (const example of test.examples.slice(0, warmUpCalls)) router.weakSuccessProbability(example.prompt);
-  const latencies: number[] = [];
-  const escalation = test.examples.map((example) => {
+  // Overhead of what a route plan asks (probability and familiarity): each call timed on its own
+  // after untimed calls that let the JIT settle.
+  for (const example of test.examples.slice(0, warmUpCalls)) router.assess(example.prompt);
+  const latencies = test.examples.map((example) => {
     const started = performance.now();
-    const probability = router.weakSuccessProbability(example.prompt);
-    latencies.push((performance.now() - started) * 1000);
-    return 1 - probability;
+    router.assess(example.prompt);
+    return (performance.now() - started) * 1000;
   });
 
-  const learned = qualityCostCurve(test.examples, escalation);
+  const learned = scored.curves.learned;
   if (learned.weakAccuracy === learned.strongAccuracy) {
     throw new VerityError(
       "E_INVALID_INPUT",
       `${test.weakModel} and ${test.strongModel} are equally accurate on the test prompts (${(100 * learned.weakAccuracy).toFixed(1)}%): PGR, APGR and CPT are undefined. Test on other subjects.`,
     );
   }
-  const rotations = rotatable ? rotatedSplits(values.test) : [];
+  const splits = [
+    summariseSplit(rotatable ? "reported: the 3rd, 6th, 9th… subjects held out" : "reported", scored),
+    ...(rotatable
+      ? scoreSplits(
+          values.test,
+          otherSplits(routingSubjects(values.test), randomSplits, heldOut),
+          folds,
+          seed,
+        )
+      : []),
+  ];
   const curves = {
     learned,
-    random: qualityCostCurve(
-      test.examples,
-      test.examples.map(() => 0),
-    ),
+    deferring: scored.curves.deferring,
+    random: scored.curves.random,
     oracle: qualityCostCurve(test.examples, oracleEscalation(test.examples)),
   };
   if (learned.strongAccuracy < learned.weakAccuracy) {
@@ -132,12 +152,17 @@ function run(argv: string[]): void {
     weakModel: test.weakModel,
     strongModel: test.strongModel,
     curves,
-    crossValidation,
-    rotations,
+    crossValidation: scored.crossValidation,
+    familiarity: {
+      threshold: scored.model.familiarity?.threshold ?? 0,
+      percentile: scored.model.familiarity?.percentile ?? 0,
+      deferred: deferred.filter(Boolean).length / deferred.length,
+    },
+    splits: rotatable ? splits : [],
     prices,
     stepPercent,
     overhead: { p50: median(latencies), p95: quantile(latencies, 0.95), calls: latencies.length },
-    subjects: subjectRows(test, escalation, callPerformanceThreshold(learned, 0.5)),
+    subjects: subjectRows(test, escalation, deferred, callPerformanceThreshold(learned, 0.5)),
     notes,
     provenance,
     features: promptFeatureNames.length,
@@ -149,6 +174,8 @@ function run(argv: string[]): void {
       values["test-subjects"] ? ` --test-subjects ${values["test-subjects"]}` : "",
       folds !== 4 ? ` --folds ${folds}` : "",
       seed !== 1 ? ` --seed ${seed}` : "",
+      randomSplits !== 8 ? ` --splits ${randomSplits}` : "",
+      heldOut !== 10 ? ` --held-out ${heldOut}` : "",
       stepPercent !== 10 ? ` --steps ${stepPercent}` : "",
       prices.weak !== 0.24 ? ` --price-weak ${prices.weak}` : "",
       prices.strong !== 24.7 ? ` --price-strong ${prices.strong}` : "",
@@ -215,23 +242,6 @@ function chooseData(
   };
 }
 
-/** The default split rotated: the same procedure with each other third of the folder's subjects held out. */
-function rotatedSplits(folder: string) {
-  return [0, 1].map((third) => {
-    const rotated = subjectSplit(routingSubjects(folder), third);
-    const test = readRoutingData(folder, rotated.test);
-    const router = createLearnedRouter(fitRouterModel(readRoutingData(folder, rotated.train).examples));
-    return {
-      subjects: rotated.test,
-      prompts: test.examples.length,
-      curve: qualityCostCurve(
-        test.examples,
-        test.examples.map((example) => 1 - router.weakSuccessProbability(example.prompt)),
-      ),
-    };
-  });
-}
-
 /** Whether the committed weights are the fit evaluated here, so the figures describe what ships. */
 function committedWeightsProvenance(train: RoutingData): string {
   try {
@@ -249,7 +259,12 @@ function side(data: RoutingData) {
   return { folder: shared(data.folder), subjects: data.subjects, prompts: data.examples.length };
 }
 
-function subjectRows(test: RoutingData, escalation: readonly number[], share: number): SubjectRow[] {
+function subjectRows(
+  test: RoutingData,
+  escalation: readonly number[],
+  deferred: readonly boolean[],
+  share: number,
+): SubjectRow[] {
   // The escalation score above which the top `share` of test prompts lies.
   const sorted = [...escalation].sort((a, b) => b - a);
   const cut = sorted[Math.max(0, Math.round(share * sorted.length) - 1)] as number;
@@ -262,6 +277,7 @@ function subjectRows(test: RoutingData, escalation: readonly number[], share: nu
       weakAccuracy: rate((index) => test.examples[index]?.weakCorrect === true),
       strongAccuracy: rate((index) => test.examples[index]?.strongCorrect === true),
       escalated: share === 0 ? 0 : rate((index) => (escalation[index] as number) >= cut),
+      deferred: rate((index) => deferred[index] === true),
       apgrWithin: averagePerformanceGapRecovered(
         qualityCostCurve(
           indexes.map((index) => test.examples[index] as RoutingExample),
