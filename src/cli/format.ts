@@ -128,7 +128,8 @@ export function formatDocuments(documents: DocumentRecord[], cwd: string): strin
   return documents
     .map(
       (document) =>
-        `${terminalLine(document.id)}  ${terminalName(document.collection)}  ${displayPath(document.source, cwd)}  ${terminalLine(document.mediaType)}  ${document.chunkCount} chunks`,
+        `${terminalLine(document.id)}  ${terminalName(document.collection)}  ${displayPath(document.source, cwd)}  ${terminalLine(document.mediaType)}  ${document.chunkCount} chunks` +
+        (document.groups.length > 0 ? `  groups ${document.groups.map(terminalLine).join(",")}` : ""),
     )
     .join("\n");
 }
