@@ -83,15 +83,16 @@ export interface AskOptions {
   apiKey?: string;
   /**
    * What the caller may read (default everything). Retrieval, the answer, its citations and closest
-   * sources, and the term statistics that weigh the question all come from what it may read; a
-   * collection it may not read is E_NOT_FOUND, as one that does not exist.
+   * sources come only from what it may read, inside the store's queries; a collection it may not read
+   * is E_NOT_FOUND, as one that does not exist. (Words are weighed by counts over the whole index,
+   * never by text: see Store.termStatistics.)
    */
   access?: Access;
   /**
    * Aborting it stops retrieval (the embedding request) and the model call under way: `ask` then
    * rejects with the signal's reason (a DOMException named AbortError, unless the caller aborted with
    * a reason of its own, e.g. AbortSignal.timeout's TimeoutError), never with a fallback answer, and
-   * records nothing in the ledger.
+   * records nothing in the ledger (nor does a budget keep holding what the answer had reserved).
    */
   signal?: AbortSignal;
   /**

@@ -132,12 +132,15 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     documentText: db.prepare<[string], { text: string }>("SELECT text FROM documents WHERE id = ?"),
   };
 
+  /** Whether a document has exactly `groups` (sorted, distinct). */
+  function hasGroups(documentId: string, groups: readonly string[]): boolean {
+    const current = statements.groupsOf.all(documentId).map((row) => row.group_name);
+    return current.length === groups.length && current.every((group, index) => group === groups[index]);
+  }
+
   /** Gives a document exactly `groups` (sorted, distinct); true when they changed. */
   function setDocumentGroups(documentId: string, groups: readonly string[]): boolean {
-    const current = statements.groupsOf.all(documentId).map((row) => row.group_name);
-    if (current.length === groups.length && current.every((group, index) => group === groups[index])) {
-      return false;
-    }
+    if (hasGroups(documentId, groups)) return false;
     statements.clearGroups.run(documentId);
     for (const group of groups) statements.addGroup.run(documentId, group);
     return true;
@@ -246,10 +249,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
   function fileHasGroups(collection: string, path: string, groups: readonly string[]): boolean {
     const file = statements.getFile.get(collection, path);
     if (!file) return true;
-    return statements.documentsOfFile.all(file.id).every((document) => {
-      const current = statements.groupsOf.all(document.id).map((row) => row.group_name);
-      return current.length === groups.length && current.every((group, index) => group === groups[index]);
-    });
+    return statements.documentsOfFile.all(file.id).every((document) => hasGroups(document.id, groups));
   }
 
   const removeFile = writer.transaction((collection: string, path: string, access?: Access): number => {
