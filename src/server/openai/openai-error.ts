@@ -76,3 +76,15 @@ export function openAiError(error: unknown): { status: number; body: OpenAiError
     },
   };
 }
+
+/**
+ * Headers a refusal carries for clients to act on: when to retry a rate-limited request, and how to
+ * authenticate (a 401 without WWW-Authenticate leaves MCP clients guessing).
+ */
+export function errorHeaders(error: unknown, status: number): Record<string, string> {
+  const retryAfter = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return {
+    ...(typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : {}),
+    ...(status === 401 ? { "www-authenticate": 'Bearer realm="verity"' } : {}),
+  };
+}
