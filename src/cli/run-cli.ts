@@ -16,6 +16,7 @@ import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addKeyCommands, collectGroupRule } from "./key-commands.js";
+import { addMcpCommand } from "./mcp-command.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { terminalName, terminalText } from "./terminal-text.js";
 
@@ -318,6 +319,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   addSpaceCommands(program, { open: () => open(program.opts()), write, io });
   addKeyCommands(program, { open: () => open(program.opts()), write, io });
+  addMcpCommand(program, { open: () => open(program.opts()), io });
 
   try {
     await program.parseAsync([...argv], { from: "user" });
