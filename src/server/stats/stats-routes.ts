@@ -1,0 +1,85 @@
+// Stats and the answer ledger, filtered to what the caller may see: counts over the documents it may
+// read, the answers of its collections summed, jobs only for a key that reads every group, and in
+// the ledger's listing only the answers asked with its own key (all of them for a key that reads all).
+import { z } from "zod";
+import type { ServerContext } from "../context.js";
+import { collectionName, keyedErrors } from "../http/common-schemas.js";
+import type { RouteTable } from "../http/route.js";
+
+const since = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), "not a date; use ISO 8601, e.g. 2026-11-01")
+  .transform((value) => new Date(value).toISOString())
+  .optional()
+  .describe("From this date or time on (ISO 8601)");
+
+const statsQuery = z.object({ since, collection: collectionName.optional() }).strict();
+const ledgerQuery = statsQuery
+  .extend({ limit: z.coerce.number().int().min(1).max(1000).default(50) })
+  .strict();
+
+const statsSchema = z.object({
+  store: z.looseObject({ collections: z.number(), documents: z.number(), chunks: z.number() }),
+  collections: z.array(z.looseObject({ name: z.string() })),
+  jobs: z.array(z.looseObject({ id: z.string(), kind: z.string(), status: z.string() })),
+  answers: z.looseObject({
+    answers: z.number(),
+    answered: z.number(),
+    abstained: z.number(),
+    costUsd: z.number(),
+  }),
+});
+
+const ledgerSchema = z.object({
+  answers: z.array(
+    z.looseObject({
+      id: z.number(),
+      at: z.string(),
+      collection: z.string(),
+      status: z.enum(["answered", "abstained"]),
+      costUsd: z.number(),
+      latencyMs: z.number(),
+    }),
+  ),
+});
+
+export function addStatsRoutes(routes: RouteTable, context: ServerContext): void {
+  const { verity } = context;
+
+  routes.add({
+    method: "GET",
+    url: "/api/v1/stats",
+    summary:
+      "Counts, sizes, recent jobs and the answers' cost, abstention and escalation rates, over what this key may read",
+    tag: "stats",
+    scope: "read",
+    query: statsQuery,
+    responses: { 200: { description: "Stats", schema: statsSchema }, ...keyedErrors },
+    handler: async ({ query, caller }) =>
+      verity.stats({
+        ...(query.since ? { since: query.since } : {}),
+        ...(query.collection ? { collection: query.collection } : {}),
+        access: caller.access,
+      }),
+  });
+
+  routes.add({
+    method: "GET",
+    url: "/api/v1/ledger",
+    summary:
+      "Recorded answers, newest first: this key's own, or every answer for a key that reads everything",
+    tag: "stats",
+    scope: "read",
+    query: ledgerQuery,
+    responses: { 200: { description: "Answers in the ledger", schema: ledgerSchema }, ...keyedErrors },
+    handler: async ({ query, caller }) => ({
+      answers: verity.listAnswers({
+        ...(query.since ? { since: query.since } : {}),
+        ...(query.collection ? { collection: query.collection } : {}),
+        limit: query.limit,
+        access: caller.access,
+        ...(caller.keyId !== undefined ? { apiKey: caller.keyId } : {}),
+      }),
+    }),
+  });
+}
