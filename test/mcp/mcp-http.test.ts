@@ -110,7 +110,7 @@ describe("MCP over HTTP", () => {
       question: "When do they expire?",
       collection: "handbook",
       history: [
-        { role: "user", content: "How many vacation days do new staff get?" },
+        { role: "user", content: "Tell me about vacation days." },
         { role: "assistant", content: "New staff get 25 vacation days a year." },
       ],
     });

@@ -13,7 +13,7 @@ import type { Caller, ServerContext } from "../../src/server/context.js";
 export const leave =
   "# Leave\n\nNew staff get 25 vacation days a year.\n\n## Expiry\n\nUnused vacation days expire at the end of March of the following year.\n";
 export const travel =
-  "# Travel\n\nTravel expense claims must be filed within 90 days of the trip.\n\n## Late claims\n\nLate travel claims expire after those 90 days and are not paid.\n";
+  "# Travel\n\nTravel expense claims must be filed within 90 days of the trip.\n\n## Late claims\n\nLate travel expense claims expire after 90 days and are not paid.\n";
 /** Readable only by the "hr" group. */
 export const salaries = "# Salaries\n\nSenior engineers earn 95,000 euros a year.\n";
 export const budget = "# Budget\n\nThe hotel budget in Paris is 180 euros a night.\n";

@@ -119,15 +119,16 @@ describe("POST /v1/chat/completions", () => {
     const vacation = await client().chat.completions.create({
       model: "verity/handbook",
       messages: followUp(
-        "How many vacation days do new staff get?",
+        "Tell me about vacation days.",
         "New staff get 25 vacation days a year. [1]\n\nSources:\n[1] leave.md, Leave",
       ),
     });
     expect(vacation.choices[0]?.message.content).toContain("end of March");
+    expect(extra(vacation).trace.retrievalQuestion).toContain("vacation");
     const claims = await client().chat.completions.create({
       model: "verity/handbook",
       messages: followUp(
-        "How long do I have to file travel expense claims?",
+        "Tell me about travel expense claims.",
         "Travel expense claims must be filed within 90 days of the trip. [1]",
       ),
     });
