@@ -17,6 +17,7 @@ import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addKeyCommands, collectGroupRule } from "./key-commands.js";
 import { addMcpCommand } from "./mcp-command.js";
+import { addServeCommand } from "./serve-command.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { terminalName, terminalText } from "./terminal-text.js";
 
@@ -319,6 +320,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
 
   addSpaceCommands(program, { open: () => open(program.opts()), write, io });
   addKeyCommands(program, { open: () => open(program.opts()), write, io });
+  addServeCommand(program, { io });
   addMcpCommand(program, { open: () => open(program.opts()), io });
 
   try {

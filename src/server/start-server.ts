@@ -1,0 +1,116 @@
+// Starting and stopping the server as a process runs it: the engine opened with the server's JSON log,
+// what a killed upload left behind deleted, the loopback rule checked (no keys: loopback only, unless
+// --no-auth), the app listening, interrupted jobs resumed; and on close, in-flight requests drained,
+// running jobs given the rest of the shutdown time, the store closed.
+import { realpathSync } from "node:fs";
+import { createRequire } from "node:module";
+import { VerityError } from "../core/errors.js";
+import { createVerity } from "../engine.js";
+import type { ResolvedOptions } from "../resolve-options.js";
+import { createServerApp, type ServerApp } from "./app.js";
+import type { ServerSettings } from "./settings/server-settings.js";
+
+export interface StartServerOptions {
+  options: ResolvedOptions;
+  settings: ServerSettings;
+  /** Serve without keys, on any interface (logged as a warning). */
+  noAuth: boolean;
+  /** Where the JSON log goes (a file descriptor); default 1, stdout. */
+  logFd?: number;
+}
+
+export interface RunningServer extends ServerApp {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  /** Stops accepting requests, drains those in flight, waits for running jobs, closes the store. */
+  close(): Promise<void>;
+}
+
+/** 127.0.0.0/8, ::1 and localhost: reachable from this machine only. */
+export function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/u.test(host);
+}
+
+export async function startServer({
+  options,
+  settings,
+  noAuth,
+  logFd = 1,
+}: StartServerOptions): Promise<RunningServer> {
+  const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
+  const logger = pino(
+    {
+      level: settings.logLevel,
+      // Nothing logs headers or bodies; these paths are a second line of defence for keys.
+      redact: {
+        paths: ["authorization", "*.authorization", "*.headers.authorization", "secret", "*.secret"],
+        censor: "[redacted]",
+      },
+    },
+    pino.destination({ dest: logFd, sync: true }),
+  );
+  const verity = createVerity({ ...options, logger: logger.child({ component: "engine" }) });
+  try {
+    if (!noAuth && !isLoopback(settings.host) && !verity.keys.exists()) {
+      throw new VerityError(
+        "E_CONFIG",
+        `no API key exists, so a server on ${settings.host} would let anyone on the network read and change everything. Create a key first (verity keys create --name admin --scope admin --group '*'), listen on 127.0.0.1, or pass --no-auth to serve without keys`,
+        { option: "host" },
+      );
+    }
+    if (noAuth) {
+      logger.warn(
+        { host: settings.host },
+        "AUTHENTICATION IS OFF (--no-auth): anyone who can reach this server can read, change and delete every collection",
+      );
+    }
+    const served = await createServerApp({
+      verity,
+      settings,
+      dataDir: realpathSync(options.dataDir),
+      noAuth,
+      logger,
+    });
+    await served.uploads.cleanStaging();
+    await served.app.listen({ host: settings.host, port: settings.port });
+    const address = served.app.server.address();
+    const port = typeof address === "object" && address ? address.port : settings.port;
+    const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
+    const resumed = served.jobs.resumeInterrupted();
+    if (resumed.length > 0) logger.info({ jobs: resumed.map((job) => job.id) }, "resumed interrupted jobs");
+    logger.info(
+      { url, auth: noAuth ? "off" : verity.keys.exists() ? "keys" : "none yet (loopback)" },
+      "listening",
+    );
+
+    let closing: Promise<void> | undefined;
+    const close = async () => {
+      const deadline = Date.now() + settings.timeouts.shutdownMs;
+      try {
+        await served.drain(settings.timeouts.shutdownMs);
+        // Jobs left unfinished at the deadline stay in the store and resume at the next start.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          served.jobs.stop(),
+          new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
+        ]);
+        clearTimeout(timer);
+      } finally {
+        verity.close();
+        logger.info({}, "stopped");
+        logger.flush();
+      }
+    };
+    return {
+      ...served,
+      url,
+      close: () => {
+        closing ??= close();
+        return closing;
+      },
+    };
+  } catch (error) {
+    verity.close();
+    throw error;
+  }
+}
