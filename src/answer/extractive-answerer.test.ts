@@ -69,8 +69,59 @@ describe("extractive answerer", () => {
     });
     expect(draft.status).toBe("abstained");
     expect(draft.abstention?.reason).toBe("unsupported_by_sources");
-    expect(draft.abstention?.detail).toMatch(/below the threshold/);
+    expect(draft.abstention?.detail).toBe(
+      "The passages do not say what is the phone number of the Berlin office: the sentences closest to answering it do not mention Berlin or hold no number.",
+    );
     expect(draft.abstention?.closestSources[0]).toMatchObject({ chunkId: "chk_0", source: "/docs/Help.md" });
+  });
+
+  it("says the best sentence is too unlikely an answer when it meets the question but scores low", async () => {
+    const draft = await createExtractiveAnswerer({ threshold: 0.999 }).doAnswer({
+      question: "How much does the Team plan cost per user?",
+      passages: [passage("The Team plan costs $8 per user per month.", 0)],
+    });
+    expect(draft.abstention?.detail).toMatch(/below the threshold 0.999/);
+  });
+
+  it("answers with a lower-ranked sentence when the best one is about another year", async () => {
+    const text =
+      "Ada Brennan won the Marlow Cup in 2017, the fastest Marlow Cup ever won. Lena Ortiz won it in 2019.";
+    const draft = await answerer.doAnswer({
+      question: "Who won the Marlow Cup in 2019?",
+      passages: [passage(text, 0, 0, "rowing")],
+    });
+    expect(draft.status).toBe("answered");
+    expect(draft.sentences.map((sentence) => sentence.text)).toEqual(["Lena Ortiz won it in 2019."]);
+    expect(draft.details.gate).toMatchObject({
+      expected: "person",
+      decision: "lower-ranked",
+      chosenRank: 1,
+      rejected: [{ rank: 0, missing: ["number: 2019"] }],
+    });
+  });
+
+  it("abstains, saying what is missing, when no sentence meets the question", async () => {
+    const draft = await answerer.doAnswer({
+      question: "Who won the Marlow Cup in 2019?",
+      passages: [
+        passage("Ada Brennan won the Marlow Cup in 2017. The 2019 Marlow Cup was cancelled by floods.", 0),
+      ],
+    });
+    expect(draft.status).toBe("abstained");
+    expect(draft.abstention?.reason).toBe("unsupported_by_sources");
+    expect(draft.abstention?.detail).toMatch(
+      /^The passages mention Marlow Cup and 2019, but none says who won the Marlow Cup in 2019: the sentences closest to answering it /,
+    );
+    expect(draft.details.gate).toMatchObject({ decision: "none" });
+  });
+
+  it("answers with the best-scored sentence unchecked when the gate is turned off", async () => {
+    const draft = await createExtractiveAnswerer({ gate: false }).doAnswer({
+      question: "Who won the Marlow Cup in 2019?",
+      passages: [passage("Ada Brennan won the Marlow Cup in 2017.", 0)],
+    });
+    expect(draft.status).toBe("answered");
+    expect(draft.details.gate).toBeUndefined();
   });
 
   it("scores a sentence repeated by overlapping chunks only once", () => {

@@ -8,6 +8,8 @@ import { narrowLocation } from "../core/location.js";
 import { type Span, sentenceSpans } from "../core/sentences.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 import { triggerFeatures } from "./answer-trigger.js";
+import { type AnswerGate, createAnswerGate } from "./answer-type/answer-gate.js";
+import { type GateTrace, gateCandidates } from "./answer-type/gate-candidates.js";
 import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } from "./answerer.js";
 import { closestSources } from "./closest-sources.js";
 import { extractiveModel } from "./extractive-model.js";
@@ -23,6 +25,11 @@ export interface ExtractiveAnswererOptions {
   threshold?: number;
   /** A further sentence joins the answer only if its probability is at least this share of the best one's. */
   relativeCutoff?: number;
+  /**
+   * Checks that a sentence holds the kind of answer asked for and meets the question's constraints;
+   * `false` answers with the best-scored sentences unchecked.
+   */
+  gate?: AnswerGate | false;
 }
 
 export interface ScoredSentence extends CandidateSpan {
@@ -46,6 +53,21 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
   const threshold = options.threshold ?? model.threshold;
   const maxSentences = options.maxSentences ?? 3;
   const relativeCutoff = options.relativeCutoff ?? 0.75;
+  const gate = options.gate === false ? undefined : (options.gate ?? createAnswerGate());
+
+  /** The trigger's probability that `sentences[0]` answers, against the rest of `sentences`. */
+  function triggerProbability(question: string, sentences: readonly ScoredSentence[]): number {
+    const best = sentences[0];
+    if (!best) return 0;
+    return probability(
+      model.trigger,
+      triggerFeatures(
+        question,
+        sentences.map((sentence) => sentence.probability),
+        best.features,
+      ),
+    );
+  }
 
   function score(request: AnswerRequest): ScoredField {
     const { spans, candidates, skipped } = collectCandidates(request.passages);
@@ -56,18 +78,7 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
         return { ...span, features, probability: probability(model.sentence, features) };
       })
       .sort((a, b) => b.probability - a.probability);
-    const best = sentences[0];
-    const answerProbability = best
-      ? probability(
-          model.trigger,
-          triggerFeatures(
-            request.question,
-            sentences.map((sentence) => sentence.probability),
-            best.features,
-          ),
-        )
-      : 0;
-    return { sentences, answerProbability, skipped };
+    return { sentences, answerProbability: triggerProbability(request.question, sentences), skipped };
   }
 
   return {
@@ -75,13 +86,25 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
     score,
     async doAnswer(request: AnswerRequest): Promise<AnswerDraft> {
       if (request.passages.length === 0) return noPassagesDraft({ threshold });
-      const { sentences: scored, answerProbability, skipped } = score(request);
+      const field = score(request);
+      const { skipped } = field;
+      // The gate removes sentences that cannot be the answer (no date for "when", another year), so
+      // the trigger judges the best sentence that can, against those below it.
+      const gated = gate
+        ? await gateCandidates(gate, request, field.sentences, {
+            probabilityOf: (sentences) => triggerProbability(request.question, sentences),
+            relativeCutoff,
+          })
+        : undefined;
+      const scored = gated?.field ?? field.sentences;
       const best = scored[0];
+      const answerProbability = gated ? gated.answerProbability : field.answerProbability;
       const details = {
         threshold: round(threshold),
         answerProbability: round(answerProbability),
-        candidates: scored.length,
+        candidates: field.sentences.length,
         ...skippedDetails(skipped),
+        ...(gated ? { gate: gated.trace satisfies GateTrace } : {}),
       };
       if (!best || answerProbability < threshold) {
         return {
@@ -90,9 +113,10 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
           abstention: {
             reason: "unsupported_by_sources",
             detail:
-              best || skipped.length === 0
+              gated?.detail ??
+              (field.sentences.length > 0 || skipped.length === 0
                 ? `The closest passages do not answer the question: the best sentence's answer probability is ${round(answerProbability)}, below the threshold ${round(threshold)}.${skippedNote(skipped)}`
-                : `The closest passages do not answer the question: every sentence in them addresses an AI assistant (${skipped.length} in ${sourcesOf(skipped)}), and instructions found in documents are never quoted as answers.`,
+                : `The closest passages do not answer the question: every sentence in them addresses an AI assistant (${skipped.length} in ${sourcesOf(skipped)}), and instructions found in documents are never quoted as answers.`),
             closestSources: closestSources(request.passages),
           },
           details,

@@ -1,0 +1,117 @@
+// Runs the answer gate over scored candidates, best first: the first that passes becomes the best of a
+// field without the ones turned down, and what the gate decided goes into the trace.
+import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
+import type { AnswerGate, GateVerdict } from "./answer-gate.js";
+import type { AnswerType } from "./answer-types.js";
+import type { AnswerUnit } from "./answer-unit.js";
+import { gateDetail } from "./gate-detail.js";
+
+export interface GateCandidate {
+  text: string;
+  probability: number;
+  passage: RetrievedPassage;
+}
+
+export interface GateTrace {
+  expected: AnswerType;
+  typeNoun?: string;
+  constraints: { numbers: string[]; names: string[]; quoted: string[]; codes: string[]; focus: string[] };
+  /** Whether wink-nlp's model read the question or a candidate. */
+  languageModel: boolean;
+  /** `best`: the best-scored candidate passed; `lower-ranked`: a later one did; `none`: none did. */
+  decision: "best" | "lower-ranked" | "none";
+  /** 0-based rank, among the scored candidates, of the one that passed. */
+  chosenRank?: number;
+  /** Candidates turned down before it (at most five), with what each lacked. */
+  rejected: { rank: number; missing: string[] }[];
+}
+
+export interface GatedField<T extends GateCandidate> {
+  /** The candidates left, best first: the first one passed the gate. Empty when none did. */
+  field: T[];
+  /** The trigger's probability for `field`. */
+  answerProbability: number;
+  trace: GateTrace;
+  /** Why no candidate can answer, when none passed. */
+  detail?: string;
+}
+
+export interface GateOptions<T> {
+  /** The trigger's probability that the first of `field` answers the question. */
+  probabilityOf(field: readonly T[]): number;
+  /** Candidates below the chosen one are checked too while their probability is at least this share of its. */
+  relativeCutoff?: number;
+}
+
+const listedRejections = 5;
+
+export async function gateCandidates<T extends GateCandidate>(
+  gate: AnswerGate,
+  request: { question: string; passages: readonly RetrievedPassage[] },
+  candidates: readonly T[],
+  options: GateOptions<T>,
+): Promise<GatedField<T>> {
+  const question = await gate.prepare(request.question);
+  const rejected: { rank: number; verdict: GateVerdict }[] = [];
+  let chosen = -1;
+  for (const [rank, candidate] of candidates.entries()) {
+    const verdict = await question.check(unitOf(candidate));
+    if (verdict.passes) {
+      chosen = rank;
+      break;
+    }
+    rejected.push({ rank, verdict });
+  }
+  const field: T[] = [];
+  if (chosen >= 0) {
+    const best = candidates[chosen] as T;
+    const cutoff = best.probability * (options.relativeCutoff ?? 0.75);
+    field.push(best);
+    for (const candidate of candidates.slice(chosen + 1)) {
+      if (candidate.probability >= cutoff && !(await question.check(unitOf(candidate))).passes) continue;
+      field.push(candidate);
+    }
+  }
+  const { needs } = question;
+  const trace: GateTrace = {
+    expected: needs.expected,
+    ...(needs.typeNoun ? { typeNoun: needs.typeNoun } : {}),
+    constraints: {
+      numbers: needs.numbers.map((number) => number.value),
+      names: needs.names.map((name) => name.join(" ")),
+      quoted: needs.quoted,
+      codes: needs.codes,
+      focus: needs.focus.map((term) => term.word),
+    },
+    languageModel: question.usedLanguageModel,
+    decision: chosen === 0 ? "best" : chosen > 0 ? "lower-ranked" : "none",
+    ...(chosen >= 0 ? { chosenRank: chosen } : {}),
+    rejected: rejected.slice(0, listedRejections).map(({ rank, verdict }) => ({
+      rank,
+      missing: [
+        ...(verdict.holdsAnswer ? [] : [`no ${needs.expected}`]),
+        ...verdict.unmet.map((unmet) => ("value" in unmet ? `${unmet.kind}: ${unmet.value}` : unmet.kind)),
+      ],
+    })),
+  };
+  const result: GatedField<T> = { field, answerProbability: options.probabilityOf(field), trace };
+  if (chosen < 0 && candidates.length > 0) {
+    result.detail = gateDetail(
+      request.question,
+      needs,
+      rejected.slice(0, listedRejections).map(({ verdict }) => verdict),
+      request.passages.map((passage) => passage.chunk.text),
+    );
+  }
+  return result;
+}
+
+/** A candidate sentence as the gate sees it: with its passage, headings and document title. */
+export function unitOf(candidate: GateCandidate): AnswerUnit {
+  const { chunk, document } = candidate.passage;
+  return {
+    text: candidate.text,
+    passage: chunk.text,
+    context: [...(chunk.location.headingPath ?? []), document.title].join("\n"),
+  };
+}
