@@ -111,12 +111,16 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     return hits;
   }
 
-  /** The first (best) ranked chunk of each readable document in `collection`, at most `limit` of them. */
-  function bestPerDocument(
+  /**
+   * The best `limit` ranked chunks of `collection` that `access` may read (with `perDocument`, each
+   * document's best chunk only), found without reading any text: only these are hydrated.
+   */
+  function bestReadable(
     ranked: readonly RankedRow[],
     collection: number,
     limit: number,
     access: Access,
+    perDocument: boolean,
   ): RankedRow[] {
     const groups = groupCondition(access, "k.document_id");
     const owners = new Map(
@@ -131,7 +135,7 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     const best: RankedRow[] = [];
     for (const hit of ranked) {
       const document = owners.get(hit.rowid);
-      if (document === undefined || seen.has(document)) continue;
+      if (document === undefined || (perDocument && seen.has(document))) continue;
       seen.add(document);
       best.push(hit);
       if (best.length === limit) break;
@@ -147,13 +151,18 @@ export function createBm25Search(context: Bm25SearchContext): Bm25Search {
     access: Access,
   ): Bm25Hit[] {
     // The index spans every collection and every access group, and a document has several chunks:
-    // over-fetch (four times when other collections exist or some documents may be unreadable, three
-    // chunks per wanted document) and widen until enough readable hits are left, or none are.
-    const othersExist = (collectionCount.get()?.n ?? 1) > 1 || access.groups !== "*";
-    let fetch = limit * (othersExist ? 4 : 1) * (perDocument ? 3 : 1);
+    // over-fetch (four times when other collections exist, twice when only some documents may be
+    // unreadable, three chunks per wanted document) and widen until enough readable hits are left,
+    // or none are.
+    const othersExist = (collectionCount.get()?.n ?? 1) > 1;
+    const overFetch = othersExist ? 4 : access.groups !== "*" ? 2 : 1;
+    let fetch = limit * overFetch * (perDocument ? 3 : 1);
     for (;;) {
       const ranked = rankChunks(query, fetch);
-      const wanted = perDocument ? bestPerDocument(ranked, collection, limit, access) : ranked;
+      const wanted =
+        perDocument || access.groups !== "*"
+          ? bestReadable(ranked, collection, limit, access, perDocument)
+          : ranked;
       const hits = hydrate(wanted, collection, access);
       if (hits.length >= limit || ranked.length < fetch) return hits.slice(0, limit);
       fetch *= perDocument ? 3 : 4;
