@@ -187,7 +187,8 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       const heading = [everyChunk, document.title, ...(chunk.location.headingPath ?? [])].join(" ");
       statements.insertFts.run(info.lastInsertRowid, indexed(heading), indexed(chunk.text));
     }
-    setDocumentGroups(id, groups);
+    // A new document has no groups yet (its rows go with a deleted document), so only a replaced one is read.
+    if (existing || groups.length > 0) setDocumentGroups(id, groups);
     return { status: existing ? "replaced" : "added", chunks: document.chunks.length, regrouped: false };
   }
 
