@@ -18,13 +18,17 @@ afterEach(async () => {
 const twoSentences =
   "The Team plan costs $8 per user per month, billed annually [1]. The Free plan includes 3 notebooks [1].";
 
-/** A server whose catalogue holds one streaming model on a fake OpenAI-compatible endpoint. */
+/**
+ * A server whose catalogue holds one streaming model on a fake OpenAI-compatible endpoint, on a fixed
+ * route: with nothing to escalate to, each sentence may go out as soon as it is verified.
+ */
 async function serverWithModel(
   reply: () => ChatReply,
   server_: Record<string, unknown> = {},
 ): Promise<TestServer> {
   model = await startFakeChatServer(reply);
   const models = parseModelCatalogue({
+    routing: { policy: "fixed" },
     models: [
       {
         id: "small",
@@ -101,6 +105,29 @@ describe("POST /api/v1/ask", () => {
       status: "answered",
       trace: { answerer: "generative:small", route: { calls: [{ model: "small", outcome: "grounded" }] } },
     });
+  });
+
+  it("sends a verified sentence while the model is still writing the next one", async () => {
+    // The model writes its first sentence at once and the rest slowly. A client that leaves as soon as
+    // the first sentence arrives finds the model call still running, and cancelled with it.
+    server = await serverWithModel(() => ({ content: twoSentences, chunkSize: 64, chunkDelayMs: 2000 }));
+    const client = new AbortController();
+    const response = await fetch(`${server.url}/api/v1/ask`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify(question),
+      signal: client.signal,
+    });
+    const decoder = new TextDecoder();
+    let received = "";
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      received += decoder.decode(chunk, { stream: true });
+      if (received.includes("event: sentence")) break;
+    }
+    client.abort();
+    expect(received).toContain("$8 per user per month");
+    expect(received).not.toContain("event: done");
+    await vi.waitFor(() => expect(model?.abandoned).toBe(1));
   });
 
   it("streams with stream: true as with the Accept header", async () => {
