@@ -144,6 +144,26 @@ describe("uploads", () => {
     expectNothingStored(server);
   });
 
+  it("a client that disconnects in the middle of an upload leaves nothing behind", async () => {
+    server = await startTestServer();
+    await server.send("/api/v1/collections", { name: "help" });
+    const boundary = "----verity-test";
+    const upload = httpRequest(`${server.url}/api/v1/collections/help/documents`, {
+      method: "POST",
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
+    upload.on("error", () => undefined);
+    upload.write(
+      `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.txt"\r\n\r\n${"lantern ".repeat(65_536)}`,
+    );
+    const staging = join(server.dataDir, "uploads", ".staging");
+    await vi.waitFor(() => expect(readdirSync(staging, { recursive: true }).length).toBeGreaterThan(1), {
+      timeout: 30_000,
+    });
+    upload.destroy();
+    await vi.waitFor(() => expectNothingStored(server as TestServer), { timeout: 30_000 });
+  });
+
   it("an upload without a file is E_INVALID_INPUT, and a file name with nothing usable too", async () => {
     server = await startTestServer();
     await server.send("/api/v1/collections", { name: "help" });
