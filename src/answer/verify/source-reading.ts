@@ -108,7 +108,8 @@ export function createSourceReader(forms: WordForms, maxRemembered = 256): Sourc
             end: start + windowText.length,
             text: windowText,
             facts,
-            stems: new Set([...facts.stems, ...held(facts.contentWords)]),
+            // The stems of its sentences, read once above.
+            stems: new Set(read.slice(first, last + 1).flatMap((sentence) => [...sentence.stems])),
             clauses: read.slice(first, last + 1).flatMap((sentence) => sentence.clauses),
           });
         }
