@@ -6,6 +6,7 @@
 import type { Citation, SkippedInstruction, Trace } from "../core/answer.js";
 import { narrowLocation } from "../core/location.js";
 import { type Span, sentenceSpans } from "../core/sentences.js";
+import { contentTokens, questionTokens, stem } from "../core/terms.js";
 import type { RetrievedPassage } from "../retrieve/bm25-retriever.js";
 import { triggerFeatures } from "./answer-trigger.js";
 import { type AnswerGate, createAnswerGate } from "./answer-type/answer-gate.js";
@@ -14,6 +15,7 @@ import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } 
 import { closestSources } from "./closest-sources.js";
 import { extractiveModel } from "./extractive-model.js";
 import { type Candidate, candidateFeatures, type ExtractiveModel, probability } from "./sentence-features.js";
+import { isHowTo, type StructureKind, structureUnits } from "./structure/structure-units.js";
 import { instructionSpans, overlapsAny } from "./verify/instructions.js";
 
 export interface ExtractiveAnswererOptions {
@@ -30,6 +32,8 @@ export interface ExtractiveAnswererOptions {
    * `false` answers with the best-scored sentences unchecked.
    */
   gate?: AnswerGate | false;
+  /** Offer list items, definition lines, table rows and the units under headings as answers (default true). */
+  structure?: boolean;
 }
 
 export interface ScoredSentence extends CandidateSpan {
@@ -70,7 +74,11 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
   }
 
   function score(request: AnswerRequest): ScoredField {
-    const { spans, candidates, skipped } = collectCandidates(request.passages);
+    const { spans, candidates, skipped } = collectCandidates(
+      request.passages,
+      options.structure === false ? undefined : request.question,
+      { structure: options.structure !== false },
+    );
     const vectors = candidateFeatures(request.question, candidates, request.termWeights);
     const sentences = spans
       .map((span, index) => {
@@ -122,14 +130,21 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
           details,
         };
       }
-      const chosen = scored
-        .filter((sentence) => sentence.probability >= best.probability * relativeCutoff)
-        .slice(0, maxSentences);
+      // A unit and a sentence inside it are one answer, not two.
+      const chosen: ScoredSentence[] = [];
+      for (const sentence of scored) {
+        if (chosen.length >= maxSentences || sentence.probability < best.probability * relativeCutoff) break;
+        if (!chosen.some((other) => overlaps(other, sentence))) chosen.push(sentence);
+      }
       return {
         status: "answered",
         sentences: chosen.map((sentence) => ({ text: sentence.text, citations: [citationOf(sentence)] })),
         abstention: null,
-        details: { ...details, probabilities: chosen.map((sentence) => round(sentence.probability)) },
+        details: {
+          ...details,
+          probabilities: chosen.map((sentence) => round(sentence.probability)),
+          units: chosen.map((sentence) => sentence.structure ?? "sentence"),
+        },
       };
     },
   };
@@ -140,17 +155,27 @@ export interface CandidateSpan {
   charStart: number;
   charEnd: number;
   text: string;
+  /** Set for a unit that follows the document's structure: a list item, the steps under a heading. */
+  structure?: StructureKind;
 }
 
 /**
- * Every distinct sentence of the passages, with what the scorer needs to know about it; sentences that
- * address a model (see `instructionSpans`) are set apart in `skipped`.
+ * Every distinct sentence of the passages, and in passages under a heading every structure unit (see
+ * `structureUnits`; how-to units only when `question` asks how to do something), with what the scorer
+ * needs to know about each; units that address a model (see `instructionSpans`) are set apart in
+ * `skipped`.
  */
-export function collectCandidates(passages: readonly RetrievedPassage[]): {
+export function collectCandidates(
+  passages: readonly RetrievedPassage[],
+  question?: string,
+  options: { structure?: boolean } = {},
+): {
   spans: CandidateSpan[];
   candidates: Candidate[];
   skipped: CandidateSpan[];
 } {
+  const howTo = question !== undefined && isHowTo(question);
+  const subject = new Set(question ? questionTokens(question).map(stem) : []);
   const topScore = Math.max(...passages.map((passage) => passage.score), Number.EPSILON);
   const sentencesOf = passages.map((passage) => sentenceSpans(passage.chunk.text));
   const instructions = instructionsByDocument(passages, sentencesOf);
@@ -161,30 +186,82 @@ export function collectCandidates(passages: readonly RetrievedPassage[]): {
   passages.forEach((passage, passageIndex) => {
     const base = passage.chunk.location.charStart;
     const inDocument = instructions.get(passage.document.id) ?? [];
-    sentencesOf[passageIndex]?.forEach((span, indexInPassage) => {
-      // Overlapping chunks repeat sentences; score each sentence once, from its best passage.
-      const key = `${passage.document.id}:${base + span.start}`;
+    const sentences = sentencesOf[passageIndex] ?? [];
+    const headings = passage.chunk.location.headingPath ?? [];
+    const units =
+      options.structure !== false && headings.length > 0
+        ? structureUnits(passage.chunk.text, { underHeading: true, howTo })
+        : [];
+    const add = (span: Span, key: string, structure?: StructureKind) => {
+      // Overlapping chunks repeat sentences; score each unit once, from its best passage.
       if (seen.has(key)) return;
       seen.add(key);
       const text = passage.chunk.text.slice(span.start, span.end);
-      const located = { passage, charStart: base + span.start, charEnd: base + span.end, text };
+      const located: CandidateSpan = {
+        passage,
+        charStart: base + span.start,
+        charEnd: base + span.end,
+        text,
+      };
+      if (structure) located.structure = structure;
       if (overlapsAny({ start: located.charStart, end: located.charEnd }, inDocument)) {
         skipped.push(located);
         return;
       }
+      const indexInPassage = sentences.filter((sentence) => sentence.start < span.start).length;
       spans.push(located);
       candidates.push({
-        text,
+        // A unit is read with the headings above it: "Default: 16384" under "cache › buffer_size".
+        text: structure ? [...headings, text].join("\n") : text,
         passageRank: passage.rank,
         passageScoreRatio: passage.score / topScore,
         indexInPassage,
         title: passage.document.title,
-        documentStart: base + span.start === 0 || (passage.chunk.ordinal === 0 && indexInPassage === 0),
+        documentStart:
+          base + span.start === 0 ||
+          (passage.chunk.ordinal === 0 && indexInPassage === 0) ||
+          // Where the docs say what the asked-about thing is: its glossary line, or its heading's paragraph.
+          (structure !== undefined && definesSubject(structure, text, headings, subject)),
       });
-    });
+    };
+    const replaced = (sentence: Span) =>
+      units.some(
+        (unit) =>
+          (unit.start === sentence.start && unit.end === sentence.end) ||
+          (lineKinds.has(unit.kind) && unit.start <= sentence.start && sentence.end <= unit.end),
+      );
+    for (const sentence of sentences) {
+      if (!replaced(sentence)) add(sentence, `${passage.document.id}:${base + sentence.start}`);
+    }
+    for (const unit of units) {
+      add(unit, `${passage.document.id}:${base + unit.start}-${base + unit.end}:unit`, unit.kind);
+    }
   });
   return { spans, candidates, skipped };
 }
+
+/**
+ * True for a definition line whose term, or a heading's first paragraph whose heading, is what the
+ * question asks about, word for word ("Snapshot: a read-only record..." for "What is a snapshot?").
+ */
+function definesSubject(
+  structure: StructureKind,
+  text: string,
+  headings: readonly string[],
+  subject: ReadonlySet<string>,
+): boolean {
+  const term =
+    structure === "definition"
+      ? text.slice(0, text.indexOf(":"))
+      : structure === "first-paragraph"
+        ? (headings.at(-1) ?? "")
+        : "";
+  const words = new Set(contentTokens(term).map(stem));
+  return words.size > 0 && words.size === subject.size && [...words].every((word) => subject.has(word));
+}
+
+/** Units that are one line: the sentences inside one are read as part of it. */
+const lineKinds: ReadonlySet<StructureKind> = new Set(["list-item", "definition", "table-row"]);
 
 /**
  * Instruction spans per document, in document offsets. Pooled across a document's passages, so the
@@ -249,6 +326,12 @@ function citationOf(sentence: ScoredSentence): Citation {
     location: narrowLocation(passage.chunk.location, sentence.charStart, sentence.charEnd),
     quote: sentence.text,
   };
+}
+
+function overlaps(a: CandidateSpan, b: CandidateSpan): boolean {
+  return (
+    a.passage.document.id === b.passage.document.id && a.charStart < b.charEnd && b.charStart < a.charEnd
+  );
 }
 
 function round(value: number): number {

@@ -49,8 +49,9 @@ export function createAnswerGate(load: () => Promise<AnalyseText> = loadLanguage
           return analyse !== undefined;
         },
         async check(unit) {
-          let language = analyse?.(unit.text);
-          let holds = holdsAnswer(needs, asked, unit.text, language);
+          const answer = unit.heading ? `${unit.heading}\n${unit.text}` : unit.text;
+          let language = analyse?.(answer);
+          let holds = holdsAnswer(needs, asked, answer, language);
           if (holds === undefined) {
             // A number in words, a date, a name: the model has to read this unit, so it reads the
             // question too, and the verdict uses both.
@@ -58,10 +59,14 @@ export function createAnswerGate(load: () => Promise<AnalyseText> = loadLanguage
             const read = analyse(readableQuestion(question));
             needs = analyseQuestion(question, read);
             asked = questionWords(question, read);
-            language = analyse(unit.text);
-            holds = holdsAnswer(needs, asked, unit.text, language) ?? false;
+            language = analyse(answer);
+            holds = holdsAnswer(needs, asked, answer, language) ?? false;
           }
-          const unmet = unmetConstraints(needs, unit, language);
+          const unmet = unmetConstraints(
+            needs,
+            unit,
+            language && unit.heading ? analyse?.(unit.text) : language,
+          );
           return { passes: holds && unmet.length === 0, holdsAnswer: holds, unmet };
         },
       };

@@ -7,4 +7,9 @@ export interface AnswerUnit {
   passage: string;
   /** The headings above the unit and its document's title. */
   context: string;
+  /**
+   * The heading a structure unit sits under, which belongs to it: asked "which flag disables colour",
+   * the paragraph "Disables colour output." answers under the heading "--no-color".
+   */
+  heading?: string;
 }

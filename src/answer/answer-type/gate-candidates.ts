@@ -10,6 +10,8 @@ export interface GateCandidate {
   text: string;
   probability: number;
   passage: RetrievedPassage;
+  /** Set for a structure unit (a list item, the paragraph under a heading): its heading belongs to it. */
+  structure?: string;
 }
 
 export interface GateTrace {
@@ -109,9 +111,13 @@ export async function gateCandidates<T extends GateCandidate>(
 /** A candidate sentence as the gate sees it: with its passage, headings and document title. */
 export function unitOf(candidate: GateCandidate): AnswerUnit {
   const { chunk, document } = candidate.passage;
-  return {
+  const headings = chunk.location.headingPath ?? [];
+  const unit: AnswerUnit = {
     text: candidate.text,
     passage: chunk.text,
-    context: [...(chunk.location.headingPath ?? []), document.title].join("\n"),
+    context: [...headings, document.title].join("\n"),
   };
+  const heading = headings.at(-1);
+  if (candidate.structure && heading) unit.heading = heading;
+  return unit;
 }
