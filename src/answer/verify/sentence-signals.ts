@@ -2,7 +2,7 @@
 // how much of it one stretch of source holds (a word counts when the stretch holds it or a word the
 // lexicon accepts in its place), which of its numbers, dates and names the sources do not state, and
 // whether the stretch about the same thing negates it or states an opposite word.
-import { stem, tokens } from "../../core/terms.js";
+import { tokens } from "../../core/terms.js";
 import { type ClaimFacts, claimFacts, type Quantity } from "./claim-facts.js";
 import type { Evidence, ReadClause, SourceAnalysis, SourceReader, Window } from "./source-reading.js";
 import type { WordForms } from "./word-forms.js";
@@ -57,7 +57,7 @@ type Terms = ReadonlyMap<string, readonly string[]>;
 function claimTerms(claim: ClaimFacts, forms: WordForms, held: ReadonlySet<string>): Terms {
   const terms = new Map<string, string[]>(claim.stems.map((wanted) => [wanted, []]));
   for (const word of claim.contentWords) {
-    const own = stem(word);
+    const own = forms.stemOf(word);
     const variants = terms.get(own);
     if (!variants) continue;
     for (const variant of forms.foundAs(word)) {
@@ -226,7 +226,7 @@ function checkPolarity(
     const said = new Set([...clause.forms].flatMap((form) => forms.heldAs(form)));
     for (const form of clause.forms) {
       // The source uses the word itself ("lower limb" is no "low" in another sense).
-      if (partner.words.has(stem(form))) continue;
+      if (partner.words.has(forms.stemOf(form))) continue;
       // Not a flip when the claim itself also says the opposite word ("elevated …, but … decreased").
       const opposite = forms
         .oppositesOf(form)

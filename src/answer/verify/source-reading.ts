@@ -4,7 +4,7 @@
 // passages would otherwise cut and read every passage dozens of times. The memory belongs to whoever
 // owns the reader (an engine instance), not to the process.
 import { type Span, sentenceSpans } from "../../core/sentences.js";
-import { stem, tokens } from "../../core/terms.js";
+import { tokens } from "../../core/terms.js";
 import { type ClaimFacts, type Clause, claimFacts } from "./claim-facts.js";
 import { instructionSpans, overlapsAny } from "./instructions.js";
 import type { WordForms } from "./word-forms.js";
@@ -68,7 +68,7 @@ export function createSourceReader(forms: WordForms, maxRemembered = 256): Sourc
   const readClause = (clause: Clause): ReadClause => ({
     stems: new Set([
       ...clause.stems,
-      ...held([...clause.forms].filter((form) => clause.stems.has(stem(form)))),
+      ...held([...clause.forms].filter((form) => clause.stems.has(forms.stemOf(form)))),
     ]),
     words: clause.words,
     heldWords: new Set([...clause.words, ...held(clause.forms)]),

@@ -7,6 +7,8 @@ import type { Lexicon } from "./lexicon/lexicon.js";
 import { supplementaryOpposites } from "./lexicon/supplementary-opposites.js";
 
 export interface WordForms {
+  /** Its Porter stem, remembered. */
+  stemOf(word: string): string;
   /** Stems a source word is held under: its own and its dictionary forms'. */
   heldAs(word: string): readonly string[];
   /** Stems under which a claim word may be found in a source: its own and its equivalents'. */
@@ -31,7 +33,17 @@ export function createWordForms(lexicon: Lexicon, maxRemembered = 20_000): WordF
       return value;
     };
   };
+  const stems = new Map<string, string>();
   return {
+    stemOf(word) {
+      let value = stems.get(word);
+      if (value === undefined) {
+        value = stem(word);
+        if (stems.size >= maxRemembered) stems.clear();
+        stems.set(word, value);
+      }
+      return value;
+    },
     heldAs: remembered((word) => [stem(word), ...lexicon.baseForms(word).map(stem)]),
     foundAs: remembered((word) => [
       stem(word),
