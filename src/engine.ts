@@ -279,6 +279,21 @@ function warningsOf(
   return warnings.length > 0 ? { warnings } : undefined;
 }
 
+/** How a follow-up was made to stand alone: as asked, by carrying words over, or by a model. */
+interface FollowUpRewrite {
+  question: string;
+  by: "asked" | "words" | "model";
+  model?: string;
+  costUsd: number;
+  warning?: string;
+}
+
+/** The model-free rewrite: the earlier question's words carried over when the follow-up leans on it. */
+function standaloneRewrite(question: string, history: readonly ConversationTurn[]): FollowUpRewrite {
+  const rewritten = standaloneQuestion(question, history);
+  return { question: rewritten, by: rewritten === question ? "asked" : "words", costUsd: 0 };
+}
+
 /** `load()` runs once, on first use; a failure is not remembered, so the next call tries again. */
 function once<T>(load: () => Promise<T>): () => Promise<T> {
   let loading: Promise<T> | undefined;
@@ -351,6 +366,24 @@ export function createVerity(options: VerityOptions = {}): Verity {
     return { collection: defaultCollection, fileLoaders: [await audioLoader()], ...pipelineOptions };
   }
 
+  /** `question` made to stand alone from the conversation before it (see AskOptions.history). */
+  async function rewriteFollowUp(
+    question: string,
+    history: readonly ConversationTurn[],
+    collection: string,
+    signal: AbortSignal | undefined,
+  ): Promise<FollowUpRewrite> {
+    if (!models) return standaloneRewrite(question, history);
+    const [conversation, settings] = await Promise.all([
+      import("./answer/conversation/rewrite-with-model.js"),
+      import("./route/settings.js"),
+    ]);
+    // The history holds answers drawn from the collection: an on-premise-only one keeps it local.
+    const localOnly = settings.routeFor(settings.parseRoutingSettings(models), collection).onPremiseOnly;
+    const model = conversation.chooseRewriteModel(models.models, { localOnly });
+    return conversation.rewriteFollowUp(question, history, model, { env, ...(signal ? { signal } : {}) });
+  }
+
   /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
   function recordAnswer(answer: Answer, routed: RoutedAnswer | undefined, apiKey: string | undefined): void {
     if (store.readOnly) {
@@ -368,7 +401,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
         status: answer.status,
         answerer: answer.trace.answerer,
         escalated: routed?.escalated ?? false,
-        costUsd: routed?.costUsd ?? 0,
+        costUsd: typeof answer.trace.costUsd === "number" ? answer.trace.costUsd : 0,
         latencyMs: answer.trace.totalMs,
         ...(routed?.strongestCostUsd !== undefined ? { strongestCostUsd: routed.strongestCostUsd } : {}),
         trace: answer.trace,
@@ -447,8 +480,15 @@ export function createVerity(options: VerityOptions = {}): Verity {
       const trimmed = checkedQuestion(question);
       requireReadableCollection(collection, access);
       signal?.throwIfAborted();
-      // A follow-up is retrieved (and answered) as a question that stands alone.
-      const asked = askOptions.history?.length ? standaloneQuestion(trimmed, askOptions.history) : trimmed;
+      // A follow-up is retrieved as a question that stands alone: rewritten by the cheapest model when
+      // a catalogue is configured, else given the earlier question's words. The answerer reads the
+      // question as asked unless a model rewrote it: carried words find the passages, but would pull
+      // the chosen sentence towards the earlier question.
+      const rewrite: FollowUpRewrite = askOptions.history?.length
+        ? await rewriteFollowUp(trimmed, askOptions.history, collection, signal)
+        : { question: trimmed, by: "asked", costUsd: 0 };
+      const asked = rewrite.question;
+      const answerQuestion = rewrite.by === "model" ? rewrite.question : trimmed;
       const started = performance.now();
       const retrieval = await retrieveHybrid(store, asked, {
         collection,
@@ -460,9 +500,9 @@ export function createVerity(options: VerityOptions = {}): Verity {
       });
       const { passages } = retrieval;
       for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
-      const termWeights = questionTermWeights(store, asked, access);
+      const termWeights = questionTermWeights(store, answerQuestion, access);
       const retrieved = performance.now();
-      const request = { question: asked, passages, termWeights, ...(signal ? { signal } : {}) };
+      const request = { question: answerQuestion, passages, termWeights, ...(signal ? { signal } : {}) };
       if (askOptions.model !== undefined && !routing) {
         throw new VerityError(
           "E_CONFIG",
@@ -533,9 +573,22 @@ export function createVerity(options: VerityOptions = {}): Verity {
           passages: passages.length,
           retrieval: retrieval.mode,
           ...(retrieval.space ? { space: retrieval.space } : {}),
+          ...(rewrite.by !== "asked"
+            ? {
+                rewrite: {
+                  by: rewrite.by,
+                  ...(rewrite.model ? { model: rewrite.model } : {}),
+                  costUsd: rewrite.costUsd,
+                },
+              }
+            : {}),
           ...draft.details,
-          ...(routed ? { route: routed.route, costUsd: routed.costUsd } : {}),
-          ...(warningsOf(retrieval.warnings, draft.details) ?? {}),
+          ...(routed ? { route: routed.route } : {}),
+          ...(routed || rewrite.costUsd > 0 ? { costUsd: (routed?.costUsd ?? 0) + rewrite.costUsd } : {}),
+          ...(warningsOf(
+            [...retrieval.warnings, ...(rewrite.warning ? [rewrite.warning] : [])],
+            draft.details,
+          ) ?? {}),
         },
       };
       recordAnswer(answer, routed, askOptions.apiKey);

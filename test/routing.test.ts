@@ -324,3 +324,51 @@ describe("routing settings", () => {
     expect((answer.trace.route as { reason: string }).reason).toContain("rule 1 matched");
   });
 });
+
+describe("follow-up questions with a model", () => {
+  it("are rewritten by the cheapest model to stand alone, retrieved and answered as rewritten, and the rewrite is in the trace", async () => {
+    const rewritten = "How many notebooks does the Free plan include?";
+    const server = await serve(() => ({ content: "" }));
+    const replies = await startFakeChatServer(({ body }) =>
+      body.messages.some((message) => message.role === "system" && message.content.startsWith("You rewrite"))
+        ? { content: rewritten }
+        : { content: "The Free plan includes 3 notebooks [1]." },
+    );
+    servers.push(replies);
+    const v = await engine(replies, server, { policy: "fixed", models: ["small"] });
+    const answer = await v.ask("And the free one?", {
+      collection: "help",
+      history: [
+        { role: "user", content: "How much does the Team plan cost?" },
+        { role: "assistant", content: "The Team plan costs $8 per user per month, billed annually. [1]" },
+      ],
+    });
+    expect(answer.question).toBe("And the free one?");
+    expect(answer.trace).toMatchObject({
+      retrievalQuestion: rewritten,
+      rewrite: { by: "model", model: "small" },
+    });
+    expect(answer.sentences.map((sentence) => sentence.text)).toEqual([
+      "The Free plan includes 3 notebooks.",
+    ]);
+    const [rewriteRequest, answerRequest] = replies.requests;
+    expect(JSON.stringify(rewriteRequest?.messages)).toContain("How much does the Team plan cost?");
+    expect(JSON.stringify(answerRequest?.messages)).toContain(rewritten);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("fall back to carrying the earlier question's words, with a warning, when the model fails", async () => {
+    const failing = await serve(() => ({ status: 500 }));
+    const large = await serve(() => ({ content: faithful }));
+    const v = await engine(failing, large, {}, { small: { maxRetries: 0 } });
+    const answer = await v.ask("And what does it cost per user?", {
+      collection: "help",
+      history: [{ role: "user", content: "Tell me about the Team plan." }],
+    });
+    expect(answer.trace).toMatchObject({ rewrite: { by: "words" } });
+    expect(answer.trace.retrievalQuestion).toContain("team");
+    expect(answer.trace.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/could not be rewritten by model "small"/u)]),
+    );
+  });
+});
