@@ -3,7 +3,7 @@
 // be judged without it (see `needsLanguageModel` and `holdsAnswer`).
 import { holdsAnswer, questionWords } from "./answer-presence.js";
 import type { AnswerUnit } from "./answer-unit.js";
-import { type UnmetConstraint, unmetConstraints } from "./constraints.js";
+import { type PassageFacts, passageFacts, type UnmetConstraint, unmetConstraints } from "./constraints.js";
 import { type AnalyseText, loadLanguageModel } from "./language-model.js";
 import {
   analyseQuestion,
@@ -40,6 +40,8 @@ export function createAnswerGate(load: () => Promise<AnalyseText> = loadLanguage
       const read = analyse?.(readableQuestion(question));
       let needs = analyseQuestion(question, read);
       let asked = questionWords(question, read);
+      // Units of one passage share what the constraints read from it.
+      const factsByPassage = new Map<string, PassageFacts>();
       return {
         question,
         get needs() {
@@ -49,6 +51,12 @@ export function createAnswerGate(load: () => Promise<AnalyseText> = loadLanguage
           return analyse !== undefined;
         },
         async check(unit) {
+          const key = `${unit.passage}\u0000${unit.context}`;
+          let facts = factsByPassage.get(key);
+          if (!facts) {
+            facts = passageFacts(unit);
+            factsByPassage.set(key, facts);
+          }
           const answer = unit.heading ? `${unit.heading}\n${unit.text}` : unit.text;
           let language = analyse?.(answer);
           let holds = holdsAnswer(needs, asked, answer, language);

@@ -17,44 +17,65 @@ export type UnmetConstraint =
   | { kind: "name"; value: string }
   | { kind: "focus"; value: string };
 
-/** The constraints `unit` does not meet; `language` is the model's reading of `unit.text`, when loaded. */
+/** What the constraints read from a unit's passage and headings, the same for every unit in them. */
+export interface PassageFacts {
+  /** Tokens of the passage and of the headings, one list each. */
+  texts: string[][];
+  words: Set<string>;
+  stems: Set<string>;
+  /** Words of the passage and headings with `-`, `_` and `.` read as spaces (for flags and settings). */
+  codeWords: Set<string>;
+  /** Letters and digits only, lower-case (see `compactForm`). */
+  compact: string;
+  acronyms: Set<string>;
+}
+
+export function passageFacts(unit: Pick<AnswerUnit, "passage" | "context">): PassageFacts {
+  const sources = [unit.passage, unit.context];
+  const texts = sources.map((text) => tokens(text));
+  const words = new Set(texts.flat());
+  return {
+    texts,
+    words,
+    stems: new Set([...words].map(stem)),
+    codeWords: new Set(sources.flatMap((text) => tokens(text.replace(/[-_.]/gu, " ")))),
+    compact: sources.map(compactForm).join("\n"),
+    acronyms: new Set(sources.flatMap(acronymsOf)),
+  };
+}
+
+/**
+ * The constraints `unit` does not meet; `language` is the model's reading of `unit.text`, when loaded,
+ * and `facts` what its passage holds (its text is part of the passage).
+ */
 export function unmetConstraints(
   needs: QuestionNeeds,
   unit: AnswerUnit,
   language?: LanguageAnalysis,
+  facts: PassageFacts = passageFacts(unit),
 ): UnmetConstraint[] {
   const unmet: UnmetConstraint[] = [];
   // A sentence that asks ("When is the final?") never answers.
   if (/\?\s*$/u.test(unit.text)) unmet.push({ kind: "asks" });
-  const near = new Set([...unitNumbers(unit.text, language), ...tokens(unit.context)]);
-  const far = new Set([...near, ...tokens(unit.passage)]);
+  const near = new Set([...unitNumbers(unit.text, language), ...(facts.texts[1] ?? [])]);
   for (const number of needs.numbers) {
-    const pool = number.scope === "unit" ? near : far;
-    if (!numberForms(number.value).some((form) => pool.has(form)))
+    const pool = number.scope === "unit" ? near : facts.words;
+    if (!numberForms(number.value).some((form) => pool.has(form) || near.has(form)))
       unmet.push({ kind: "number", value: number.value });
   }
-  const anywhere = [unit.text, unit.passage, unit.context].map((text) => tokens(text));
-  const anywhereWords = new Set(anywhere.flat());
   for (const phrase of needs.quoted) {
     const words = tokens(phrase);
-    if (!anywhere.some((text) => containsRun(text, words))) unmet.push({ kind: "quoted", value: phrase });
+    if (!facts.texts.some((text) => containsRun(text, words))) unmet.push({ kind: "quoted", value: phrase });
   }
-  const codeWords = new Set(
-    [unit.text, unit.passage, unit.context].flatMap((text) => tokens(text.replace(/[-_.]/gu, " "))),
-  );
   for (const code of needs.codes) {
-    if (!tokens(code.replace(/[-_.]/gu, " ")).every((word) => codeWords.has(word)))
+    if (!tokens(code.replace(/[-_.]/gu, " ")).every((word) => facts.codeWords.has(word)))
       unmet.push({ kind: "code", value: code });
   }
-  const texts = [unit.text, unit.passage, unit.context];
-  const compact = texts.map(compactForm).join("\n");
-  const stems = new Set([...anywhereWords].map(stem));
-  const acronyms = new Set(texts.flatMap(acronymsOf));
   for (const name of needs.names) {
-    const present = name.filter((word) => stems.has(stem(word))).length;
+    const present = name.filter((word) => facts.stems.has(stem(word))).length;
     const enough = present >= (name.length <= 2 ? name.length : Math.ceil(name.length / 2));
     // "U.S. Open" is "US Open", "Grey's Anatomy" is "Greys Anatomy", "USA" is "United States of America".
-    const spelled = compact.includes(compactForm(name.join(" "))) || acronyms.has(name.join(""));
+    const spelled = facts.compact.includes(compactForm(name.join(" "))) || facts.acronyms.has(name.join(""));
     if (!enough && !spelled) unmet.push({ kind: "name", value: name.join(" ") });
   }
   const aboutSubject = coversSubject(needs, unit.context);

@@ -54,26 +54,28 @@ export async function gateCandidates<T extends GateCandidate>(
   options: GateOptions<T>,
 ): Promise<GatedField<T>> {
   const question = await gate.prepare(request.question);
-  const rejected: { rank: number; verdict: GateVerdict }[] = [];
+  const cutoffShare = options.relativeCutoff ?? 0.75;
+  const verdicts = new Map<number, GateVerdict>();
   let chosen = -1;
   for (const [rank, candidate] of candidates.entries()) {
     const verdict = await question.check(unitOf(candidate));
+    verdicts.set(rank, verdict);
     if (verdict.passes) {
       chosen = rank;
       break;
     }
-    rejected.push({ rank, verdict });
   }
-  const field: T[] = [];
   if (chosen >= 0) {
-    const best = candidates[chosen] as T;
-    const cutoff = best.probability * (options.relativeCutoff ?? 0.75);
-    field.push(best);
-    for (const candidate of candidates.slice(chosen + 1)) {
-      if (candidate.probability >= cutoff && !(await question.check(unitOf(candidate))).passes) continue;
-      field.push(candidate);
+    const cutoff = (candidates[chosen] as T).probability * cutoffShare;
+    for (const [offset, candidate] of candidates.slice(chosen + 1).entries()) {
+      if (candidate.probability >= cutoff)
+        verdicts.set(chosen + 1 + offset, await question.check(unitOf(candidate)));
     }
   }
+  const { field } = gatedField(candidates, (rank) => verdicts.get(rank)?.passes, cutoffShare);
+  const rejected = [...verdicts.entries()]
+    .filter(([rank, verdict]) => rank < Math.max(chosen, 0) || (chosen < 0 && !verdict.passes))
+    .map(([rank, verdict]) => ({ rank, verdict }));
   const { needs } = question;
   const trace: GateTrace = {
     expected: needs.expected,
@@ -108,8 +110,28 @@ export async function gateCandidates<T extends GateCandidate>(
   return result;
 }
 
+/**
+ * The field the trigger judges once the gate has spoken: the first candidate that passes, then the
+ * candidates below it, less those within `relativeCutoff` of it that failed (only those are checked;
+ * the rest stay as competitors). Shared by the answerer and by the fitting script.
+ */
+export function gatedField<T extends { probability: number }>(
+  candidates: readonly T[],
+  passes: (rank: number) => boolean | undefined,
+  relativeCutoff: number,
+): { field: T[]; chosen: number } {
+  const chosen = candidates.findIndex((_, rank) => passes(rank) === true);
+  if (chosen < 0) return { field: [], chosen };
+  const cutoff = (candidates[chosen] as T).probability * relativeCutoff;
+  const field = candidates.filter(
+    (candidate, rank) =>
+      rank === chosen || (rank > chosen && (candidate.probability < cutoff || passes(rank) !== false)),
+  );
+  return { field, chosen };
+}
+
 /** A candidate sentence as the gate sees it: with its passage, headings and document title. */
-export function unitOf(candidate: GateCandidate): AnswerUnit {
+export function unitOf(candidate: Pick<GateCandidate, "text" | "passage" | "structure">): AnswerUnit {
   const { chunk, document } = candidate.passage;
   const headings = chunk.location.headingPath ?? [];
   const unit: AnswerUnit = {
