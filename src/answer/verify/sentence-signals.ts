@@ -54,14 +54,14 @@ function holdsStem(stems: ReadonlySet<string>, wanted: string): boolean {
 /** Each content stem of the claim with the other stems it may be found under, among those the sources hold. */
 type Terms = ReadonlyMap<string, readonly string[]>;
 
-function claimTerms(claim: ClaimFacts, forms: WordForms, held: ReadonlySet<string>): Terms {
+function claimTerms(claim: ClaimFacts, forms: WordForms, held: (stem: string) => boolean): Terms {
   const terms = new Map<string, string[]>(claim.stems.map((wanted) => [wanted, []]));
   for (const word of claim.contentWords) {
     const own = forms.stemOf(word);
     const variants = terms.get(own);
     if (!variants) continue;
     for (const variant of forms.foundAs(word)) {
-      if (variant !== own && held.has(variant) && !variants.includes(variant)) variants.push(variant);
+      if (variant !== own && held(variant) && !variants.includes(variant)) variants.push(variant);
     }
   }
   return terms;
@@ -103,7 +103,7 @@ export function measureSentence(
     evidence: null,
   };
   if (windows.length === 0) return signals;
-  const terms = claimTerms(claim, forms, new Set(analysed.flatMap((analysis) => [...analysis.stems])));
+  const terms = claimTerms(claim, forms, (wanted) => analysed.some((analysis) => analysis.stems.has(wanted)));
   const holds = (stems: ReadonlySet<string>, wanted: string) => holdsTerm(stems, wanted, terms);
   const coverage = (stems: ReadonlySet<string>) =>
     claim.stems.length === 0

