@@ -16,6 +16,12 @@ export {
 } from "./answer/generative/generative-answerer.js";
 export { type AnswerPolicy, answerPolicies } from "./answer/verify/answer-policy.js";
 export { createModelJudge, createNliJudge, type Judge, type Judgement } from "./answer/verify/judge.js";
+export {
+  createSentenceVerifier,
+  type SentenceVerifier,
+  type VerifyOptions,
+  verifySentence,
+} from "./answer/verify/verifier.js";
 // Domain types, errors and their codes, the logger port, defaults, API keys.
 export type { Environment } from "./core/api-key.js";
 export { defaultCollection, defaultDataDir } from "./core/defaults.js";

@@ -6,6 +6,7 @@ import { createExtractiveAnswerer } from "../answer/extractive-answerer.js";
 import { createGenerativeAnswerer } from "../answer/generative/generative-answerer.js";
 import type { AnswerPolicy } from "../answer/verify/answer-policy.js";
 import { type Judge, judgeFrom } from "../answer/verify/judge.js";
+import { createSentenceVerifier, type SentenceVerifier } from "../answer/verify/verifier.js";
 import type { AnswerSentence } from "../core/answer.js";
 import { VerityError } from "../core/errors.js";
 import type { Ledger, ModelCallRecord } from "../core/ledger.js";
@@ -25,6 +26,8 @@ export interface RoutingOptions {
   /** Provider circuit breakers; default one set per routing instance (closed until failures). */
   breakers?: CircuitBreakers;
   weakModelSuccess?: (question: string) => number;
+  /** Checks model sentences against their sources; default one of its own. */
+  verifier?: SentenceVerifier;
 }
 
 export interface RoutedRequest extends AnswerRequest {
@@ -68,6 +71,8 @@ export function createRouting(options: RoutingOptions) {
     weakModelSuccess: options.weakModelSuccess ?? learned?.weakSuccessProbability,
   });
   const extractive = createExtractiveAnswerer();
+  // The verifier remembers the sources it has read: one per routing instance, so per engine.
+  const verifier = options.verifier ?? createSentenceVerifier();
   const judging = options.catalogue.judge;
   let judge: Judge | undefined;
 
@@ -104,6 +109,7 @@ export function createRouting(options: RoutingOptions) {
           policy,
           onSentence,
           env: options.env,
+          verify: { verifier },
           ...(judge && judging ? { judge: { judge, scope: judging.scope } } : {}),
         });
       const run = await router.run({

@@ -43,7 +43,7 @@ function conflictsWith(
   const minCoverage = options?.minCoverage ?? 0.7;
   for (const number of others) {
     const passage = passages[number - 1] as RetrievedPassage;
-    const signals = verificationSignals(text, [passage.chunk.text]);
+    const signals = verificationSignals(text, [passage.chunk.text], options?.verifier);
     if (signals.coverage < minCoverage) continue;
     const check = verificationFrom(signals, options);
     if (check.verdict !== "contradicted") continue;
@@ -73,7 +73,7 @@ export function checkSentence(
   const every = passages.map((_, index) => index + 1);
   const sources = sentence.cited.length > 0 ? sentence.cited : every;
   const checkedAgainst = sources.map((number) => (passages[number - 1] as RetrievedPassage).chunk.text);
-  const signals = verificationSignals(sentence.text, checkedAgainst);
+  const signals = verificationSignals(sentence.text, checkedAgainst, options?.verifier);
   const check = verificationFrom(signals, options);
   const factFailure =
     signals.numberConflicts.length +
