@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { createVerity, type Verity } from "../src/engine.js";
 import { parseModelCatalogue } from "../src/models/catalogue.js";
 import { startFakeChatServer } from "../test/fakes/fake-chat-server.js";
+import { runMeasurement } from "./child-measurement.js";
 import { markdownTable, median, quantile, sharedData, writeSection } from "./report.js";
 
 // autocannon ships no types: the part used here.
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     "memory-requests": { type: "string", default: "100000" },
     "sse-questions": { type: "string", default: "30" },
     write: { type: "boolean", default: false },
+    /** Internal: measure in-process asks on this data dir and print them as JSON (a fresh process, like the server's). */
+    "in-process": { type: "string" },
   },
 });
 const runs = Number(values.runs);
@@ -99,23 +102,25 @@ async function overHttp(
   url: string,
   key: string,
   connections: number,
-  options: { amount?: number } = {},
+  options: { amount?: number; get?: string } = {},
 ): Promise<Measure> {
   let next = 0;
   const latencies: number[] = [];
   const instance = autocannon({
-    url: `${url}/api/v1/ask`,
+    url: `${url}${options.get ?? "/api/v1/ask"}`,
     connections,
     ...(options.amount ? { amount: options.amount } : { duration: seconds }),
     requests: [
-      {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-        setupRequest: (request) => ({
-          ...request,
-          body: JSON.stringify({ question: queries[next++ % queries.length], collection }),
-        }),
-      },
+      options.get
+        ? { method: "GET", headers: { authorization: `Bearer ${key}` }, setupRequest: (request) => request }
+        : {
+            method: "POST",
+            headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+            setupRequest: (request) => ({
+              ...request,
+              body: JSON.stringify({ question: queries[next++ % queries.length], collection }),
+            }),
+          },
     ],
   });
   instance.on("response", (_client, status, _bytes, responseTime) => {
@@ -161,6 +166,24 @@ function residentMb(pid: number): number {
   return kilobytes / 1024;
 }
 
+/** In-process asks at each concurrency, in a process of its own that starts as fresh as the server's. */
+async function inProcessWorker(dataDir: string): Promise<Record<number, Measure>> {
+  const verity = createVerity({ dataDir });
+  try {
+    for (const question of [...queries, ...queries]) await verity.ask(question, { collection }); // warm-up: 600 asks
+    const measures: Record<number, Measure> = {};
+    for (const concurrency of concurrencies) measures[concurrency] = await inProcess(verity, concurrency);
+    return measures;
+  } finally {
+    verity.close();
+  }
+}
+
+if (values["in-process"]) {
+  console.log(JSON.stringify(await inProcessWorker(values["in-process"])));
+  process.exit(0);
+}
+
 const work = mkdtempSync(join(tmpdir(), "verity-bench-server-"));
 const dataDir = join(work, "data");
 const children: ChildProcess[] = [];
@@ -169,7 +192,7 @@ try {
   const verity = createVerity({ dataDir });
   await verity.ingest([join(values.data as string, "corpus.jsonl")], { collection });
   const { secret } = await verity.keys.create({ name: "bench", scopes: ["read"], groups: "*" });
-  for (const question of queries.slice(0, 50)) await verity.ask(question, { collection }); // warm-up
+  verity.close();
 
   const config = join(work, "verity.json");
   writeFileSync(
@@ -185,19 +208,35 @@ try {
 
   const inProcessRuns = new Map<number, Measure[]>(concurrencies.map((c) => [c, []]));
   const serverRuns = new Map<number, Measure[]>(concurrencies.map((c) => [c, []]));
+  // The server's own cost per request (key, rate limit, routing, a small JSON reply), with no answer to make.
+  const floorRuns: Measure[] = [];
   for (let run = 0; run < runs; run++) {
     // In-process first with the server stopped, then the server alone: neither competes with the other.
+    const local = await runMeasurement<Record<number, Measure>>(
+      [
+        "--import",
+        "tsx",
+        "bench/server.ts",
+        "--in-process",
+        dataDir,
+        "--seconds",
+        String(seconds),
+        "--data",
+        values.data as string,
+      ],
+      { cwd: root, timeoutMs: 10 * 60_000 },
+    );
     for (const concurrency of concurrencies)
-      inProcessRuns.get(concurrency)?.push(await inProcess(verity, concurrency));
+      inProcessRuns.get(concurrency)?.push(local[concurrency] as Measure);
     const server = await serve(["--port", "0", "--data-dir", dataDir, "--config", config]);
     children.push(server.child);
     await overHttp(server.url, secret, 16, { amount: 2000 }); // warm-up
     for (const concurrency of concurrencies)
       serverRuns.get(concurrency)?.push(await overHttp(server.url, secret, concurrency));
+    floorRuns.push(await overHttp(server.url, secret, 1, { get: `/api/v1/collections/${collection}` }));
     await stop(server.child);
     console.error(`run ${run + 1} of ${runs} done`);
   }
-  verity.close();
 
   // Memory: one server, 100,000 asks at 16 connections, resident memory after warm-up and after.
   const server = await serve(["--port", "0", "--data-dir", dataDir, "--config", config]);
@@ -313,6 +352,23 @@ try {
     ];
     return [row("in-process `verity.ask`", local), row("`POST /api/v1/ask` (autocannon)", remote)];
   });
+  rows.push([
+    "`GET /api/v1/collections/scifact` (no answer: the server's own cost)",
+    1,
+    `${medianOf(floorRuns, "throughput").toFixed(0)} (${range(
+      floorRuns.map((m) => m.throughput),
+      0,
+    )})`,
+    `${medianOf(floorRuns, "p50").toFixed(2)} (${range(
+      floorRuns.map((m) => m.p50),
+      2,
+    )})`,
+    `${medianOf(floorRuns, "p99").toFixed(2)} (${range(
+      floorRuns.map((m) => m.p99),
+      2,
+    )})`,
+    floorRuns.reduce((sum, measure) => sum + measure.errors, 0),
+  ]);
   const table = markdownTable(["path", "concurrency", "asks/s", "p50 ms", "p99 ms", "errors"], rows);
   const at = (map: Map<number, Measure[]>, concurrency: number, field: keyof Measure) =>
     medianOf(map.get(concurrency) ?? [], field);
@@ -366,7 +422,7 @@ try {
       "server",
       "HTTP server overhead",
       `npm run bench:server -- --runs ${runs} --seconds ${seconds} --write`,
-      `SciFact (5,183 abstracts, the 300 claims asked in turn, extractive answers). Each run measures in-process \`ask\` (this process, concurrency as parallel loops) and then \`verity serve\` in its own process with an API key, driven by autocannon over loopback for ${seconds} s per concurrency after 2,000 warm-up requests; the two never run at once. Medians of ${runs} runs, min–max in brackets. Latency over HTTP is autocannon's per-request time (client side, so it includes the loopback round trip).\n\n${table}\n\n${aims}\n\nMemory: one server process, ${memoryRequests.toLocaleString("en")} asks at 16 connections after 2,000 warm-up requests; resident set size read from /proc before, half-way and after.\n\n${sse}\n\nStreaming: ${sseQuestions} questions, one at a time, against a fake OpenAI-compatible model streaming 8 characters every 10 ms; each sentence is verified before it is sent, so the first event follows the model's first sentence.`,
+      `SciFact (5,183 abstracts, the 300 claims asked in turn, extractive answers). Each run measures in-process \`ask\` (a fresh process of its own after 600 warm-up questions, concurrency as parallel loops) and then \`verity serve\` in its own process with an API key, driven by autocannon over loopback for ${seconds} s per concurrency after 2,000 warm-up requests; the two never run at once. Medians of ${runs} runs, min–max in brackets. Latency over HTTP is autocannon's per-request time (client side, so it includes the loopback round trip).\n\n${table}\n\n${aims}\n\nMemory: one server process, ${memoryRequests.toLocaleString("en")} asks at 16 connections after 2,000 warm-up requests; resident set size read from /proc before, half-way and after.\n\n${sse}\n\nStreaming: ${sseQuestions} questions, one at a time, against a fake OpenAI-compatible model streaming 8 characters every 10 ms; each sentence is verified before it is sent, so the first event follows the model's first sentence.`,
     );
   }
 } finally {
