@@ -188,9 +188,10 @@ export function collectCandidates(
     const inDocument = instructions.get(passage.document.id) ?? [];
     const sentences = sentencesOf[passageIndex] ?? [];
     const headings = passage.chunk.location.headingPath ?? [];
+    // Under the document's own title alone a passage is its introduction, not a section of reference.
     const units =
       options.structure !== false && headings.length > 0
-        ? structureUnits(passage.chunk.text, { underHeading: true, howTo })
+        ? structureUnits(passage.chunk.text, { underHeading: headings.length > 1, howTo })
         : [];
     const add = (span: Span, key: string, structure?: StructureKind) => {
       // Overlapping chunks repeat sentences; score each unit once, from its best passage.
@@ -205,7 +206,8 @@ export function collectCandidates(
       };
       if (structure) located.structure = structure;
       if (overlapsAny({ start: located.charStart, end: located.charEnd }, inDocument)) {
-        skipped.push(located);
+        // The sentence itself is reported; a unit around it is simply not offered.
+        if (!structure) skipped.push(located);
         return;
       }
       const indexInPassage = sentences.filter((sentence) => sentence.start < span.start).length;
@@ -231,7 +233,13 @@ export function collectCandidates(
           (lineKinds.has(unit.kind) && unit.start <= sentence.start && sentence.end <= unit.end),
       );
     for (const sentence of sentences) {
-      if (!replaced(sentence)) add(sentence, `${passage.document.id}:${base + sentence.start}`);
+      // A sentence that addresses a model is reported even where a unit around it would stand in for it.
+      const addressesModel = overlapsAny(
+        { start: base + sentence.start, end: base + sentence.end },
+        inDocument,
+      );
+      if (addressesModel || !replaced(sentence))
+        add(sentence, `${passage.document.id}:${base + sentence.start}`);
     }
     for (const unit of units) {
       add(unit, `${passage.document.id}:${base + unit.start}-${base + unit.end}:unit`, unit.kind);
