@@ -1,5 +1,5 @@
-// Keeping a collection in sync with folders: one full ingest (pruning files that are gone), then the
-// folders are watched and each burst of changes is stored once it settles: new and changed files are
+// Keeping a collection in sync with folders: the folders are watched, one full ingest runs (pruning
+// files that are gone), and each burst of changes is stored once it settles, after that ingest: new and changed files are
 // ingested, deleted files and folders removed. Filters and link rules are those of a full ingest.
 import { realpath } from "node:fs/promises";
 import { resolve } from "node:path";
@@ -28,9 +28,6 @@ export async function watchPaths(
   paths: readonly string[],
   options: WatchOptions,
 ): Promise<Watcher> {
-  const initial = await ingestPaths(store, paths, { ...options, prune: true });
-  options.onSync?.(initial, "initial");
-
   const roots = await Promise.all(paths.map((path) => realpath(resolve(path)).catch(() => resolve(path))));
   const filter = createPathFilter(roots, {
     include: options.include,
@@ -92,7 +89,21 @@ export async function watchPaths(
     schedule();
   });
   watcher.on("error", (error) => options.onError?.(error as Error));
+  // Watch first, then ingest: a change made while the first ingest runs (or just after it reported)
+  // is an event, stored in the next burst, never lost between the two.
   await new Promise<void>((ready) => watcher.once("ready", () => ready()));
+  let initial: IngestSummary;
+  try {
+    const first = ingestPaths(store, paths, { ...options, prune: true });
+    running = first.then(() => undefined);
+    initial = await first;
+  } catch (error) {
+    closed = true;
+    clearTimeout(timer);
+    await watcher.close();
+    throw error;
+  }
+  options.onSync?.(initial, "initial");
 
   return {
     async close() {
