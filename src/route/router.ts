@@ -19,6 +19,7 @@ import {
   type Reservation,
   worstCaseCost,
 } from "./budget.js";
+import type { WeakModelSuccess } from "./learned/learned-router.js";
 import { planRoute, type RoutePlan } from "./plan.js";
 import { type CircuitBreakers, hedged, providerKey, withRetries } from "./reliability/index.js";
 import { byCost, type RouteSettings } from "./settings.js";
@@ -29,7 +30,8 @@ export interface RouterOptions {
   /** One breaker per provider: a provider that keeps failing is skipped until its cooldown ends. */
   breakers?: CircuitBreakers;
   /** The learned policy's estimate that the cheapest model answers a question correctly. */
-  weakModelSuccess?: (question: string) => number;
+  /** The learned policy's estimate; with `assess`, questions unlike its training data go to the cascade. */
+  weakModelSuccess?: WeakModelSuccess;
 }
 
 export interface RouteRun {

@@ -12,6 +12,7 @@ import { VerityError } from "../core/errors.js";
 import type { Ledger, ModelCallRecord } from "../core/ledger.js";
 import { findModel, type ModelCatalogue, type ModelEntry } from "../models/catalogue.js";
 import { type BudgetScope, createBudgetGuard } from "./budget.js";
+import type { WeakModelSuccess } from "./learned/learned-router.js";
 import { createLearnedRouter, loadLearnedRouterWeights } from "./learned/learned-router.js";
 import { type CircuitBreakers, createCircuitBreakers } from "./reliability/index.js";
 import { createRouter } from "./router.js";
@@ -25,7 +26,8 @@ export interface RoutingOptions {
   policy?: AnswerPolicy;
   /** Provider circuit breakers; default one set per routing instance (closed until failures). */
   breakers?: CircuitBreakers;
-  weakModelSuccess?: (question: string) => number;
+  /** The learned policy's estimate; with `assess`, questions unlike its training data go to the cascade. */
+  weakModelSuccess?: WeakModelSuccess;
   /** Checks model sentences against their sources; default one of its own. */
   verifier?: SentenceVerifier;
 }
