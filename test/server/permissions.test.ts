@@ -1,6 +1,8 @@
 // What a key may read, over every endpoint that reads: a key without the `payroll` group never sees
 // the payroll document, in no list, count, search, answer, citation, closest source, stats, ledger,
-// job or OpenAI-compatible reply, while a key in the group sees it everywhere.
+// job, OpenAI-compatible reply or MCP tool, while a key in the group sees it everywhere.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json, startTestServer, type TestServer, uploadForm } from "./server-harness.js";
 
@@ -92,7 +94,34 @@ async function everythingReadBy(key: string): Promise<Record<string, { status: n
       return [name, { status: response.status, body: await response.text() }] as const;
     }),
   );
-  return Object.fromEntries(entries);
+  return { ...Object.fromEntries(entries), ...(await everythingMcpReadsBy(key)) };
+}
+
+/** The same reads through the server's MCP endpoint, as an agent with the key makes them. */
+async function everythingMcpReadsBy(key: string): Promise<Record<string, { status: number; body: string }>> {
+  const client = new Client({ name: "permission-matrix", version: "1.0.0" });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+      requestInit: { headers: { authorization: `Bearer ${key}` } },
+    }),
+  );
+  try {
+    const calls: Record<string, [string, Record<string, unknown>]> = {
+      mcpCollections: ["list_collections", {}],
+      mcpSearch: ["search", { query: "chief executive salary euros", collection: "hr" }],
+      mcpAsk: ["ask", { question: "What is the chief executive salary?", collection: "hr" }],
+      mcpDocument: ["get_document", { document: secretId, collection: "hr" }],
+    };
+    const reads: Record<string, { status: number; body: string }> = {};
+    for (const [name, [tool, args]] of Object.entries(calls)) {
+      const result = await client.callTool({ name: tool, arguments: args });
+      // A tool's failure is a result with isError; read it as the HTTP routes' 404.
+      reads[name] = { status: result.isError ? 404 : 200, body: JSON.stringify(result) };
+    }
+    return reads;
+  } finally {
+    await client.close();
+  }
 }
 
 describe("a key without the document's group", () => {
@@ -100,7 +129,9 @@ describe("a key without the document's group", () => {
     const reads = await everythingReadBy(staff);
     for (const [name, { body }] of Object.entries(reads)) {
       // The document routes echo the id the client asked for in their 404; every other body must not hold it.
-      const words = name === "document" || name === "content" ? secretWords : [...secretWords, secretId];
+      const words = ["document", "content", "mcpDocument"].includes(name)
+        ? secretWords
+        : [...secretWords, secretId];
       for (const word of words) {
         expect(body.includes(word), `${name} revealed ${word}`).toBe(false);
       }
@@ -114,6 +145,7 @@ describe("a key without the document's group", () => {
     expect(JSON.parse(reads.stats?.body ?? "").store.documents).toBe(1);
     expect(reads.document?.status).toBe(404);
     expect(reads.content?.status).toBe(404);
+    expect(reads.mcpDocument?.status).toBe(404);
   });
 
   it("gets an abstention whose closest sources are only documents it may read", async () => {
@@ -150,5 +182,8 @@ describe("a key in the document's group", () => {
     expect(reads.ask?.body).toContain("950,000");
     expect(reads.document?.status).toBe(200);
     expect(reads.content?.body).toContain(secret);
+    expect(reads.mcpSearch?.body).toContain("950,000");
+    expect(reads.mcpAsk?.body).toContain("950,000");
+    expect(reads.mcpDocument?.body).toContain("950,000");
   });
 });
