@@ -41,6 +41,21 @@ export interface LedgerSummary {
   perModel: { model: string; calls: number; failed: number; costUsd: number; p50Ms: number; p95Ms: number }[];
 }
 
+/** One UTC day of the ledger: how many answers, how they ended, what they cost and took. */
+export interface LedgerDay {
+  /** `2026-11-29` */
+  date: string;
+  answers: number;
+  answered: number;
+  abstained: number;
+  escalated: number;
+  costUsd: number;
+  /** Cost of the answered answers only, for the cost per answered question. */
+  answeredCostUsd: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
 /** An answer as the ledger lists it. */
 export interface StoredAnswer extends AnswerRecord {
   id: number;
@@ -65,6 +80,8 @@ export interface Ledger {
    */
   spent(scope: { collection: string } | { apiKey: string }, period: string): number;
   ledgerSummary(options?: LedgerQuery): LedgerSummary;
+  /** The summary's answers per UTC day, oldest first; days without answers are left out. */
+  ledgerDays(options?: LedgerQuery): LedgerDay[];
   /**
    * Recorded answers, newest first (default the last 50, at most 1000). With an access that may not
    * read everything, only the answers asked with `apiKey` (none without one), in collections it may read.

@@ -102,6 +102,9 @@ describe("budget guard", () => {
       ledgerSummary: () => {
         throw new Error("not used");
       },
+      ledgerDays: () => {
+        throw new Error("not used");
+      },
       listAnswers: () => {
         throw new Error("not used");
       },

@@ -6,8 +6,10 @@ import multipart from "@fastify/multipart";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import type { Verity } from "../engine.js";
+import type { ModelCatalogue } from "../models/catalogue.js";
 import { addAskRoutes } from "./ask/ask-routes.js";
 import { createAuthenticator } from "./auth/authenticator.js";
+import { addSessionRoute } from "./auth/session-route.js";
 import { addCollectionRoutes } from "./collections/collection-routes.js";
 import type { ServerContext } from "./context.js";
 import { addDocumentRoutes } from "./documents/document-routes.js";
@@ -25,7 +27,9 @@ import { createServerMetrics, type ServerMetrics } from "./metrics/server-metric
 import { openAiRoutes } from "./openai/openai-routes.js";
 import { addOpenApiRoute } from "./openapi/openapi-route.js";
 import type { ServerSettings } from "./settings/server-settings.js";
+import { createRoutingLookup } from "./stats/daily-stats.js";
 import { addStatsRoutes } from "./stats/stats-routes.js";
+import { addWebApp } from "./web/web-app.js";
 
 export interface ServerAppOptions {
   /** The engine; the app never closes it. */
@@ -37,6 +41,10 @@ export interface ServerAppOptions {
   noAuth?: boolean;
   /** pino logger (the server's JSON log); default silent. */
   logger?: FastifyBaseLogger;
+  /** The model catalogue the engine answers with: its routing section's budgets show on the dashboard. */
+  models?: ModelCatalogue;
+  /** The built web app's folder (default dist/web of this package). */
+  webRoot?: string;
 }
 
 export interface ServerApp {
@@ -160,14 +168,17 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
   addDocumentRoutes(routes, context, uploads, jobs);
   const endJobStreams = addJobRoutes(routes, jobs);
   addAskRoutes(routes, context, settings.limits);
-  addStatsRoutes(routes, context);
+  addStatsRoutes(routes, context, createRoutingLookup(options.models));
   addKeyRoutes(routes, context);
+  addSessionRoute(routes, context);
   addOpenApiRoute(routes);
   app.addHook("preClose", async () => endJobStreams());
 
   // The OpenAI-compatible endpoint (/v1) and MCP (/mcp): the other adapters over the same context.
   await app.register(openAiRoutes(context));
   await app.register(mcpRoutes(context));
+  // The web app at `/`: static files only, talking to the API above like any other client.
+  await addWebApp(app, options.webRoot);
 
   // Requests in flight, counted on the raw server so hijacked responses (event streams) count too.
   let inFlight = 0;

@@ -70,6 +70,7 @@ export async function startServer({
       dataDir: realpathSync(options.dataDir),
       noAuth,
       logger,
+      ...(options.models ? { models: options.models } : {}),
     });
     await served.uploads.cleanStaging();
     await served.app.listen({ host: settings.host, port: settings.port });

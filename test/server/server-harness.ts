@@ -33,6 +33,10 @@ export interface TestServerOptions {
   logger?: import("fastify").FastifyBaseLogger;
   /** Wraps the engine the app is given (e.g. to hold an ingestion until the test lets it go). */
   wrap?: (verity: Verity) => Verity;
+  /** The built web app's folder (default the package's dist/web). */
+  web?: string;
+  /** The model catalogue passed to the app (its budgets show in /api/v1/stats/daily). */
+  models?: import("../../src/models/catalogue.js").ModelCatalogue;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -47,6 +51,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     dataDir,
     noAuth: options.noAuth === true,
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.web ? { webRoot: options.web } : {}),
+    ...(options.models ? { models: options.models } : {}),
   });
   await served.uploads.cleanStaging();
   await served.app.listen({ host: "127.0.0.1", port: 0 });

@@ -193,6 +193,30 @@ export function addDocumentRoutes(
   });
 
   routes.add({
+    method: "GET",
+    url: "/api/v1/collections/:name/documents/:id/text",
+    summary:
+      "The document's extracted text: what citations' charStart and charEnd count in (to show a cited span)",
+    tag: "documents",
+    scope: "read",
+    params: documentParams,
+    responses: {
+      200: {
+        description: "The text",
+        schema: z.object({ id: z.string(), title: z.string(), mediaType: z.string(), text: z.string() }),
+      },
+      404: { description: "No such document, or not one this key may read", schema: errorSchema },
+      ...keyedErrors,
+    },
+    handler: async ({ params, caller }) => {
+      const document = readableDocument(verity, caller, params.name, params.id);
+      const text = verity.getDocumentText(document.id, { access: caller.access });
+      if (text === undefined) throw documentNotFound(params.id, params.name);
+      return { id: document.id, title: document.title, mediaType: document.mediaType, text };
+    },
+  });
+
+  routes.add({
     method: "DELETE",
     url: "/api/v1/collections/:name/documents/:id",
     summary:

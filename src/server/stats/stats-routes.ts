@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { ServerContext } from "../context.js";
 import { collectionName, keyedErrors } from "../http/common-schemas.js";
 import type { RouteTable } from "../http/route.js";
+import { dailyStats, type RoutingLookup } from "./daily-stats.js";
 
 const since = z
   .string()
@@ -43,7 +44,55 @@ const ledgerSchema = z.object({
   ),
 });
 
-export function addStatsRoutes(routes: RouteTable, context: ServerContext): void {
+const dailyQuery = z
+  .object({
+    days: z.coerce.number().int().min(1).max(366).default(30).describe("UTC days, today included"),
+    collection: collectionName.optional(),
+  })
+  .strict();
+
+const money = z.object({ spentUsd: z.number(), limitUsd: z.number().nullable() });
+
+const dailySchema = z.object({
+  since: z.string().describe("The first day counted, midnight UTC"),
+  days: z.array(
+    z.object({
+      date: z.string().describe("UTC day, e.g. 2026-11-29; days without answers are left out"),
+      answers: z.number(),
+      answered: z.number(),
+      abstained: z.number(),
+      escalated: z.number(),
+      costUsd: z.number(),
+      answeredCostUsd: z
+        .number()
+        .describe("Cost of the answered ones: divide by answered for cost per answer"),
+      p50Ms: z.number(),
+      p95Ms: z.number(),
+    }),
+  ),
+  models: z.array(
+    z.object({
+      model: z.string(),
+      calls: z.number(),
+      failed: z.number(),
+      costUsd: z.number(),
+      p50Ms: z.number(),
+      p95Ms: z.number(),
+    }),
+  ),
+  budgets: z
+    .array(
+      z.object({
+        kind: z.enum(["collection", "apiKey"]),
+        name: z.string().describe("The collection, or the API key's id"),
+        daily: money,
+        monthly: money,
+      }),
+    )
+    .describe("Spending today and this month (UTC) against each configured budget the key may see"),
+});
+
+export function addStatsRoutes(routes: RouteTable, context: ServerContext, routing: RoutingLookup): void {
   const { verity } = context;
 
   routes.add({
@@ -81,5 +130,23 @@ export function addStatsRoutes(routes: RouteTable, context: ServerContext): void
         ...(caller.keyId !== undefined ? { apiKey: caller.keyId } : {}),
       }),
     }),
+  });
+
+  routes.add({
+    method: "GET",
+    url: "/api/v1/stats/daily",
+    summary:
+      "The ledger per UTC day (answers, abstentions, escalations, cost, latency), latency per model and budget use, over the collections this key may read",
+    tag: "stats",
+    scope: "read",
+    query: dailyQuery,
+    responses: { 200: { description: "Daily figures", schema: dailySchema }, ...keyedErrors },
+    handler: async ({ query, caller }) =>
+      dailyStats(verity.store, routing, {
+        days: query.days,
+        ...(query.collection ? { collection: query.collection } : {}),
+        access: caller.access,
+        ...(caller.keyId !== undefined ? { keyId: caller.keyId } : {}),
+      }),
   });
 }

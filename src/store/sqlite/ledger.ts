@@ -3,7 +3,14 @@
 // and, unless it may read everything, only its own answers one by one.
 import type Database from "better-sqlite3";
 import { VerityError } from "../../core/errors.js";
-import type { AnswerRecord, Ledger, LedgerQuery, LedgerSummary, StoredAnswer } from "../../core/ledger.js";
+import type {
+  AnswerRecord,
+  Ledger,
+  LedgerDay,
+  LedgerQuery,
+  LedgerSummary,
+  StoredAnswer,
+} from "../../core/ledger.js";
 import { collectionCondition, readsEverything, type SqlCondition } from "./access-filter.js";
 import type { Writer } from "./writer.js";
 
@@ -177,6 +184,49 @@ export function createLedger(db: Database.Database, writer: Writer): Ledger {
           };
         }),
       };
+    },
+
+    ledgerDays(options = {}): LedgerDay[] {
+      const { sql: where, parameters } = answersWhere(options);
+      const days = db
+        .prepare(
+          `SELECT substr(a.at, 1, 10) AS date, count(*) AS answers,
+                  coalesce(sum(status = 'answered'), 0) AS answered,
+                  coalesce(sum(escalated), 0) AS escalated,
+                  coalesce(sum(cost_usd), 0) AS cost,
+                  coalesce(sum(CASE WHEN status = 'answered' THEN cost_usd END), 0) AS answeredCost
+           FROM answers a WHERE ${where}
+           GROUP BY date ORDER BY date`,
+        )
+        .all(...parameters) as {
+        date: string;
+        answers: number;
+        answered: number;
+        escalated: number;
+        cost: number;
+        answeredCost: number;
+      }[];
+      const latencies = db.prepare<unknown[], { latency_ms: number }>(
+        `SELECT a.latency_ms FROM answers a WHERE substr(a.at, 1, 10) = ? AND ${where}
+         ORDER BY a.id DESC LIMIT ${latencySample}`,
+      );
+      return days.map((day) => {
+        const sorted = latencies
+          .all(day.date, ...parameters)
+          .map((entry) => entry.latency_ms)
+          .sort((a, b) => a - b);
+        return {
+          date: day.date,
+          answers: day.answers,
+          answered: day.answered,
+          abstained: day.answers - day.answered,
+          escalated: day.escalated,
+          costUsd: day.cost,
+          answeredCostUsd: day.answeredCost,
+          p50Ms: percentile(sorted, 0.5),
+          p95Ms: percentile(sorted, 0.95),
+        };
+      });
     },
 
     listAnswers(options = {}) {
