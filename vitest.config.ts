@@ -14,6 +14,7 @@ export default defineConfig({
       "scripts/**/*.test.ts",
       "eval/**/*.test.ts",
       "bench/**/*.test.ts",
+      "web/**/*.test.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
