@@ -8,7 +8,7 @@ import { dailySeries, dollars, percent } from "./daily-series";
 import { LineChart } from "./line-chart";
 
 const ms = (value: number) => `${Math.round(value)} ms`;
-const count = (value: number) => String(Math.round(value));
+const count = (value: number) => (Number.isInteger(value) ? String(value) : "");
 
 function BudgetRow({ budget }: { budget: BudgetUse }) {
   const name = budget.kind === "collection" ? `Collection ${budget.name}` : `API key ${budget.name}`;

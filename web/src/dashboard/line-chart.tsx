@@ -35,7 +35,15 @@ export function LineChart({ title, dates, series }: { title: string; dates: stri
             value: (_self: uPlot, value: number | null) => (value === null ? "–" : entry.format(value)),
           })),
         ],
-        axes: [axis, { ...axis, size: 60 }],
+        axes: [
+          axis,
+          {
+            ...axis,
+            size: 70,
+            values: (_self: uPlot, ticks: number[]) =>
+              ticks.map((tick) => series[0]?.format(tick) ?? String(tick)),
+          },
+        ],
         scales: { x: { time: true } },
         legend: { show: true },
       },

@@ -3,8 +3,13 @@ import { fileErrorText, formatSize } from "./file-errors";
 
 describe("per-file upload errors", () => {
   it("say what happened in a person's words, with the server's detail", () => {
-    expect(fileErrorText({ code: "E_UNSUPPORTED_TYPE", message: "no loader for .xyz" })).toBe(
-      "Verity cannot read this kind of file. It reads PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON Lines, e-mail, zip archives and audio or video recordings. (no loader for .xyz)",
+    expect(
+      fileErrorText({
+        code: "E_UNSUPPORTED_TYPE",
+        message: "/srv/verity/uploads/help/ff5d85/bad.xyz has the unsupported extension .xyz",
+      }),
+    ).toBe(
+      "Verity cannot read this kind of file. It reads PDF, Word (.docx), HTML, Markdown, plain text, JSON Lines and audio or video recordings. (bad.xyz has the unsupported extension .xyz)",
     );
     expect(fileErrorText({ code: "E_EMPTY", message: "" })).toMatch(/^The file has no text/u);
   });

@@ -3,7 +3,7 @@
 
 const words: Record<string, string> = {
   E_UNSUPPORTED_TYPE:
-    "Verity cannot read this kind of file. It reads PDF, Word (.docx), HTML, Markdown, plain text, CSV, JSON Lines, e-mail, zip archives and audio or video recordings.",
+    "Verity cannot read this kind of file. It reads PDF, Word (.docx), HTML, Markdown, plain text, JSON Lines and audio or video recordings.",
   E_EMPTY: "The file has no text to index. A scanned PDF needs text recognition (OCR) first.",
   E_CORRUPT: "The file is damaged, or is not what its name says. Open it on your computer and save it again.",
   E_BINARY_CONTENT: "The file holds binary data where text was expected. Check that it is the right file.",
@@ -20,11 +20,17 @@ const words: Record<string, string> = {
   E_NETWORK: "The upload did not reach the server. Check the connection and try again.",
 };
 
+/** The server's message with its storage paths cut to the file's name (they mean nothing to the uploader). */
+function withoutPaths(message: string): string {
+  return message.replace(/(?:[A-Za-z]:)?[\\/][^\s"']*[\\/]([^\\/\s"']+)/gu, "$1");
+}
+
 /** A person's sentence for an error code, with the server's message as the detail. */
 export function fileErrorText(error: { code: string; message: string }): string {
+  const detail = withoutPaths(error.message);
   const sentence = words[error.code];
-  if (!sentence) return error.message;
-  return error.message && error.message !== sentence ? `${sentence} (${error.message})` : sentence;
+  if (!sentence) return detail;
+  return detail && detail !== sentence ? `${sentence} (${detail})` : sentence;
 }
 
 /** 1.2 MB, 340 KB, 12 B. */
