@@ -20,6 +20,12 @@ interface Transfer {
 
 let nextTransfer = 1;
 
+/** Transcripts made by the offline recogniser say so in their metadata. */
+function lowAccuracy(document: DocumentRecord): boolean {
+  const transcription = document.metadata.transcription as { lowAccuracy?: boolean } | undefined;
+  return transcription?.lowAccuracy === true || document.metadata.lowAccuracy === true;
+}
+
 export function LibraryPage({ canWrite }: { canWrite: boolean }) {
   const { collections, error: collectionsError, reload: reloadCollections } = useCollections();
   const [collection, setCollection] = useSelectedCollection(collections);
@@ -354,7 +360,7 @@ export function LibraryPage({ canWrite }: { canWrite: boolean }) {
                     <td>{document.chunkCount}</td>
                     <td>
                       indexed
-                      {document.metadata.lowAccuracy === true ? (
+                      {lowAccuracy(document) ? (
                         <span
                           className="flag"
                           title="The transcript was made by the offline speech recogniser"

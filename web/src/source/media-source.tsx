@@ -7,7 +7,7 @@ import type { SourceTarget } from "../ask/answer-view";
 import { formatTimestamp } from "../ask/citation-label";
 import { ErrorAlert } from "../ui/error-alert";
 
-export function MediaSource({ target, mediaType }: { target: SourceTarget; mediaType: string }) {
+export function MediaSource({ target, video }: { target: SourceTarget; video: boolean }) {
   const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const player = useRef<HTMLMediaElement | null>(null);
@@ -53,7 +53,7 @@ export function MediaSource({ target, mediaType }: { target: SourceTarget; media
         Cited moment: {formatTimestamp(target.location.startMs ?? 0)}
         {target.location.endMs !== undefined ? ` to ${formatTimestamp(target.location.endMs)}` : ""}
       </p>
-      {mediaType.startsWith("video/") ? (
+      {video ? (
         // biome-ignore lint/a11y/useMediaCaption: the cited transcript is shown beside the player
         <video
           ref={(element) => {

@@ -10,6 +10,14 @@ import { TextSource } from "./text-source";
 
 const PdfSource = lazy(() => import("./pdf-source").then((module) => ({ default: module.PdfSource })));
 
+/** Recordings are stored with the media type `audio` (video files too: their sound is transcribed). */
+export function sourceKind(record: Pick<DocumentRecord, "mediaType">): "pdf" | "media" | "text" {
+  if (record.mediaType === "application/pdf") return "pdf";
+  return /^(audio|video)(\/|$)/u.test(record.mediaType) ? "media" : "text";
+}
+
+const videoExtensions = /\.(mp4|m4v|mov|webm|mkv)$/iu;
+
 export function SourcePanel({ target, onClose }: { target: SourceTarget; onClose: () => void }) {
   const [record, setRecord] = useState<DocumentRecord | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -27,13 +35,7 @@ export function SourcePanel({ target, onClose }: { target: SourceTarget; onClose
     return () => controller.abort();
   }, [target.collection, target.documentId]);
 
-  const kind = record
-    ? record.mediaType === "application/pdf"
-      ? "pdf"
-      : /^(audio|video)\//u.test(record.mediaType)
-        ? "media"
-        : "text"
-    : null;
+  const kind = record ? sourceKind(record) : null;
   return (
     <aside aria-label="Source" className="source-panel">
       <div className="source-head">
@@ -47,7 +49,12 @@ export function SourcePanel({ target, onClose }: { target: SourceTarget; onClose
       {record ? <p className="muted">{record.title}</p> : null}
       <ErrorAlert error={error} title="The source could not be opened" />
       {kind === "text" ? <TextSource target={target} /> : null}
-      {kind === "media" && record ? <MediaSource target={target} mediaType={record.mediaType} /> : null}
+      {kind === "media" && record ? (
+        <MediaSource
+          target={target}
+          video={videoExtensions.test(record.file) || record.mediaType.startsWith("video/")}
+        />
+      ) : null}
       {kind === "pdf" ? (
         <Suspense fallback={<p>Loading the PDF viewer…</p>}>
           <PdfSource target={target} />
