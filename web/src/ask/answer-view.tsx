@@ -66,10 +66,10 @@ export function AnswerView({
   };
   return (
     <article aria-label="Answer" className="exchange" aria-busy={exchange.streaming}>
-      <p className="question">
+      <h2 className="question">
         <span className="visually-hidden">Question: </span>
         {exchange.question}
-      </p>
+      </h2>
       {exchange.sentences.length > 0 ? (
         <p className="answer-text">
           {exchange.sentences.map((sentence, index) => (
