@@ -47,6 +47,18 @@ describe("checkSystemTools", () => {
     expect(checkSystemTools().missing).toContain("espeak-ng");
   });
 
+  it("takes the browser from VERITY_CHROMIUM, else chromium on the PATH", () => {
+    vi.stubEnv("VERITY_CHROMIUM", program("my-chromium"));
+    expect(checkSystemTools().missing).not.toContain("chromium");
+    vi.stubEnv("VERITY_CHROMIUM", "/nonexistent/chromium");
+    expect(checkSystemTools().missing).toContain("chromium");
+    vi.stubEnv("VERITY_CHROMIUM", "");
+    vi.stubEnv("PATH", folder);
+    expect(checkSystemTools().missing).toContain("chromium");
+    program("chromium");
+    expect(checkSystemTools().missing).not.toContain("chromium");
+  });
+
   it("requires every tool when CI is set, unless VERITY_REQUIRE_SYSTEM_TOOLS says otherwise", () => {
     vi.stubEnv("VERITY_REQUIRE_SYSTEM_TOOLS", "");
     vi.stubEnv("CI", "");
@@ -68,6 +80,7 @@ describe("systemToolTags", () => {
       ["ffmpeg", false],
       ["pocketsphinx", true],
       ["espeak-ng", false],
+      ["chromium", false],
     ]);
   });
 
@@ -82,6 +95,12 @@ describe("missingToolsLine", () => {
     expect(missingToolsLine(["ffmpeg", "pocketsphinx", "espeak-ng"], 29, undefined)).toBe(
       "Skipped 29 tests: ffmpeg, pocketsphinx and espeak-ng are not installed. " +
         "To run them: apt-get install ffmpeg pocketsphinx pocketsphinx-en-us espeak-ng",
+    );
+  });
+
+  it("names Debian's chromium package for the browser tests", () => {
+    expect(missingToolsLine(["chromium"], 9, undefined)).toBe(
+      "Skipped 9 tests: chromium is not installed. To run them: apt-get install chromium",
     );
   });
 

@@ -1,5 +1,6 @@
-// The system tools some tests need (ffmpeg, pocketsphinx, espeak-ng), found the way Verity finds them:
-// VERITY_FFMPEG / VERITY_FFPROBE / VERITY_POCKETSPHINX, else the PATH, and pocketsphinx's Debian model.
+// The system tools some tests need (ffmpeg, pocketsphinx, espeak-ng, chromium), found the way Verity finds
+// them: VERITY_FFMPEG / VERITY_FFPROBE / VERITY_POCKETSPHINX, else the PATH, and pocketsphinx's Debian model;
+// the browser tests' Chromium from VERITY_CHROMIUM, else `chromium` on the PATH (Debian's package).
 // vitest.config.ts turns each into a test tag that skips when the tool is missing, unless CI=true or
 // VERITY_REQUIRE_SYSTEM_TOOLS=1 says every tool is required; then those tests run and fail.
 import { accessSync, constants, statSync } from "node:fs";
@@ -8,7 +9,7 @@ import type { TestTagDefinition } from "vitest/config";
 import { pocketsphinxBinary, pocketsphinxDefaults } from "../../src/transcribe/pocketsphinx.js";
 import { binaryOf } from "../../src/transcribe/run-tool.js";
 
-export const systemToolNames = ["ffmpeg", "pocketsphinx", "espeak-ng"] as const;
+export const systemToolNames = ["ffmpeg", "pocketsphinx", "espeak-ng", "chromium"] as const;
 export type SystemToolName = (typeof systemToolNames)[number];
 
 declare module "vitest" {
@@ -47,7 +48,26 @@ const tools: Record<SystemToolName, SystemTool> = {
     binaries: () => ["espeak-ng"],
     files: [],
   },
+  chromium: {
+    description:
+      "the browser the web app's tests drive: Debian's chromium (or VERITY_CHROMIUM), never a downloaded one",
+    packages: ["chromium"],
+    binaries: () => [chromiumBinary()],
+    files: [],
+  },
 };
+
+/** The Chromium the browser tests launch: VERITY_CHROMIUM, else `chromium` as found on the PATH. */
+export function chromiumBinary(): string {
+  return process.env.VERITY_CHROMIUM || "chromium";
+}
+
+/** `binary` as spawn would run it: a path as it is, a bare name from the PATH; undefined when not there. */
+export function resolveExecutable(binary: string): string | undefined {
+  if (binary.includes("/")) return isExecutableFile(binary) ? binary : undefined;
+  const folders = (process.env.PATH ?? "").split(delimiter).filter((folder) => isAbsolute(folder));
+  return folders.map((folder) => join(folder, binary)).find(isExecutableFile);
+}
 
 export interface SystemToolsCheck {
   /** Tools not installed here, in `systemToolNames` order. */
@@ -76,9 +96,7 @@ function requiredBecause(): string | undefined {
 
 /** As spawn finds it: a path is taken as it is, a bare name is looked up in the PATH. */
 function isExecutable(binary: string): boolean {
-  if (binary.includes("/")) return isExecutableFile(binary);
-  const folders = (process.env.PATH ?? "").split(delimiter).filter((folder) => isAbsolute(folder));
-  return folders.some((folder) => isExecutableFile(join(folder, binary)));
+  return resolveExecutable(binary) !== undefined;
 }
 
 function isExecutableFile(path: string): boolean {
