@@ -1,0 +1,252 @@
+// A real server for the web app's browser tests: the app as `verity serve` builds it on 127.0.0.1 (port
+// 0) with the built web app, a streaming quoting model on a fake OpenAI-compatible endpoint, and the
+// documents the tests ask about: the demo help centre, a generated multi-page PDF manual, and a
+// document only the "board" access group may read. The web app is built first when dist/web is missing
+// or older than its sources.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import PDFDocument from "pdfkit";
+import { writeDemoCorpus } from "../../scripts/demo-corpus.js";
+import type { VerityOptions } from "../../src/engine.js";
+import { startTestServer, type TestServer } from "../server/server-harness.js";
+import { type QuotingModel, startQuotingModel } from "./browser-model.js";
+import { repositoryRoot } from "./cli-process.js";
+
+export const webSources = join(repositoryRoot, "web");
+export const webBuild = join(repositoryRoot, "dist", "web");
+
+/** The newest modification time of the files under `path` (tests and node_modules aside). */
+function newest(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return /\.test\.tsx?$/u.test(path) ? 0 : stat.mtimeMs;
+  return Math.max(
+    0,
+    ...readdirSync(path)
+      .filter((name) => name !== "node_modules" && name !== "dist")
+      .map((name) => newest(join(path, name))),
+  );
+}
+
+/**
+ * Builds the web app into dist/web with Vite when the build is missing or older than web/. Test files
+ * run in parallel processes: a lock folder lets one build while the others wait for it.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  const index = join(webBuild, "index.html");
+  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newest(webSources);
+  if (fresh()) return;
+  const lock = join(repositoryRoot, "dist", ".web-build-lock");
+  mkdirSync(join(repositoryRoot, "dist"), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another process builds; a lock older than two minutes was left by one that died.
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
+        rmSync(lock, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (fresh()) return;
+    }
+  }
+  try {
+    if (fresh()) return;
+    const built = spawnSync(
+      process.execPath,
+      [
+        join(repositoryRoot, "node_modules/vite/bin/vite.js"),
+        "build",
+        "--config",
+        join(webSources, "vite.config.ts"),
+      ],
+      { cwd: repositoryRoot, encoding: "utf8" },
+    );
+    if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export interface WebKeys {
+  /** Scope admin, every group. */
+  admin: string;
+  /** Scope read, no group: never sees the board's document. */
+  reader: string;
+  /** Scope read, group "board". */
+  insider: string;
+}
+
+export interface WebServer {
+  url: string;
+  server: TestServer;
+  model: QuotingModel;
+  /** Present when started with `keys: true` (the app then asks for a key). */
+  keys: WebKeys | undefined;
+  close(): Promise<void>;
+}
+
+export interface WebServerOptions {
+  /** Create the admin, reader and insider keys. */
+  keys?: boolean;
+  /** The config file's `server` section. */
+  server?: Record<string, unknown>;
+  /** Pause between the model's streamed chunks (default 15 ms). */
+  chunkDelayMs?: number;
+  verity?: Partial<VerityOptions>;
+}
+
+export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
+  await ensureWebBuild();
+  const model = await startQuotingModel({ chunkDelayMs: options.chunkDelayMs ?? 15 });
+  const server = await startTestServer({
+    verity: { models: model.catalogue, ...options.verity },
+    ...(options.server ? { server: options.server } : {}),
+  });
+  let keys: WebKeys | undefined;
+  if (options.keys) {
+    const create = async (name: string, scopes: ("read" | "write" | "admin")[], groups: "*" | string[]) =>
+      (await server.verity.keys.create({ name, scopes, groups })).secret;
+    keys = {
+      admin: await create("admin", ["admin"], "*"),
+      reader: await create("reader", ["read"], []),
+      insider: await create("insider", ["read"], ["board"]),
+    };
+  }
+  return {
+    url: server.url,
+    server,
+    model,
+    keys,
+    async close() {
+      await server.close();
+      await model.server.close();
+    },
+  };
+}
+
+export const helpCentreCollection = "help-centre";
+
+/** The demo help centre's files, written into the test's folder (for uploads through the Library page). */
+export async function writeHelpCentre(server: TestServer): Promise<string[]> {
+  return writeDemoCorpus(join(server.dir, "help-centre"));
+}
+
+/** The demo help centre, ingested into the collection "help-centre". */
+export async function addHelpCentre(server: TestServer): Promise<void> {
+  await writeHelpCentre(server);
+  await server.verity.ingest([join(server.dir, "help-centre")], { collection: helpCentreCollection });
+}
+
+/** Minutes only the "board" group may read, in the help centre's collection. */
+export const boardMinutes = {
+  name: "board-minutes.md",
+  question: "What price did the board approve for the Orion acquisition?",
+  phrase: "4.2 million euros",
+};
+
+export async function addBoardMinutes(server: TestServer): Promise<void> {
+  const path = join(server.dir, boardMinutes.name);
+  writeFileSync(
+    path,
+    "# Board minutes, March\n\nThe board approved the Orion acquisition at a price of 4.2 million euros. The Orion team joins in June.\n",
+  );
+  await server.verity.ingest([path], { collection: helpCentreCollection, groups: ["board"] });
+}
+
+/** Valve names, one per page of the generated manual. */
+const valves = [
+  "amber",
+  "birch",
+  "cedar",
+  "dahlia",
+  "ember",
+  "fennel",
+  "garnet",
+  "hazel",
+  "indigo",
+  "juniper",
+  "kestrel",
+  "lilac",
+  "maple",
+  "nutmeg",
+  "olive",
+  "pepper",
+  "quartz",
+  "russet",
+  "saffron",
+  "thistle",
+  "umber",
+  "violet",
+  "willow",
+  "xenon",
+  "yarrow",
+  "zinnia",
+];
+
+const places = [
+  "the boiler",
+  "the north stairwell",
+  "the loading dock",
+  "the paint shop",
+  "the canteen",
+  "the server room",
+  "the water tower",
+  "the main gate",
+  "the compressor",
+  "the chemistry lab",
+  "the bicycle shed",
+  "the generator",
+];
+
+/** The valve on page `page` (1-based) of the manual, and the question its page answers. */
+export function manualPage(page: number): { valve: string; question: string; fact: string } {
+  const valve = `${valves[(page - 1) % valves.length]}${page > valves.length ? ` ${Math.ceil(page / valves.length)}` : ""}`;
+  return {
+    valve,
+    question: `Where is the ${valve} valve?`,
+    fact: `The ${valve} valve sits behind ${places[(page - 1) % places.length]}.`,
+  };
+}
+
+/** A PDF manual of `pages` pages, each saying where one valve is, with filler text around it. */
+export function writeManual(path: string, pages: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const document = new PDFDocument({
+      autoFirstPage: false,
+      info: { CreationDate: new Date("2025-03-01") },
+    });
+    const chunks: Buffer[] = [];
+    document.on("data", (chunk: Buffer) => chunks.push(chunk));
+    document.on("error", reject);
+    document.on("end", () => {
+      writeFileSync(path, Buffer.concat(chunks));
+      resolve();
+    });
+    for (let page = 1; page <= pages; page++) {
+      document.addPage();
+      document.fontSize(18).text(`Chapter ${page}: maintenance`);
+      document.moveDown();
+      document
+        .fontSize(11)
+        .text(
+          `Inspect the housing before each shift and record the reading in the log book. ${manualPage(page).fact} Replace the seal after two thousand hours of service.`,
+        );
+    }
+    document.end();
+  });
+}
+
+export const manualName = "plant-manual.pdf";
+
+/** The generated manual of `pages` pages, ingested into `collection`. */
+export async function addManual(
+  server: TestServer,
+  pages: number,
+  collection = helpCentreCollection,
+): Promise<string> {
+  const path = join(server.dir, manualName);
+  await writeManual(path, pages);
+  await server.verity.ingest([path], { collection });
+  return path;
+}
