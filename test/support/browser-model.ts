@@ -47,7 +47,9 @@ export function quoteReply(prompt: string, sentences = 2): string {
       const sentence = part.replace(/\s+/gu, " ").trim();
       const words = contentWords(sentence);
       const score = asked.filter((word) => mentions(words, word)).length;
-      if (/[.!?]$/u.test(sentence)) quotes.push({ source, sentence, score });
+      // A transcript has no stops: a run of words is a sentence too; a heading (no stop, few words) is not.
+      if (/[.!?]$/u.test(sentence) || sentence.split(" ").length >= 8)
+        quotes.push({ source, sentence, score });
     }
   }
   const best = Math.max(0, ...quotes.map((quote) => quote.score));
