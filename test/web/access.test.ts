@@ -1,0 +1,132 @@
+// Keys and access groups in a real browser: signing in (a wrong key is refused with the server's
+// message), what a key without the "board" group never sees (the board's minutes, in the library or in
+// any answer or closest source), what a key in it sees, and the Keys page, shown to admins only, where a
+// key is created (its secret shown once) and revoked after confirming.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ask, finished, launchChromium, openApp } from "../support/browser.js";
+import {
+  addBoardMinutes,
+  addHelpCentre,
+  boardMinutes,
+  startWebServer,
+  type WebServer,
+} from "../support/browser-harness.js";
+
+let web: WebServer;
+let browser: Browser;
+
+/** A fresh page signed in with `key`, on `route`. */
+async function signedIn(key: string, route = "#/ask"): Promise<Page> {
+  const { page } = await openApp(browser, `${web.url}/${route}`);
+  await page.getByLabel("API key").fill(key);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("navigation", { name: "Main" }).waitFor();
+  return page;
+}
+
+const keys = () => {
+  if (!web.keys) throw new Error("the server was started without keys");
+  return web.keys;
+};
+
+describe("keys and access groups", { tags: ["chromium"] }, () => {
+  beforeAll(async () => {
+    web = await startWebServer({ keys: true, chunkDelayMs: 5 });
+    await addHelpCentre(web.server);
+    await addBoardMinutes(web.server);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+
+  it("asks for a key, and refuses a wrong one with the server's message", async () => {
+    const { page } = await openApp(browser, `${web.url}/#/ask`);
+    expect(await page.getByRole("navigation", { name: "Main" }).count()).toBe(0);
+    await page.getByLabel("API key").fill("vty_not-a-real-key");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/key/iu);
+    expect(await page.getByRole("navigation", { name: "Main" }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("never shows a key without the group the restricted document, in the library or in an answer", async () => {
+    const page = await signedIn(keys().reader, "#/library");
+    await page.getByLabel("Collection").selectOption("help-centre");
+    const table = page.getByRole("table", { name: "Documents" });
+    await table.getByText("pricing-and-plans.html").waitFor();
+    expect(await table.getByText(boardMinutes.name).count()).toBe(0);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask" }).click();
+    await page.getByLabel("Collection").selectOption("help-centre");
+    const answer = await ask(page, boardMinutes.question);
+    await finished(answer);
+    // Nothing of the minutes anywhere: not an answer, a citation, a closest source or the trace.
+    await answer.getByRole("button", { name: "Show trace" }).click();
+    await answer.getByRole("region", { name: "Trace" }).waitFor();
+    const everything = ((await page.locator("body").textContent()) ?? "").replaceAll(
+      boardMinutes.question,
+      "",
+    );
+    expect(everything).not.toContain(boardMinutes.phrase);
+    expect(everything).not.toContain("board-minutes");
+    expect(everything).not.toContain("Orion");
+    expect(await page.getByRole("link", { name: "Keys" }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it("shows a key in the group the restricted document and answers from it", async () => {
+    const page = await signedIn(keys().insider, "#/library");
+    await page.getByLabel("Collection").selectOption("help-centre");
+    await page.getByRole("table", { name: "Documents" }).getByText(boardMinutes.name).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask" }).click();
+    await page.getByLabel("Collection").selectOption("help-centre");
+    const answer = await ask(page, boardMinutes.question);
+    await finished(answer);
+    await answer.getByText(boardMinutes.phrase).waitFor();
+    await answer
+      .getByRole("button", { name: /^Source 1: board-minutes\.md/u })
+      .first()
+      .waitFor();
+    await page.context().close();
+  });
+
+  it("lets an admin create a key, shows its secret once, and revokes it after confirming", async () => {
+    const page = await signedIn(keys().admin, "#/keys");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    await nav.getByRole("link", { name: "Keys" }).waitFor();
+    const table = page.getByRole("table", { name: "API keys" });
+    await table.getByText("reader", { exact: true }).waitFor();
+    const form = page.getByRole("form", { name: "Create key" });
+    await form.getByLabel("Name").fill("support-bot");
+    await form.getByRole("checkbox", { name: "read" }).check();
+    await form.getByLabel("Groups").fill("board");
+    await form.getByRole("button", { name: "Create" }).click();
+    const created = page.getByRole("region", { name: "New key" });
+    await created.waitFor();
+    const secret = await created.locator("code").textContent();
+    expect(secret).toMatch(/^vty_/u);
+    await created.getByRole("button", { name: "Copy" }).waitFor();
+    await table.getByText("support-bot", { exact: true }).waitFor();
+    const session = await web.server.fetch("/api/v1/session", {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(session.status).toBe(200);
+
+    await page.getByRole("button", { name: "Revoke support-bot" }).click();
+    await page.getByRole("button", { name: "Confirm revoke" }).click();
+    await page.getByRole("button", { name: "Revoke support-bot" }).waitFor({ state: "detached" });
+    const revoked = await web.server.fetch("/api/v1/session", {
+      headers: { authorization: `Bearer ${secret}` },
+    });
+    expect(revoked.status).toBe(401);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("API key").waitFor();
+    await page.context().close();
+  });
+});
