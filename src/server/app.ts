@@ -9,6 +9,8 @@ import type { Verity } from "../engine.js";
 import type { ModelCatalogue } from "../models/catalogue.js";
 import { addAskRoutes } from "./ask/ask-routes.js";
 import { createAuthenticator } from "./auth/authenticator.js";
+import { mediaTokenSecret } from "./auth/media-token-secret.js";
+import { createMediaTokens } from "./auth/media-tokens.js";
 import { addSessionRoute } from "./auth/session-route.js";
 import { addCollectionRoutes } from "./collections/collection-routes.js";
 import type { ServerContext } from "./context.js";
@@ -93,6 +95,12 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
     authenticate: createAuthenticator({ keys: options.verity.keys, disabled: options.noAuth === true }),
   };
   const jobs = createJobRunner({ verity, uploads, metrics, logger });
+  const mediaTokens = createMediaTokens({
+    secret: await mediaTokenSecret(options.dataDir),
+    keys: options.verity.keys,
+    disabled: options.noAuth === true,
+    lifetimeMs: settings.timeouts.mediaLinkMs,
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body, unexpected } = errorReply(error, settings.limits);
@@ -114,9 +122,20 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (request.is404 || request.routeOptions.config.public === true) return;
+    const token = (request.query as { token?: unknown }).token;
+    if (
+      request.routeOptions.config.mediaToken === true &&
+      request.headers.authorization === undefined &&
+      typeof token === "string"
+    ) {
+      const { name, id } = request.params as { name?: string; id?: string };
+      request.caller = mediaTokens.authenticate(token, { collection: name ?? "", documentId: id ?? "" });
+      return;
+    }
     request.caller = context.authenticate(request.headers.authorization);
   });
-  // One log line and one metric per request: no headers, bodies, questions or answers.
+  // One log line and one metric per request: no headers, bodies, questions or answers, and no URL
+  // (its route pattern only), so a media link's token never reaches the log.
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
     metrics.observeRequest({
@@ -165,7 +184,7 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
   const routes = createRouteTable(app);
   addHealthRoutes(routes, { metrics, checkReady: () => void options.verity.store.hasCollection("") });
   addCollectionRoutes(routes, context, uploads, jobs);
-  addDocumentRoutes(routes, context, uploads, jobs);
+  addDocumentRoutes(routes, context, uploads, jobs, mediaTokens);
   const endJobStreams = addJobRoutes(routes, jobs);
   addAskRoutes(routes, context, settings.limits);
   addStatsRoutes(routes, context, createRoutingLookup(options.models));

@@ -41,10 +41,25 @@ export async function startServer({
   const logger = pino(
     {
       level: settings.logLevel,
-      // Nothing logs headers or bodies; these paths are a second line of defence for keys.
+      // Nothing logs headers, bodies or URLs; these are a second line of defence for keys and for
+      // media links' tokens (in a URL's query string).
       redact: {
-        paths: ["authorization", "*.authorization", "*.headers.authorization", "secret", "*.secret"],
+        paths: [
+          "authorization",
+          "*.authorization",
+          "*.headers.authorization",
+          "secret",
+          "*.secret",
+          "token",
+          "*.token",
+        ],
         censor: "[redacted]",
+      },
+      serializers: {
+        req: (request: { method?: string; url?: string }) => ({
+          method: request.method,
+          url: request.url?.split("?")[0],
+        }),
       },
     },
     pino.destination({ dest: logFd, sync: true }),

@@ -1,12 +1,14 @@
 // Documents of a collection: list (stored ones, and uploads still being ingested), upload (multipart,
 // several files, streamed to disk, ingested by a job), read one, remove one, and fetch its original
-// file with HTTP Range. Every read goes through the caller's access: a document it may not read is
-// answered exactly as one that does not exist.
+// file with HTTP Range, with a key or through a short-lived media link (for players, which cannot send
+// a key). Every read goes through the caller's access: a document it may not read is answered exactly
+// as one that does not exist.
 import { z } from "zod";
 import { mayReadDocument } from "../../core/access.js";
 import { accessGroups } from "../../core/document.js";
 import { VerityError } from "../../core/errors.js";
 import type { Verity } from "../../engine.js";
+import type { MediaTokens } from "../auth/media-tokens.js";
 import { readableCollection, writableCollection } from "../collections/collection-access.js";
 import type { Caller, ServerContext } from "../context.js";
 import {
@@ -39,6 +41,19 @@ function readableDocument(verity: Verity, caller: Caller, collection: string, id
   return document;
 }
 
+/** A readable document whose original file may be served: its file holds no other documents. */
+function servedDocument(verity: Verity, caller: Caller, collection: string, id: string) {
+  const document = readableDocument(verity, caller, collection, id);
+  if (document.source !== document.file) {
+    // The file holds other records too, which may belong to groups this key may not read.
+    throw new VerityError(
+      "E_NOT_FOUND",
+      `document ${document.id} is one record of ${document.file}; its original file holds other documents and is not served`,
+    );
+  }
+  return document;
+}
+
 /** `groups` as sent in a form: comma-separated, or a JSON array. */
 function groupsField(value: string | undefined): string[] {
   if (value === undefined || value.trim() === "") return [];
@@ -66,6 +81,7 @@ export function addDocumentRoutes(
   context: ServerContext,
   uploads: UploadArea,
   jobs: JobRunner,
+  mediaTokens: MediaTokens,
 ): void {
   const { verity } = context;
 
@@ -245,10 +261,26 @@ export function addDocumentRoutes(
     summary: "The document's original file, whole or a byte range (Range: bytes=a-b); 416 past the end",
     tag: "documents",
     scope: "read",
+    mediaToken: true,
     params: documentParams,
+    query: z
+      .object({
+        token: z
+          .string()
+          .max(200)
+          .optional()
+          .describe(
+            "A media link's token (POST …/content-url), instead of the Authorization header: for players that cannot send one",
+          ),
+      })
+      .strict(),
     headers: { Range: "bytes=<start>-<end>, bytes=<start>- or bytes=-<suffix length>" },
     responses: {
-      200: { description: "The whole file, with its media type", contentType: "application/octet-stream" },
+      200: {
+        description:
+          "The whole file, with its media type (a recording's from its extension: audio/mpeg, video/mp4…)",
+        contentType: "application/octet-stream",
+      },
       206: { description: "The range asked for (Content-Range)", contentType: "application/octet-stream" },
       404: {
         description: "No such document, or its file is gone, or it is one record of a multi-document file",
@@ -259,17 +291,48 @@ export function addDocumentRoutes(
         schema: errorSchema,
       },
       ...keyedErrors,
+      401: {
+        description:
+          "No valid API key, or a media token that is altered, made for another document, expired, or of a key since revoked (E_UNAUTHORIZED)",
+        schema: errorSchema,
+      },
     },
     handler: async ({ params, caller, request, reply }) => {
-      const document = readableDocument(verity, caller, params.name, params.id);
-      if (document.source !== document.file) {
-        // The file holds other records too, which may belong to groups this key may not read.
-        throw new VerityError(
-          "E_NOT_FOUND",
-          `document ${document.id} is one record of ${document.file}; its original file holds other documents and is not served`,
-        );
-      }
+      const document = servedDocument(verity, caller, params.name, params.id);
       return sendFile(reply, { path: document.file, mediaType: document.mediaType }, request.headers.range);
+    },
+  });
+
+  routes.add({
+    method: "POST",
+    url: "/api/v1/collections/:name/documents/:id/content-url",
+    summary:
+      "A short-lived link to the document's original file (GET …/content?token=…), for a player or viewer that cannot send the key; it opens this document only, while the key is valid",
+    tag: "documents",
+    scope: "read",
+    params: documentParams,
+    responses: {
+      200: {
+        description: "The link, relative to the server, and when it stops working",
+        schema: z.object({
+          url: z.string().describe("GET it without a key; Range works as with the key"),
+          expiresAt: z.string().describe("ISO 8601 time after which the link is refused (401)"),
+        }),
+      },
+      404: {
+        description: "No such document, or not one this key may read, or one whose file is not served",
+        schema: errorSchema,
+      },
+      ...keyedErrors,
+    },
+    handler: async ({ params, caller }) => {
+      const document = servedDocument(verity, caller, params.name, params.id);
+      const { token, expiresAt } = mediaTokens.issue(caller, {
+        collection: params.name,
+        documentId: document.id,
+      });
+      const path = `/api/v1/collections/${encodeURIComponent(params.name)}/documents/${encodeURIComponent(document.id)}/content`;
+      return { url: `${path}?token=${encodeURIComponent(token)}`, expiresAt: expiresAt.toISOString() };
     },
   });
 }

@@ -9,25 +9,34 @@ import type { FastifyReply } from "fastify";
 import { VerityError } from "../../core/errors.js";
 import { byteRange } from "./byte-range.js";
 
-/** Recordings are stored with the media type `audio`; the player needs the format's own. */
+/**
+ * Recordings are stored with the coarse media type `audio` (videos too); a player needs the format's
+ * own, so it comes from the file's extension, as it does for any file stored without a precise type.
+ */
 const byExtension: Record<string, string> = {
+  ".mp3": "audio/mpeg",
+  ".mpga": "audio/mpeg",
   ".wav": "audio/wav",
   ".flac": "audio/flac",
-  ".mp3": "audio/mpeg",
   ".m4a": "audio/mp4",
   ".aac": "audio/aac",
   ".ogg": "audio/ogg",
   ".oga": "audio/ogg",
-  ".opus": "audio/ogg",
+  ".opus": "audio/opus",
+  ".weba": "audio/webm",
   ".mp4": "video/mp4",
   ".m4v": "video/mp4",
   ".mov": "video/quicktime",
   ".webm": "video/webm",
   ".mkv": "video/x-matroska",
+  ".pdf": "application/pdf",
+  ".txt": "text/plain; charset=utf-8",
+  ".md": "text/markdown; charset=utf-8",
 };
 
-function contentType(path: string, mediaType: string): string {
-  if (mediaType.includes("/")) return mediaType;
+/** The stored media type when it names a format, else the one the extension names, else octet-stream. */
+export function contentType(path: string, mediaType: string): string {
+  if (mediaType.includes("/") && mediaType !== "application/octet-stream") return mediaType;
   return byExtension[extname(path).toLowerCase()] ?? "application/octet-stream";
 }
 

@@ -33,6 +33,8 @@ export interface Route<Params = undefined, Query = undefined, Body = undefined> 
   tag: string;
   /** The scope a caller's key needs; `public` routes need no key (health, metrics, this document). */
   scope: Scope | "public";
+  /** Also reachable with a media link's `?token=` instead of a key (see `auth/media-tokens.ts`). */
+  mediaToken?: boolean;
   params?: z.ZodType<Params>;
   query?: z.ZodType<Query>;
   /** A JSON body's schema, or `multipart` for uploads (the handler reads the parts as they stream). */
@@ -70,6 +72,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Reachable without an API key. */
     public?: boolean;
+    /** Reachable with a media link's `?token=` for the document in its path. */
+    mediaToken?: boolean;
   }
 }
 
@@ -83,7 +87,7 @@ export function createRouteTable(app: FastifyInstance): RouteTable {
       app.route({
         method: route.method,
         url: route.url,
-        config: { public: route.scope === "public" },
+        config: { public: route.scope === "public", mediaToken: route.mediaToken === true },
         handler: async (request, reply) => {
           const caller = request.caller ?? anonymous;
           if (route.scope !== "public") requireScope(caller, route.scope);

@@ -39,6 +39,8 @@ const timeoutsSchema = z
     keepAliveMs: z.number().int().min(1000).default(72_000),
     /** On SIGTERM, in-flight requests get this long to finish before the process exits anyway (default 30 s). */
     shutdownMs: z.number().int().min(0).default(30_000),
+    /** How long a media link (POST …/documents/:id/content-url) opens its document (default 10 minutes). */
+    mediaLinkMs: z.number().int().min(10_000).max(86_400_000).default(600_000),
   })
   .strict();
 
