@@ -201,7 +201,9 @@ const places = [
 
 /** The valve on page `page` (1-based) of the manual, and the question its page answers. */
 export function manualPage(page: number): { valve: string; question: string; fact: string } {
-  const valve = `${valves[(page - 1) % valves.length]}${page > valves.length ? ` ${Math.ceil(page / valves.length)}` : ""}`;
+  // Past the 26 names, a prefix keeps each valve one word no other page's name starts with.
+  const prefix = ["", "upper", "lower", "outer"][Math.floor((page - 1) / valves.length)] ?? "inner";
+  const valve = `${prefix}${valves[(page - 1) % valves.length]}`;
   return {
     valve,
     question: `Where is the ${valve} valve?`,
