@@ -12,13 +12,16 @@ import type { FastifyInstance } from "fastify";
 /** dist/web beside this module, from the source (src/server/web) or the build (dist/server/web). */
 export const defaultWebRoot = fileURLToPath(new URL("../../../dist/web/", import.meta.url));
 
-/** Self only; blob: for the PDF worker and media fetched with a key; inline styles set by pdf.js and charts. */
+/**
+ * Self only; blob: for the PDF worker and images; inline styles set by pdf.js and charts. Recordings
+ * stream from media links (same origin), never from blob: URLs.
+ */
 export const webContentSecurityPolicy = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
+  "media-src 'self'",
   "worker-src 'self' blob:",
   "connect-src 'self'",
   "font-src 'self' data:",
