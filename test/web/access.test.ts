@@ -1,9 +1,12 @@
 // Keys and access groups in a real browser: signing in (a wrong key is refused with the server's
 // message), what a key without the "board" group never sees (the board's minutes, in the library or in
-// any answer or closest source), what a key in it sees, and the Keys page, shown to admins only, where a
+// any answer or closest source), what a key in it sees, a recording played at its cited second through
+// a media link (a player cannot send the key), and the Keys page, shown to admins only, where a
 // key is created (its secret shown once) and revoked after confirming.
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { json } from "../server/server-harness.js";
 import { ask, finished, launchChromium, openApp } from "../support/browser.js";
 import {
   addBoardMinutes,
@@ -12,6 +15,7 @@ import {
   startWebServer,
   type WebServer,
 } from "../support/browser-harness.js";
+import { repositoryRoot } from "../support/cli-process.js";
 
 let web: WebServer;
 let browser: Browser;
@@ -93,6 +97,50 @@ describe("keys and access groups", { tags: ["chromium"] }, () => {
       .first()
       .waitFor();
     await page.context().close();
+  });
+
+  describe("a recording, signed in with a key", { tags: ["ffmpeg", "pocketsphinx"] }, () => {
+    const question = "What can you do for your country?";
+
+    beforeAll(async () => {
+      await web.server.verity.ingest([join(repositoryRoot, "test/fixtures/speech/jfk.flac")], {
+        collection: "help-centre",
+      });
+    }, 60_000);
+
+    it("streams from a media link and plays from the second the citation starts", async () => {
+      const expected = await json(
+        await web.server.send("/api/v1/ask", { question, collection: "help-centre" }, { key: keys().reader }),
+      );
+      const citation = expected.sentences?.[0]?.citations?.[0];
+      expect(citation?.source).toMatch(/jfk\.flac$/u);
+      const start = (citation.location.startMs as number) / 1000;
+      expect(start).toBeGreaterThan(5);
+
+      const page = await signedIn(keys().reader);
+      await page.getByLabel("Collection").selectOption("help-centre");
+      const answer = await ask(page, question);
+      await finished(answer);
+      await answer
+        .getByRole("button", { name: /^Source 1: jfk\.flac, \d\d:\d\d/u })
+        .first()
+        .click();
+      const player = page.getByRole("complementary", { name: "Source" }).getByLabel("Recording");
+      await player.waitFor();
+      const state = () =>
+        player.evaluate((element) => {
+          const media = element as unknown as { currentTime: number; duration: number; currentSrc: string };
+          return { at: media.currentTime, duration: media.duration, src: media.currentSrc };
+        });
+      await expect.poll(async () => (await state()).at).toBeCloseTo(start, 1);
+      const { duration, src } = await state();
+      // The whole 11 s recording's metadata came through the link, which is not a downloaded blob.
+      expect(duration).toBeGreaterThan(10);
+      expect(src).not.toMatch(/^blob:/u);
+      expect(src).toContain(`${web.url}/api/v1/`);
+      expect(src).toContain("token=");
+      await page.context().close();
+    });
   });
 
   it("lets an admin create a key, shows its secret once, and revokes it after confirming", async () => {
