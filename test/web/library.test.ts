@@ -2,7 +2,7 @@
 // input with a progress bar per file and a file Verity cannot read explained in words, the documents
 // table, asking the uploaded documents, removing one after confirming; and a recording uploaded,
 // transcribed, flagged as a low-accuracy transcript and played from the moment an answer cites.
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,6 +86,37 @@ describe("the Library page", { tags: ["chromium"] }, () => {
     expect(JSON.stringify(listed)).not.toContain("refund-policy.html");
     expect(JSON.stringify(listed)).toContain("pricing-and-plans.html");
     expect(errors).toEqual([]);
+  });
+
+  it("uploads a whole folder, and files dropped on the drop zone", async () => {
+    const folder = join(web.server.dir, "handbook");
+    mkdirSync(join(folder, "travel"), { recursive: true });
+    writeFileSync(join(folder, "leave.md"), "# Leave\n\nNew staff get 25 vacation days a year.\n");
+    writeFileSync(
+      join(folder, "travel", "trains.md"),
+      "# Trains\n\nTrain tickets are booked in second class.\n",
+    );
+    await page.getByLabel("Upload folder").setInputFiles(folder);
+    await row("leave.md").getByText("indexed").waitFor({ timeout: 30_000 });
+    await row("trains.md").getByText("indexed").waitFor({ timeout: 30_000 });
+
+    // A drop as the browser makes one: a DataTransfer holding a file, dropped on the zone.
+    const zone = page.getByText("Drop files or folders here").locator("..");
+    const transfer = await page.evaluateHandle(() => {
+      const view = globalThis as unknown as {
+        DataTransfer: new () => { items: { add(file: unknown): void } };
+        File: new (parts: string[], name: string, options: { type: string }) => unknown;
+      };
+      const data = new view.DataTransfer();
+      data.items.add(
+        new view.File(["# Parking\n\nVisitors park in bay 4.\n"], "parking.md", { type: "text/markdown" }),
+      );
+      return data;
+    });
+    await zone.dispatchEvent("dragover", { dataTransfer: transfer });
+    await zone.dispatchEvent("drop", { dataTransfer: transfer });
+    await page.getByRole("progressbar", { name: "parking.md" }).waitFor();
+    await row("parking.md").getByText("indexed").waitFor({ timeout: 30_000 });
   });
 
   describe("a recording", { tags: ["ffmpeg", "pocketsphinx"] }, () => {
