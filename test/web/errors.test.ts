@@ -1,6 +1,6 @@
 // API errors in a real browser are shown where they happen, with the API's message, and never leave a
 // blank page: a 500 and a 429 from the ask route, a stream that breaks off in garbage, a failing
-// dashboard, and the server gone.
+// dashboard, a page that throws on a malformed reply (the error boundary), and the server gone.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, launchChromium, openApp } from "../support/browser.js";
@@ -89,6 +89,23 @@ describe("errors from the API", { tags: ["chromium"] }, () => {
     await page.getByRole("alert").filter({ hasText: "the store is busy" }).waitFor();
     await stillUsable();
     await page.unroute("**/api/v1/stats/daily**");
+  });
+
+  it("catches a page that breaks on a malformed reply: Something went wrong, the message, the app still there", async () => {
+    await page.route("**/api/v1/stats/daily**", (route) =>
+      route.fulfill({ status: 200, contentType: "application/json", body: '{"days":5}' }),
+    );
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Dashboard" }).click();
+    const broken = page.getByRole("alert").filter({ hasText: "Something went wrong" });
+    await broken.waitFor();
+    expect(((await broken.textContent()) ?? "").replace("Something went wrong", "").length).toBeGreaterThan(
+      5,
+    );
+    await stillUsable();
+    await page.unroute("**/api/v1/stats/daily**");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Ask" }).click();
+    await page.getByLabel("Question").waitFor();
   });
 
   it("says the server cannot be reached when it has stopped, instead of a blank page", async () => {
