@@ -16,7 +16,6 @@ import {
   helpCentreCollection,
   manualPage,
   startWebServer,
-  webBuild,
 } from "../test/support/browser-harness.js";
 import { markdownTable, median, writeSection } from "./report.js";
 
@@ -49,7 +48,7 @@ interface Script {
 }
 
 /** The scripts index.html loads at once: its module scripts and preloads, and their static imports. */
-function firstLoadFromBuild(): Script[] {
+function firstLoadFromBuild(webBuild: string): Script[] {
   const html = readFileSync(join(webBuild, "index.html"), "utf8");
   const queue = [
     ...html.matchAll(/<script[^>]+src="\.\/([^"]+)"/gu),
@@ -175,7 +174,7 @@ try {
   await addManual(web.server, pdfPages);
   browser = await launchChromium();
 
-  const built = firstLoadFromBuild();
+  const built = firstLoadFromBuild(web.webRoot);
   const fetched = await firstLoadInBrowser(browser, web.url);
   const builtGzip = built.reduce((sum, script) => sum + script.gzip, 0);
   const fetchedGzip = fetched.reduce((sum, script) => sum + script.gzip, 0);

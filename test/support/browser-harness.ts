@@ -1,10 +1,10 @@
 // A real server for the web app's browser tests: the app as `verity serve` builds it on 127.0.0.1 (port
 // 0) with the built web app, a streaming quoting model on a fake OpenAI-compatible endpoint, and the
 // documents the tests ask about: the demo help centre, a generated multi-page PDF manual, and a
-// document only the "board" access group may read. The web app is built first when dist/web is missing
-// or older than its sources.
+// document only the "board" access group may read. The web app is built from web/ into a folder of the
+// tests' own when its sources have changed.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import PDFDocument from "pdfkit";
 import { writeDemoCorpus } from "../../scripts/demo-corpus.js";
@@ -14,7 +14,8 @@ import { type QuotingModel, startQuotingModel } from "./browser-model.js";
 import { repositoryRoot } from "./cli-process.js";
 
 export const webSources = join(repositoryRoot, "web");
-export const webBuild = join(repositoryRoot, "dist", "web");
+/** Where the tests' builds of the web app go (one folder per state of web/), beside Vite's own cache. */
+const buildCache = join(repositoryRoot, "node_modules", ".cache", "verity-web-tests");
 
 /** The newest modification time of the files under `path` (tests and node_modules aside). */
 function newest(path: string): number {
@@ -29,15 +30,17 @@ function newest(path: string): number {
 }
 
 /**
- * Builds the web app into dist/web with Vite when the build is missing or older than web/. Test files
- * run in parallel processes: a lock folder lets one build while the others wait for it.
+ * The web app built by Vite (its own config) from web/ as it is now, in a folder named after the
+ * sources' newest change. Never dist/web: `npm run build`, which test/package.test.ts runs through
+ * `npm pack`, deletes and rebuilds that while other test files run. Test files run in parallel
+ * processes: a lock lets one build while the others wait for it.
  */
-export async function ensureWebBuild(): Promise<void> {
-  const index = join(webBuild, "index.html");
-  const fresh = () => existsSync(index) && statSync(index).mtimeMs >= newest(webSources);
-  if (fresh()) return;
-  const lock = join(repositoryRoot, "dist", ".web-build-lock");
-  mkdirSync(join(repositoryRoot, "dist"), { recursive: true });
+export async function webBuildFolder(): Promise<string> {
+  const folder = join(buildCache, Math.floor(newest(webSources)).toString(36));
+  const ready = () => existsSync(join(folder, "index.html"));
+  if (ready()) return folder;
+  mkdirSync(buildCache, { recursive: true });
+  const lock = `${folder}.lock`;
   for (;;) {
     try {
       mkdirSync(lock);
@@ -47,11 +50,14 @@ export async function ensureWebBuild(): Promise<void> {
       if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 120_000)
         rmSync(lock, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 250));
-      if (fresh()) return;
+      if (ready()) return folder;
     }
   }
   try {
-    if (fresh()) return;
+    if (ready()) return folder;
+    // Built aside and renamed, so a folder that exists is always a whole build.
+    const partial = `${folder}.partial`;
+    rmSync(partial, { recursive: true, force: true });
     const built = spawnSync(
       process.execPath,
       [
@@ -59,10 +65,24 @@ export async function ensureWebBuild(): Promise<void> {
         "build",
         "--config",
         join(webSources, "vite.config.ts"),
+        "--outDir",
+        partial,
+        "--emptyOutDir",
+        "--logLevel",
+        "warn",
       ],
-      { cwd: repositoryRoot, encoding: "utf8" },
+      // A production build, as `npm run build` makes: the test worker's NODE_ENV=test would make React's development build.
+      { cwd: repositoryRoot, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" } },
     );
     if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
+    renameSync(partial, folder);
+    // Builds of earlier sources, unused for a while, go.
+    for (const name of readdirSync(buildCache)) {
+      const other = join(buildCache, name);
+      if (other !== folder && other !== lock && Date.now() - statSync(other).mtimeMs > 600_000)
+        rmSync(other, { recursive: true, force: true });
+    }
+    return folder;
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -79,6 +99,8 @@ export interface WebKeys {
 
 export interface WebServer {
   url: string;
+  /** The built web app the server serves. */
+  webRoot: string;
   server: TestServer;
   model: QuotingModel;
   /** Present when started with `keys: true` (the app then asks for a key). */
@@ -94,13 +116,16 @@ export interface WebServerOptions {
   /** Pause between the model's streamed chunks (default 15 ms). */
   chunkDelayMs?: number;
   verity?: Partial<VerityOptions>;
+  /** Serve this build of the web app instead of the tests' own build of web/ as it is now. */
+  webRoot?: string;
 }
 
 export async function startWebServer(options: WebServerOptions = {}): Promise<WebServer> {
-  await ensureWebBuild();
+  const webRoot = options.webRoot ?? (await webBuildFolder());
   const model = await startQuotingModel({ chunkDelayMs: options.chunkDelayMs ?? 15 });
   const server = await startTestServer({
     verity: { models: model.catalogue, ...options.verity },
+    web: webRoot,
     ...(options.server ? { server: options.server } : {}),
   });
   let keys: WebKeys | undefined;
@@ -115,6 +140,7 @@ export async function startWebServer(options: WebServerOptions = {}): Promise<We
   }
   return {
     url: server.url,
+    webRoot,
     server,
     model,
     keys,
