@@ -88,6 +88,9 @@ export async function webBuildFolder(): Promise<string> {
   }
 }
 
+/** Time to allow a hook that starts a web server: the first test file to start may build the app first. */
+export const webServerStartMs = 180_000;
+
 export interface WebKeys {
   /** Scope admin, every group. */
   admin: string;

@@ -14,6 +14,7 @@ import {
   boardMinutes,
   startWebServer,
   type WebServer,
+  webServerStartMs,
 } from "../support/browser-harness.js";
 import { repositoryRoot } from "../support/cli-process.js";
 
@@ -40,7 +41,7 @@ describe("keys and access groups", { tags: ["chromium"] }, () => {
     await addHelpCentre(web.server);
     await addBoardMinutes(web.server);
     browser = await launchChromium();
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();

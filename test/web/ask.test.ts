@@ -18,6 +18,7 @@ import {
   manualPage,
   startWebServer,
   type WebServer,
+  webServerStartMs,
 } from "../support/browser-harness.js";
 
 const manualPages = 12;
@@ -35,7 +36,7 @@ describe("the Ask page", { tags: ["chromium"] }, () => {
     browser = await launchChromium();
     ({ page, errors } = await openApp(browser, `${web.url}/#/ask`, { clipboard: true }));
     await page.getByLabel("Collection").selectOption("help-centre");
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();

@@ -4,7 +4,12 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ask, launchChromium, openApp } from "../support/browser.js";
-import { addHelpCentre, startWebServer, type WebServer } from "../support/browser-harness.js";
+import {
+  addHelpCentre,
+  startWebServer,
+  type WebServer,
+  webServerStartMs,
+} from "../support/browser-harness.js";
 
 let web: WebServer;
 let browser: Browser;
@@ -26,7 +31,7 @@ describe("errors from the API", { tags: ["chromium"] }, () => {
     browser = await launchChromium();
     ({ page } = await openApp(browser, `${web.url}/#/ask`));
     await page.getByLabel("Collection").selectOption("help-centre");
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();

@@ -8,7 +8,12 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { json } from "../server/server-harness.js";
 import { ask, finished, launchChromium, openApp } from "../support/browser.js";
-import { startWebServer, type WebServer, writeHelpCentre } from "../support/browser-harness.js";
+import {
+  startWebServer,
+  type WebServer,
+  webServerStartMs,
+  writeHelpCentre,
+} from "../support/browser-harness.js";
 import { repositoryRoot } from "../support/cli-process.js";
 
 let web: WebServer;
@@ -28,7 +33,7 @@ describe("the Library page", { tags: ["chromium"] }, () => {
     web = await startWebServer({ chunkDelayMs: 5 });
     browser = await launchChromium();
     ({ page, errors } = await openApp(browser, `${web.url}/#/library`));
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();

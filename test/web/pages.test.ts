@@ -11,6 +11,7 @@ import {
   manualPage,
   startWebServer,
   type WebServer,
+  webServerStartMs,
 } from "../support/browser-harness.js";
 
 const manualPages = 12;
@@ -36,7 +37,7 @@ describe("the web app's pages", { tags: ["chromium"] }, () => {
     ])
       await web.server.send("/api/v1/ask", { question, collection: helpCentreCollection }, { key: admin() });
     browser = await launchChromium();
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();

@@ -12,6 +12,7 @@ import {
   helpCentreCollection,
   startWebServer,
   type WebServer,
+  webServerStartMs,
 } from "../support/browser-harness.js";
 
 let browser: Browser;
@@ -36,7 +37,7 @@ describe("re-embedding a collection", { tags: ["chromium"] }, () => {
     await addHelpCentre(withEmbedder.server);
     await addHelpCentre(without.server);
     browser = await launchChromium();
-  });
+  }, webServerStartMs);
 
   afterAll(async () => {
     await browser?.close();
