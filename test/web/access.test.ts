@@ -84,6 +84,19 @@ describe("keys and access groups", { tags: ["chromium"] }, () => {
     await page.context().close();
   });
 
+  it("offers a read-only key no upload, removal or re-embedding, and no Keys page even by its address", async () => {
+    const page = await signedIn(keys().reader, "#/library");
+    await page.getByLabel("Collection").selectOption("help-centre");
+    await page.getByRole("table", { name: "Documents" }).getByText("pricing-and-plans.html").waitFor();
+    expect(await page.getByLabel("Upload files").count()).toBe(0);
+    expect(await page.getByRole("button", { name: /^Remove / }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Re-embed" }).count()).toBe(0);
+    await page.goto(`${web.url}/#/keys`);
+    await page.getByRole("alert").filter({ hasText: /admin/u }).waitFor();
+    expect(await page.getByRole("table", { name: "API keys" }).count()).toBe(0);
+    await page.context().close();
+  });
+
   it("shows a key in the group the restricted document and answers from it", async () => {
     const page = await signedIn(keys().insider, "#/library");
     await page.getByLabel("Collection").selectOption("help-centre");
