@@ -264,7 +264,7 @@ try {
     [["first-load JavaScript ≤ 200 KB gzip", kb(fetchedGzip), fetchedGzip <= aimBytes ? "yes" : "no"]],
   );
   const body = [
-    `The built app (\`dist/web\`) served by the server in this process on loopback; Debian's Chromium (headless, playwright-core). The fake model streams ${chunkSize} characters every ${chunkDelayMs} ms and quotes one sentence; timings are taken in the page (performance.now from the Enter keydown, or the click, to the DOM change), ${warmUp} warm-up runs first.`,
+    `The web app built by Vite with its own config, as \`npm run build\` does (a production build of \`web/\`), served by the server in this process on loopback; Debian's Chromium (headless, playwright-core). The fake model streams ${chunkSize} characters every ${chunkDelayMs} ms and quotes one sentence; timings are taken in the page (performance.now from the Enter keydown, or the click, to the DOM change), ${warmUp} warm-up runs first.`,
     "",
     sizes,
     "",
