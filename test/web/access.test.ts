@@ -3,6 +3,7 @@
 // any answer or closest source), what a key in it sees, a recording played at its cited second through
 // a media link (a player cannot send the key), and the Keys page, shown to admins only, where a
 // key is created (its secret shown once) and revoked after confirming.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -95,6 +96,33 @@ describe("keys and access groups", { tags: ["chromium"] }, () => {
     await page.getByRole("alert").filter({ hasText: /admin/u }).waitFor();
     expect(await page.getByRole("table", { name: "API keys" }).count()).toBe(0);
     await page.context().close();
+  });
+
+  it("lists only the collections a key reaches", async () => {
+    const finance = join(web.server.dir, "budget.md");
+    writeFileSync(finance, "# Budget\n\nThe travel budget for 2027 is 40,000 euros.\n");
+    await web.server.verity.ingest([finance], { collection: "finance" });
+    const scoped = await web.server.verity.keys.create({
+      name: "scoped",
+      scopes: ["read"],
+      groups: [],
+      collections: ["help-centre"],
+    });
+    const page = await signedIn(scoped.secret);
+    await page
+      .getByLabel("Collection")
+      .locator("option", { hasText: "help-centre" })
+      .waitFor({ state: "attached" });
+    const options = await page.getByLabel("Collection").locator("option").allTextContents();
+    expect(options.join(" ")).toContain("help-centre");
+    expect(options.join(" ")).not.toContain("finance");
+    const everyone = await signedIn(keys().insider);
+    await everyone
+      .getByLabel("Collection")
+      .locator("option", { hasText: "finance" })
+      .waitFor({ state: "attached" });
+    await page.context().close();
+    await everyone.context().close();
   });
 
   it("shows a key in the group the restricted document and answers from it", async () => {
