@@ -31,7 +31,7 @@ import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import type { RoutedAnswer } from "./route/routing.js";
 import type { NewApiKeyInput } from "./store/api-key-input.js";
 import type { ApiKey, ApiKeyVerification, CreatedApiKey } from "./store/api-keys.js";
-import { createSqliteStore } from "./store/sqlite/sqlite-store.js";
+import { type AnnOptions, createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { CollectionSettings, CollectionTokenizer, Job, Store, StoreStats } from "./store/store.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
 
@@ -41,6 +41,11 @@ export interface VerityOptions {
   /** Folder holding the embedded database; default `./.verity`. Ignored when `store` is given. */
   dataDir?: string;
   store?: Store;
+  /**
+   * HNSW indexes of large embedding spaces in the embedded store (ignored when `store` is given):
+   * from how many vectors (`threshold`, default 50 000; Infinity: never) and their search width.
+   */
+  vectorIndex?: AnnOptions;
   logger?: Logger;
   /**
    * The answerer used by `ask` when no model is chosen; default: extractive (no model needed), or the
@@ -132,6 +137,8 @@ export interface SearchResult {
   mode: "bm25" | "hybrid";
   /** The embedding space searched, when hybrid. */
   space?: string;
+  /** How that space was searched: `ann` through its HNSW index (approximate), or an `exact` scan. */
+  vectorSearch?: "ann" | "exact";
   /** Why vectors were not used when they could have been. */
   warnings: string[];
 }
@@ -307,10 +314,14 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 }
 
 export function createVerity(options: VerityOptions = {}): Verity {
+  const logger = options.logger ?? noopLogger;
   const store =
     options.store ??
-    createSqliteStore({ path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db") });
-  const logger = options.logger ?? noopLogger;
+    createSqliteStore({
+      path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db"),
+      logger,
+      ...(options.vectorIndex ? { vectorIndex: options.vectorIndex } : {}),
+    });
   const env = options.env ?? process.env;
   const extractive = once(async () =>
     (await import("./answer/extractive-answerer.js")).createExtractiveAnswerer(),
@@ -573,6 +584,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
           passages: passages.length,
           retrieval: retrieval.mode,
           ...(retrieval.space ? { space: retrieval.space } : {}),
+          ...(retrieval.vectorSearch ? { vectorSearch: retrieval.vectorSearch } : {}),
           ...(rewrite.by !== "asked"
             ? {
                 rewrite: {
@@ -626,6 +638,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
         })),
         mode: retrieval.mode,
         ...(retrieval.space ? { space: retrieval.space } : {}),
+        ...(retrieval.vectorSearch ? { vectorSearch: retrieval.vectorSearch } : {}),
         warnings: retrieval.warnings,
       };
     },

@@ -24,6 +24,11 @@ export interface HybridResult {
   mode: "bm25" | "hybrid";
   /** The space searched, when vectors were used. */
   space?: string;
+  /**
+   * How the space was searched, when vectors were used: `exact` scanned every vector; `ann` went
+   * through its HNSW index, which is approximate (it can miss some of the nearest passages).
+   */
+  vectorSearch?: "ann" | "exact";
   /** Why vectors were not used, when they could have been. */
   warnings: string[];
 }
@@ -81,6 +86,7 @@ export async function retrieveHybrid(
     };
   }
   let dense: RetrievedPassage[];
+  let vectorSearch: "ann" | "exact" = "exact";
   try {
     const { embeddings } = await embedder.doEmbed({ texts: [question], signal: options.signal });
     options.signal?.throwIfAborted();
@@ -93,7 +99,10 @@ export async function retrieveHybrid(
         limit: options.limit,
         ...(options.access ? { access: options.access } : {}),
       })
-      .map((hit, rank) => ({ ...hit, rank }));
+      .map(({ method, ...hit }, rank) => {
+        if (method === "ann") vectorSearch = "ann";
+        return { ...hit, rank };
+      });
   } catch (error) {
     // The caller gave up: that is not a vector failure to fall back from.
     if (options.signal?.aborted) throw options.signal.reason;
@@ -108,5 +117,5 @@ export async function retrieveHybrid(
     weights: options.fusion?.weights ?? defaultHybridWeights,
     limit: options.limit,
   });
-  return { passages, mode: "hybrid", space: space.name, warnings: [] };
+  return { passages, mode: "hybrid", space: space.name, vectorSearch, warnings: [] };
 }

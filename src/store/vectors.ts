@@ -49,6 +49,8 @@ export interface VectorQuery {
   limit: number;
   /** What the caller may read (default everything): the `limit` nearest chunks it may read. */
   access?: Access;
+  /** Always scan every vector, even where the space has an approximate (HNSW) index. */
+  exact?: boolean;
 }
 
 export interface VectorHit {
@@ -56,6 +58,11 @@ export interface VectorHit {
   document: { id: string; source: string; title: string; mediaType: string };
   /** Cosine similarity (higher is better). */
   score: number;
+  /**
+   * How the hit was found: `exact` by scanning every vector, `ann` through the space's HNSW index,
+   * which is approximate (it can miss some of the true nearest chunks).
+   */
+  method: "ann" | "exact";
 }
 
 export interface VectorStore {

@@ -160,6 +160,25 @@ const migrations: readonly string[] = [
     last_used_at TEXT
   );
   `,
+  // 8: the change log that keeps an HNSW index file beside the database current (ann-index.ts). A
+  // space marked \`ann\` logs every vector stored and every chunk deleted, in the writing transaction,
+  // so any process can catch its index up; rows an index file already covers are pruned, and
+  // \`ann_pruned\` says up to where (an index behind it must be reloaded or rebuilt).
+  `
+  ALTER TABLE embedding_spaces ADD COLUMN ann INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE embedding_spaces ADD COLUMN ann_pruned INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE vector_changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    space_id INTEGER NOT NULL,
+    chunk_rowid INTEGER NOT NULL,
+    removed INTEGER NOT NULL
+  );
+  CREATE INDEX vector_changes_space ON vector_changes(space_id, seq);
+  CREATE TRIGGER vector_changes_chunk_delete AFTER DELETE ON chunks BEGIN
+    INSERT INTO vector_changes (space_id, chunk_rowid, removed)
+      SELECT id, old.rowid, 1 FROM embedding_spaces WHERE collection_id = old.collection_id AND ann = 1;
+  END;
+  `,
 ];
 
 export const schemaVersion = migrations.length;

@@ -51,13 +51,17 @@ describe("opening the embedded store", () => {
   it("read-only, says an older schema must be upgraded once where it is writable", () => {
     createSqliteStore({ path }).close();
     const raw = new Database(path);
+    raw.exec("DROP TRIGGER vector_changes_chunk_delete");
+    raw.exec("DROP TABLE vector_changes");
+    raw.exec("ALTER TABLE embedding_spaces DROP COLUMN ann");
+    raw.exec("ALTER TABLE embedding_spaces DROP COLUMN ann_pruned");
     raw.exec("DROP TABLE api_keys");
     raw.exec("DROP TABLE document_groups");
     raw.exec("ALTER TABLE collections DROP COLUMN tokenizer");
     raw.pragma("user_version = 4");
     raw.close();
     expect(() => createSqliteStore({ path, readOnly: true })).toThrow(
-      /older Verity \(schema 4; this one uses 7\) and is read-only, so it cannot be upgraded; open it once where it is writable/,
+      /older Verity \(schema 4; this one uses 8\) and is read-only, so it cannot be upgraded; open it once where it is writable/,
     );
     const upgraded = createSqliteStore({ path });
     expect(upgraded.listCollections()).toEqual([]);

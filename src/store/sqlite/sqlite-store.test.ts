@@ -209,9 +209,13 @@ describe("answer ledger", () => {
         modelAnswers: { count: 2, strongestCostUsd: 3 },
       });
       first.close();
-      // A database from before the running totals (and collection tokenizers, access groups and API
-      // keys): they are rebuilt from the answers.
+      // A database from before the running totals (and collection tokenizers, access groups, API keys
+      // and the vector change log): they are rebuilt from the answers.
       const raw = new Database(path);
+      raw.exec("DROP TRIGGER vector_changes_chunk_delete");
+      raw.exec("DROP TABLE vector_changes");
+      raw.exec("ALTER TABLE embedding_spaces DROP COLUMN ann");
+      raw.exec("ALTER TABLE embedding_spaces DROP COLUMN ann_pruned");
       raw.exec("DROP TABLE api_keys");
       raw.exec("DROP TABLE document_groups");
       raw.exec("DROP TABLE spending");

@@ -4,8 +4,10 @@
 // through one writer whose transactions take the write lock when they begin. Reads apply the caller's
 // access inside their queries (access-filter.ts).
 import type { Access } from "../../core/access.js";
+import { type Logger, noopLogger } from "../../core/logger.js";
 import type { Store, StoreStats } from "../store.js";
 import { collectionCondition, groupCondition, readsEverything } from "./access-filter.js";
+import { type AnnOptions, createAnnIndexes } from "./ann-index.js";
 import { createApiKeyStore } from "./api-keys.js";
 import { createBm25Search } from "./bm25-search.js";
 import { createCollections } from "./collections.js";
@@ -18,7 +20,7 @@ import { guardStoreErrors, storeError } from "./store-errors.js";
 import { createSqliteVectorIndex } from "./vector-index.js";
 import { createWriter } from "./writer.js";
 
-export type { Bm25Ranking };
+export type { AnnOptions, Bm25Ranking };
 
 export interface SqliteStoreOptions {
   /** Database file path, or `:memory:`. */
@@ -41,6 +43,14 @@ export interface SqliteStoreOptions {
    * shared index); `false` opens read-write regardless (and then fails on the first write there).
    */
   readOnly?: boolean;
+  /**
+   * HNSW indexes for large embedding spaces, kept in `vector-indexes/` beside the database file and
+   * rebuilt from it whenever missing, damaged or stale (see ann-index.ts). Queries through one are
+   * approximate and say so (`VectorHit.method`). Not for in-memory or read-only stores.
+   */
+  vectorIndex?: AnnOptions;
+  /** Where background index builds report (default: nowhere). */
+  logger?: Logger;
 }
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
@@ -72,9 +82,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     collections,
     changes: () => changes,
   });
+  const ann = createAnnIndexes({
+    db,
+    writer,
+    databasePath: options.path,
+    busyTimeoutMs,
+    logger: options.logger ?? noopLogger,
+    options: options.vectorIndex ?? {},
+  });
   const vectors = createSqliteVectorIndex({
     db,
     writer,
+    ann,
     collectionId: (name, create) => (create ? collections.findOrCreate(name).id : collections.find(name)?.id),
     hydrate: search.hydrate,
     now,
@@ -190,6 +209,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     },
 
     close() {
+      ann.close();
       if (db.open) db.close();
     },
   };

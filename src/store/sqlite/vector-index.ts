@@ -15,6 +15,7 @@ import type {
   VectorStore,
 } from "../vectors.js";
 import { groupCondition } from "./access-filter.js";
+import type { AnnIndexes } from "./ann-index.js";
 import type { Writer } from "./writer.js";
 
 /** Candidates fetched per wanted result from a quantised index, before exact rescoring. */
@@ -45,8 +46,10 @@ export interface VectorIndexContext {
     ranked: readonly { rowid: number; score: number }[],
     collection: number,
     access?: Access,
-  ): VectorHit[];
+  ): Omit<VectorHit, "method">[];
   now(): string;
+  /** HNSW indexes of large spaces (ann-index.ts). */
+  ann: AnnIndexes;
 }
 
 export interface SqliteVectorIndex extends VectorStore {
@@ -106,6 +109,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
   }
 
   function dropTables(row: SpaceRow): void {
+    db.prepare("DELETE FROM vector_changes WHERE space_id = ?").run(row.id);
     db.exec(`DROP TRIGGER IF EXISTS ${table(row)}_chunk_delete`);
     db.exec(`DROP TABLE IF EXISTS ${table(row)}`);
     db.exec(`DROP TABLE IF EXISTS ${fullTable(row)}`);
@@ -155,6 +159,28 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
          ORDER BY distance`,
       )
       .all(bytes, k, collection, ...groups.parameters);
+  }
+
+  /**
+   * The `limit` nearest readable chunks through the space's HNSW index, or undefined when the exact
+   * scan must answer: no current index, or too few readable chunks among the candidates it gave (a
+   * caller who may read little of a collection). Candidates are over-fetched by `accessOverFetch`
+   * when the caller cannot read everything, then filtered by the same hydrate as the scan.
+   */
+  function viaIndex(
+    row: SpaceRow,
+    vector: Float32Array,
+    limit: number,
+    collection: number,
+    access: Access,
+  ): VectorHit[] | undefined {
+    const wanted = groupCondition(access, "k.document_id") ? limit * accessOverFetch : limit;
+    const candidates = context.ann.nearest(row, vector, wanted);
+    if (!candidates) return undefined;
+    const hits = context.hydrate(candidates, collection, access).slice(0, limit);
+    // Fewer than asked although the index had more to give: the scan finds the rest exactly.
+    if (hits.length < limit && candidates.length === wanted) return undefined;
+    return hits.map((hit) => ({ ...hit, method: "ann" as const }));
   }
 
   function createTables(row: SpaceRow): void {
@@ -271,7 +297,13 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
           ? undefined
           : db.prepare(`INSERT OR REPLACE INTO ${fullTable(row)} (rowid, vector) VALUES (?, ?)`);
       const collectionId = context.collectionId(collection, false) as number;
+      const indexed = db.prepare<[number], { ann: number }>("SELECT ann FROM embedding_spaces WHERE id = ?");
+      const logChange = db.prepare(
+        "INSERT INTO vector_changes (space_id, chunk_rowid, removed) VALUES (?, ?, 0)",
+      );
       return writer.transaction(() => {
+        // Read inside the transaction: a process that starts indexing the space meanwhile sees this write.
+        const logged = indexed.get(row.id)?.ann === 1;
         let stored = 0;
         for (const { chunkId, vector } of vectors) {
           if (vector.length !== row.dimensions) {
@@ -286,6 +318,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
           // vec0 wants integer rowids bound as BigInt.
           insert.run(BigInt(chunk.rowid), bytes);
           insertFull?.run(chunk.rowid, bytes);
+          if (logged) logChange.run(row.id, chunk.rowid);
           stored++;
         }
         return stored;
@@ -314,6 +347,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
         dropTables(row);
         db.prepare("DELETE FROM embedding_spaces WHERE id = ?").run(row.id);
       })();
+      context.ann.forget(row.id);
     },
 
     dropSpacesOf(collection) {
@@ -326,6 +360,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
       for (const row of rows) {
         dropTables(row);
         db.prepare("DELETE FROM embedding_spaces WHERE id = ?").run(row.id);
+        context.ann.forget(row.id);
       }
     },
 
@@ -349,13 +384,17 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
           `query vector has ${query.vector.length} dimensions; space "${row.name}" has ${row.dimensions}`,
         );
       }
+      if (!query.exact) {
+        const approximate = viaIndex(row, query.vector, query.limit, collection, access);
+        if (approximate) return approximate;
+      }
       const bytes = Buffer.from(query.vector.buffer, query.vector.byteOffset, query.vector.byteLength);
       if (row.quantization === "float32") {
         const ranked = nearest(row, "?", bytes, query.limit, collection, access).map((hit) => ({
           rowid: hit.rowid,
           score: 1 - hit.distance,
         }));
-        return context.hydrate(ranked, collection, access);
+        return exactHits(context.hydrate(ranked, collection, access));
       }
       const probe = row.quantization === "binary" ? "vec_quantize_binary(?)" : "vec_quantize_int8(?, 'unit')";
       const candidates = nearest(row, probe, bytes, query.limit * rescoreFactor, collection, access);
@@ -369,9 +408,13 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
         }))
         .sort((a, b) => b.score - a.score)
         .slice(0, query.limit);
-      return context.hydrate(ranked, collection, access);
+      return exactHits(context.hydrate(ranked, collection, access));
     },
   };
+}
+
+function exactHits(hits: Omit<VectorHit, "method">[]): VectorHit[] {
+  return hits.map((hit) => ({ ...hit, method: "exact" as const }));
 }
 
 function validateSpace(space: NewEmbeddingSpace): void {
