@@ -57,6 +57,9 @@ export function openDatabase(options: OpenOptions): OpenDatabase {
       : new Database(path, { timeout: options.busyTimeoutMs });
     if (!readOnlyReason) useWal(db, options.busyTimeoutMs);
     db.pragma("synchronous = NORMAL");
+    // Reads through memory maps instead of read() calls into SQLite's page cache: the exact vector
+    // scan reads every vector of a space per question (SQLite caps the size at its compiled maximum).
+    db.pragma("mmap_size = 1099511627776");
     db.pragma("foreign_keys = ON");
     // Vector spaces live in sqlite-vec tables, and their triggers run on every chunk delete.
     sqliteVec.load(db);
