@@ -3,8 +3,9 @@
 // Vectors are synthetic and clustered (bench/vectors-engines/dataset.ts), written once to a temp folder;
 // each engine and size runs in a process of its own (bench/vectors-engines/<engine>.ts). The exact
 // top 10 is Verity's float32 scan, checked against a plain JavaScript scan on a few queries.
-//   npm run bench:vectors -- [--sizes 100000,1000000] [--engines verity-float32,usearch] [--budget 10]
-//                            [--data-dir <folder>] [--keep-data] [--write]
+//   npm run bench:vectors -- [--sizes 100000,1000000] [--engines verity-float32,verity-hnsw,usearch]
+//                            [--budget 10] [--data-dir <folder>] [--keep-data] [--write]
+//                            [--connectivity 16 --expansion-add 64 --expansion-search 128]  (Verity HNSW)
 import { existsSync, mkdirSync, rmSync, statfsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +27,7 @@ const engines: Record<string, EngineRun> = {
   "verity-float32": { label: "Verity float32", script: "verity", flags: ["--quantization=float32"] },
   "verity-int8": { label: "Verity int8", script: "verity", flags: ["--quantization=int8"] },
   "verity-binary": { label: "Verity binary", script: "verity", flags: ["--quantization=binary"] },
+  "verity-hnsw": { label: "Verity HNSW (usearch)", script: "verity-hnsw", flags: [] },
   hnswlib: { label: "hnswlib-node", script: "hnswlib", flags: [] },
   usearch: { label: "usearch", script: "usearch", flags: [] },
 };
@@ -45,6 +47,10 @@ const { values } = parseArgs({
     budget: { type: "string", default: "10" },
     "data-dir": { type: "string", default: join(tmpdir(), "verity-bench-vectors") },
     "keep-data": { type: "boolean", default: false },
+    // Verity HNSW's index settings (default: the store's defaults).
+    connectivity: { type: "string" },
+    "expansion-add": { type: "string" },
+    "expansion-search": { type: "string" },
     write: { type: "boolean", default: false },
   },
 });
@@ -292,6 +298,11 @@ function measure(
     `--queries=${queriesPath}`,
     `--count=${size}`,
     ...flags,
+    ...(script === "verity-hnsw"
+      ? (["connectivity", "expansion-add", "expansion-search"] as const)
+          .filter((name) => values[name] !== undefined)
+          .map((name) => `--${name}=${values[name]}`)
+      : []),
     ...(chunks ? [`--chunks=${chunks.database}`, `--chunk-ids=${chunks.ids}`] : []),
   ];
   return runMeasurement<VectorMeasurement>(args, { cwd: root, timeoutMs: engineTimeoutMs });
