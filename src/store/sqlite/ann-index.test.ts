@@ -239,6 +239,13 @@ describe("HNSW index of a large embedding space", () => {
     expect(readFileSync(join(dir, "vector-indexes", "space-1.json"), "utf8")).toBe(stampBefore);
   });
 
+  it("rejects settings it cannot use, naming the option", () => {
+    expect(() => open({ threshold: -1 })).toThrow(/vectorIndex\.threshold must be 0 or more/);
+    expect(() => open({ expansionSearch: 0.5 })).toThrow(
+      /vectorIndex\.expansionSearch must be a whole number/,
+    );
+  });
+
   it("removing the space removes its index files", async () => {
     const store = open();
     fill(store);

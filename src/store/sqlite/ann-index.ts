@@ -93,8 +93,7 @@ export function createAnnIndexes(context: {
   options: AnnOptions;
 }): AnnIndexes {
   const { db, writer, logger } = context;
-  const options = { ...defaultAnnOptions, ...context.options };
-  checkOptions(options);
+  const options = checkAnnOptions(context.options);
   const settings: AnnSettings = { connectivity: options.connectivity, expansionAdd: options.expansionAdd };
   const directory = annDirectory(context.databasePath);
   const disabled =
@@ -286,7 +285,9 @@ export function createAnnIndexes(context: {
   };
 }
 
-function checkOptions(options: Required<AnnOptions>): void {
+/** The options with their defaults, or an E_CONFIG error naming the one that is wrong. */
+export function checkAnnOptions(given: AnnOptions): Required<AnnOptions> {
+  const options = { ...defaultAnnOptions, ...given };
   const wrong = (name: keyof AnnOptions, what: string) =>
     new VerityError("E_CONFIG", `vectorIndex.${name} must be ${what}, not ${options[name]}`, {
       option: `vectorIndex.${name}`,
@@ -298,6 +299,7 @@ function checkOptions(options: Required<AnnOptions>): void {
     }
   }
   if (!(options.buildDelayMs >= 0)) throw wrong("buildDelayMs", "0 or more");
+  return options;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { Access } from "../../core/access.js";
 import { type Logger, noopLogger } from "../../core/logger.js";
 import type { Store, StoreStats } from "../store.js";
 import { collectionCondition, groupCondition, readsEverything } from "./access-filter.js";
-import { type AnnOptions, createAnnIndexes } from "./ann-index.js";
+import { type AnnOptions, checkAnnOptions, createAnnIndexes } from "./ann-index.js";
 import { createApiKeyStore } from "./api-keys.js";
 import { createBm25Search } from "./bm25-search.js";
 import { createCollections } from "./collections.js";
@@ -55,6 +55,8 @@ export interface SqliteStoreOptions {
 
 export function createSqliteStore(options: SqliteStoreOptions): Store {
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
+  // Checked before the database is opened, so a wrong option leaves nothing open.
+  const vectorIndex = checkAnnOptions(options.vectorIndex ?? {});
   const { db, ranking, readOnlyReason } = openDatabase({
     path: options.path,
     busyTimeoutMs,
@@ -88,7 +90,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     databasePath: options.path,
     busyTimeoutMs,
     logger: options.logger ?? noopLogger,
-    options: options.vectorIndex ?? {},
+    options: vectorIndex,
   });
   const vectors = createSqliteVectorIndex({
     db,
