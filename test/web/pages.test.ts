@@ -3,7 +3,15 @@
 // VERITY_WRITE_SCREENSHOTS=1 (else to a temporary folder, so a test run leaves the tree clean).
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ask, finished, launchChromium, openApp, screenshot, seriousViolations } from "../support/browser.js";
+import {
+  ask,
+  finished,
+  horizontalOverflow,
+  launchChromium,
+  openApp,
+  screenshot,
+  seriousViolations,
+} from "../support/browser.js";
 import {
   addHelpCentre,
   addManual,
@@ -167,7 +175,7 @@ describe("the web app's pages", { tags: ["chromium"] }, () => {
   }
 
   describe("a phone-sized screen", () => {
-    it("Ask at 375 px, with an answer", async () => {
+    it("Ask at 375 px, with an answer, and every page without sideways scrolling", async () => {
       const { page } = await openApp(browser, `${web.url}/#/ask`, { width: 375, height: 812 });
       await page.getByLabel("API key").fill(admin());
       await page.getByRole("button", { name: "Sign in" }).click();
@@ -176,6 +184,16 @@ describe("the web app's pages", { tags: ["chromium"] }, () => {
       await finished(answer);
       expect(await seriousViolations(page)).toEqual([]);
       await screenshot(page, "ask-phone");
+      // Every other page fits too: wide tables scroll inside their own box, never the page.
+      for (const [link, ready] of [
+        ["Library", page.getByRole("table", { name: "Documents" })],
+        ["Dashboard", page.getByRole("heading", { name: "Latency by model" })],
+        ["Keys", page.getByRole("table", { name: "API keys" })],
+      ] as const) {
+        await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).click();
+        await ready.waitFor();
+        expect({ page: link, overflow: await horizontalOverflow(page) }).toEqual({ page: link, overflow: 0 });
+      }
       await page.context().close();
     });
   });

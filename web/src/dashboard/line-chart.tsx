@@ -62,29 +62,32 @@ export function LineChart({ title, dates, series }: { title: string; dates: stri
   return (
     <figure className="chart">
       <div ref={holder} aria-hidden="true" />
-      <table className="visually-hidden">
-        <caption>{title}, per day</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {series.map((entry) => (
-              <th scope="col" key={entry.label}>
-                {entry.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {dates.map((date, index) => (
-            <tr key={date}>
-              <th scope="row">{date}</th>
+      {/* A table is at least as wide as its content, whatever its own width: the box around it is what hides it. */}
+      <div className="visually-hidden">
+        <table>
+          <caption>{title}, per day</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
               {series.map((entry) => (
-                <td key={entry.label}>{entry.format(entry.values[index] ?? 0)}</td>
+                <th scope="col" key={entry.label}>
+                  {entry.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {dates.map((date, index) => (
+              <tr key={date}>
+                <th scope="row">{date}</th>
+                {series.map((entry) => (
+                  <td key={entry.label}>{entry.format(entry.values[index] ?? 0)}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
