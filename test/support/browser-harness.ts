@@ -72,7 +72,11 @@ export async function webBuildFolder(): Promise<string> {
         "warn",
       ],
       // A production build, as `npm run build` makes: the test worker's NODE_ENV=test would make React's development build.
-      { cwd: repositoryRoot, encoding: "utf8", env: { ...process.env, NODE_ENV: "production" } },
+      {
+        cwd: repositoryRoot,
+        encoding: "utf8",
+        env: { ...process.env, NODE_ENV: process.env.VERITY_WEB_NODE_ENV ?? "production" },
+      },
     );
     if (built.status !== 0) throw new Error(`vite build failed:\n${built.stdout}\n${built.stderr}`);
     renameSync(partial, folder);

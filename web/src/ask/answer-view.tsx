@@ -105,7 +105,7 @@ export function AnswerView({
         <section aria-label="I don't know" className="abstention">
           <h3>I don't know</h3>
           <p>
-            {reasons[abstention.reason] ?? abstention.reason} {abstention.detail}
+            {reasons[abstention.reason] ?? abstention.reason} {sentence(abstention.detail)}
           </p>
           {abstention.closestSources.length > 0 ? (
             <>
@@ -157,4 +157,12 @@ export function AnswerView({
       {showTrace && exchange.answer ? <TraceView answer={exchange.answer} /> : null}
     </article>
   );
+}
+
+/** The engine's detail as a sentence of its own: a capital first letter and a full stop. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === "") return "";
+  const capitalised = trimmed[0]?.toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/u.test(capitalised) ? capitalised : `${capitalised}.`;
 }

@@ -31,12 +31,18 @@ export function PdfSource({ target }: { target: SourceTarget }) {
       rangeChunkSize: 65_536,
       isEvalSupported: false,
     });
+    // Destroying a task rejects its promise ("Worker was destroyed"): once this effect is cleaned up
+    // (another URL, the panel closed, or React's development double run), its outcome is not shown.
+    let current = true;
     setPdf(null);
     setError(null);
-    task.promise.then(setPdf, (failure: unknown) =>
-      setError(new Error(`the PDF could not be read: ${(failure as Error).message}`)),
+    task.promise.then(
+      (loaded) => current && setPdf(loaded),
+      (failure: unknown) =>
+        current && setError(new Error(`the PDF could not be read: ${(failure as Error).message}`)),
     );
     return () => {
+      current = false;
       void task.destroy();
     };
   }, [url]);
