@@ -3,6 +3,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from "react";
 import { api } from "../api/client";
 import type { ApiKey, Reach, Scope } from "../api/types";
+import { ConfirmButton } from "../ui/confirm-button";
 import { ErrorAlert } from "../ui/error-alert";
 
 /** "*" for everything, else a list from a comma-separated field (empty: `empty`). */
@@ -31,7 +32,6 @@ export function KeysPage() {
   const [createError, setCreateError] = useState<unknown>(null);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [copied, setCopied] = useState("");
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [revokeError, setRevokeError] = useState<unknown>(null);
 
   const load = useCallback(async () => {
@@ -77,7 +77,6 @@ export function KeysPage() {
     setRevokeError(null);
     try {
       await api(`/api/v1/keys/${encodeURIComponent(key.id)}`, { method: "DELETE" });
-      setConfirming(null);
       await load();
     } catch (failure) {
       setRevokeError(failure);
@@ -200,19 +199,12 @@ export function KeysPage() {
                 <td>
                   {key.revokedAt ? (
                     `revoked ${day(key.revokedAt)}`
-                  ) : confirming === key.id ? (
-                    <span className="row">
-                      <button type="button" className="danger" onClick={() => revoke(key)}>
-                        Confirm revoke
-                      </button>
-                      <button type="button" onClick={() => setConfirming(null)}>
-                        Cancel
-                      </button>
-                    </span>
                   ) : (
-                    <button type="button" onClick={() => setConfirming(key.id)}>
-                      Revoke {key.name}
-                    </button>
+                    <ConfirmButton
+                      label={`Revoke ${key.name}`}
+                      confirmLabel="Confirm revoke"
+                      onConfirm={() => void revoke(key)}
+                    />
                   )}
                 </td>
               </tr>

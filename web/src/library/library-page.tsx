@@ -5,6 +5,7 @@ import { api, collectionPath, documentPath } from "../api/client";
 import type { DocumentRecord, Job, PendingUpload } from "../api/types";
 import { fileName } from "../ask/citation-label";
 import { useCollections, useSelectedCollection } from "../ui/collections";
+import { ConfirmButton } from "../ui/confirm-button";
 import { describeError, ErrorAlert } from "../ui/error-alert";
 import { fileErrorText, formatSize } from "./file-errors";
 import { droppedFiles, followJob, uploadFile } from "./transfers";
@@ -38,7 +39,6 @@ export function LibraryPage({ canWrite }: { canWrite: boolean }) {
   const [creating, setCreating] = useState(false);
   const [newName, setNewName] = useState("");
   const [createError, setCreateError] = useState<unknown>(null);
-  const [confirming, setConfirming] = useState<string | null>(null);
   const [removeError, setRemoveError] = useState<unknown>(null);
   const [reindex, setReindex] = useState<Job | null>(null);
   const [reindexError, setReindexError] = useState<unknown>(null);
@@ -169,7 +169,6 @@ export function LibraryPage({ canWrite }: { canWrite: boolean }) {
     setRemoveError(null);
     try {
       await api(documentPath(collection, document.id), { method: "DELETE" });
-      setConfirming(null);
       await loadDocuments();
       void reloadCollections();
     } catch (error) {
@@ -375,20 +374,11 @@ export function LibraryPage({ canWrite }: { canWrite: boolean }) {
                     </td>
                     {canWrite ? (
                       <td>
-                        {confirming === document.id ? (
-                          <span className="row">
-                            <button type="button" className="danger" onClick={() => remove(document)}>
-                              Confirm remove
-                            </button>
-                            <button type="button" onClick={() => setConfirming(null)}>
-                              Cancel
-                            </button>
-                          </span>
-                        ) : (
-                          <button type="button" onClick={() => setConfirming(document.id)}>
-                            Remove {name}
-                          </button>
-                        )}
+                        <ConfirmButton
+                          label={`Remove ${name}`}
+                          confirmLabel="Confirm remove"
+                          onConfirm={() => void remove(document)}
+                        />
                       </td>
                     ) : null}
                   </tr>
