@@ -62,6 +62,22 @@ const search = (
 
 const texts = (hits: readonly VectorHit[]) => hits.map((hit) => hit.chunk.text);
 
+/**
+ * The index found (nearly) the exact scan's neighbours. HNSW is approximate even with a search as wide
+ * as the space: on these clustered vectors a query now and then misses one of its 10 nearest (seen
+ * in about one run in five, with a neighbour 0.006 nearer in cosine than the one returned instead).
+ * So each query may miss one of its 10 (recall 0.9 for that query); the benchmark measures the average.
+ */
+function expectExactNeighbours(approximate: readonly VectorHit[], exact: readonly VectorHit[]): void {
+  expect(approximate).toHaveLength(exact.length);
+  const expected = new Set(texts(exact));
+  const missed = texts(approximate).filter((text) => !expected.has(text));
+  expect(missed.length).toBeLessThanOrEqual(1);
+  // Whatever it returns is in order, nearest first.
+  const scores = approximate.map((hit) => hit.score);
+  expect(scores).toEqual([...scores].sort((a, b) => b - a));
+}
+
 /** Searches until the space's index answers (built in the background meanwhile). */
 async function untilIndexed(store: Store, seed = 1): Promise<VectorHit[]> {
   return vi.waitFor(
@@ -110,7 +126,7 @@ describe("HNSW index of a large embedding space", () => {
     for (const seed of [5, 77, 150, 299, 1234, 5678]) {
       const approximate = search(store, seed);
       expect(approximate.every((hit) => hit.method === "ann")).toBe(true);
-      expect(texts(approximate)).toEqual(texts(search(store, seed, { exact: true })));
+      expectExactNeighbours(approximate, search(store, seed, { exact: true }));
     }
     expect(readdirSync(join(dir, "vector-indexes")).some((name) => name.endsWith(".usearch"))).toBe(true);
   });
@@ -137,7 +153,7 @@ describe("HNSW index of a large embedding space", () => {
       const hits = search(store, seed);
       expect(hits[0]?.method).toBe("ann");
       expect(texts(hits)).not.toContain(`seed ${seed}`);
-      expect(texts(hits)).toEqual(texts(search(store, seed, { exact: true })));
+      expectExactNeighbours(hits, search(store, seed, { exact: true }));
     }
     expect(search(store, 700_001)[0]?.chunk.text).toBe("seed 700001");
   });
@@ -154,7 +170,7 @@ describe("HNSW index of a large embedding space", () => {
         const seedOf = Number(hit.chunk.text.split(" ")[1]);
         expect(seedOf < 60 || (seedOf >= 120 && seedOf < 180)).toBe(true);
       }
-      expect(texts(hits)).toEqual(texts(search(store, seed, { access, exact: true })));
+      expectExactNeighbours(hits, search(store, seed, { access, exact: true }));
     }
   });
 
@@ -224,7 +240,7 @@ describe("HNSW index of a large embedding space", () => {
     const reopened = open({}, logger);
     expect(search(reopened, 9)[0]?.method).toBe("exact");
     const hits = await untilIndexed(reopened, 9);
-    expect(texts(hits)).toEqual(texts(search(reopened, 9, { exact: true })));
+    expectExactNeighbours(hits, search(reopened, 9, { exact: true }));
     expect(logger.warnings.join("\n")).toMatch(/unusable and has been rebuilt.*checksum/);
   });
 
