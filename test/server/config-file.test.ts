@@ -36,7 +36,7 @@ function configFile(contents: unknown): string {
 describe("the config file", () => {
   it("resolves the data dir against its own folder and reads an inline model catalogue", async () => {
     const config = configFile({ dataDir: "./data", models: catalogue, server: { port: 9000 } });
-    const options = await resolveVerityOptions({ config, env: {}, cwd: "/" });
+    const options = await resolveVerityOptions({ config, env: {}, cwd: dir });
     expect(options.dataDir).toBe(join(dir, "data"));
     expect(options.models?.models.map((model) => model.id)).toEqual(["local"]);
     expect(options.configFile).toEqual({ path: config, server: { port: 9000 } });
@@ -47,32 +47,34 @@ describe("the config file", () => {
     const options = await resolveVerityOptions({
       config: configFile({ models: "models.json" }),
       env: {},
-      cwd: "/",
+      cwd: dir,
     });
     expect(options.models?.default ?? options.models?.models[0]?.id).toBe("local");
   });
 
   it("loses to flags and wins over VERITY_* variables", async () => {
     const config = configFile({ dataDir: "from-file" });
-    const env = { VERITY_DATA_DIR: "/from-env" };
-    expect((await resolveVerityOptions({ config, env, cwd: "/" })).dataDir).toBe(join(dir, "from-file"));
-    expect((await resolveVerityOptions({ config, env, cwd: "/work", dataDir: "flag" })).dataDir).toBe(
-      "/work/flag",
+    const fromEnv = join(dir, "from-env");
+    const env = { VERITY_DATA_DIR: fromEnv };
+    const cwd = join(dir, "cwd");
+    expect((await resolveVerityOptions({ config, env, cwd })).dataDir).toBe(join(dir, "from-file"));
+    expect((await resolveVerityOptions({ config, env, cwd, dataDir: "flag" })).dataDir).toBe(
+      join(cwd, "flag"),
     );
-    expect((await resolveVerityOptions({ env, cwd: "/" })).dataDir).toBe("/from-env");
+    expect((await resolveVerityOptions({ env, cwd })).dataDir).toBe(fromEnv);
   });
 
   it("is found through VERITY_CONFIG", async () => {
     const options = await resolveVerityOptions({
       env: { VERITY_CONFIG: configFile({ dataDir: "d" }) },
-      cwd: "/",
+      cwd: dir,
     });
     expect(options.dataDir).toBe(join(dir, "d"));
   });
 
   it("names the field that is wrong", async () => {
     const config = configFile({ dataDir: 3, embeder: "ollama:x" });
-    await expect(resolveVerityOptions({ config, env: {}, cwd: "/" })).rejects.toMatchObject({
+    await expect(resolveVerityOptions({ config, env: {}, cwd: dir })).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringMatching(
         /dataDir: .*expected string.*\(top level\): Unrecognized key: "embeder"/su,
@@ -82,7 +84,7 @@ describe("the config file", () => {
 
   it("refuses a secret in an inline catalogue: keys come from the environment", async () => {
     const config = configFile({ models: { models: [{ ...catalogue.models[0], apiKey: "sk-secret" }] } });
-    await expect(resolveVerityOptions({ config, env: {}, cwd: "/" })).rejects.toMatchObject({
+    await expect(resolveVerityOptions({ config, env: {}, cwd: dir })).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining('models.0: Unrecognized key: "apiKey"'),
     });
@@ -91,7 +93,7 @@ describe("the config file", () => {
   it("says when it is not JSON", async () => {
     const path = join(dir, "broken.json");
     writeFileSync(path, "{ dataDir: ");
-    await expect(resolveVerityOptions({ config: path, env: {}, cwd: "/" })).rejects.toMatchObject({
+    await expect(resolveVerityOptions({ config: path, env: {}, cwd: dir })).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining("is not valid JSON"),
     });
