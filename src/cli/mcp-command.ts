@@ -8,6 +8,7 @@ import { type Access, fullAccess } from "../core/access.js";
 import { VerityError } from "../core/errors.js";
 import type { Verity } from "../engine.js";
 import type { CliIo } from "./cli-io.js";
+import { stopSignal } from "./stop-signal.js";
 
 interface McpCommandContext {
   open(): Promise<Verity>;
@@ -41,13 +42,12 @@ export function addMcpCommand(program: Command, context: McpCommandContext): voi
       // The agent ends the session by closing stdin; a signal ends it too.
       const stop = () => void server.close();
       process.stdin.once("end", stop);
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      context.io.signal?.addEventListener("abort", stop, { once: true });
+      const stopping = stopSignal(context.io);
+      stopping.signal.addEventListener("abort", stop, { once: true });
       await closed;
       process.stdin.off("end", stop);
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
+      stopping.signal.removeEventListener("abort", stop);
+      stopping.release();
     });
 }
 

@@ -19,22 +19,10 @@ import { addKeyCommands, collectGroupRule } from "./key-commands.js";
 import { addMcpCommand } from "./mcp-command.js";
 import { addServeCommand } from "./serve-command.js";
 import { addSpaceCommands } from "./space-commands.js";
+import { stopSignal } from "./stop-signal.js";
 import { terminalName, terminalText } from "./terminal-text.js";
 
 export type { CliIo };
-
-/** Aborts on the first SIGINT or SIGTERM, so a watch closes cleanly and the process exits 0. */
-function stopOnSignals(): AbortSignal {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  controller.signal.addEventListener("abort", () => {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  });
-  return controller.signal;
-}
 
 const defaultIo: CliIo = {
   stdout: process.stdout,
@@ -185,7 +173,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       };
       if (options.watch) {
         // One summary per sync (the first ingest, then each burst of changes) until a signal stops it.
-        const stop = io.signal ?? stopOnSignals();
+        const { signal: stop } = stopSignal(io);
         const watcher = await engine.watch(
           paths.map((path) => resolve(io.cwd, path)),
           {

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { VerityError } from "../core/errors.js";
 import type { CliIo } from "./cli-io.js";
+import { stopSignal } from "./stop-signal.js";
 
 interface ServeCommandContext {
   io: CliIo;
@@ -15,20 +16,6 @@ interface ServeOptions {
   dataDir?: string;
   config?: string;
   auth: boolean;
-}
-
-/** Stops on the first SIGINT or SIGTERM (or the injected signal, in tests). */
-function stopSignal(io: CliIo): AbortSignal {
-  if (io.signal) return io.signal;
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
-  controller.signal.addEventListener("abort", () => {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  });
-  return controller.signal;
 }
 
 function port(value: string | undefined, from: string): number | undefined {
@@ -94,7 +81,7 @@ export function addServeCommand(program: Command, context: ServeCommandContext):
             : undefined) ??
           fromFile.port,
       };
-      const stop = stopSignal(io);
+      const { signal: stop } = stopSignal(io);
       const server = await startServer({ options: resolved, settings, noAuth: !options.auth });
       io.stderr.write(`verity: serving on ${server.url}\n`);
       if (!stop.aborted)
