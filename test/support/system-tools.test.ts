@@ -1,8 +1,8 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkSystemTools, systemToolTags } from "./system-tools.js";
+import { checkSystemTools, postgresBinary, systemToolTags } from "./system-tools.js";
 import { missingToolsLine } from "./system-tools-reporter.js";
 
 let folder: string;
@@ -59,6 +59,16 @@ describe("checkSystemTools", () => {
     expect(checkSystemTools().missing).not.toContain("chromium");
   });
 
+  it("takes PostgreSQL's programs from the folder VERITY_POSTGRES_BIN", () => {
+    const bin = join(folder, "postgres-bin");
+    mkdirSync(bin, { recursive: true });
+    vi.stubEnv("VERITY_POSTGRES_BIN", bin);
+    expect(checkSystemTools().missing).toContain("postgresql");
+    for (const name of ["initdb", "pg_ctl", "postgres"]) program(join("postgres-bin", name));
+    expect(checkSystemTools().missing).not.toContain("postgresql");
+    expect(postgresBinary("pg_ctl")).toBe(join(bin, "pg_ctl"));
+  });
+
   it("requires every tool when CI is set, unless VERITY_REQUIRE_SYSTEM_TOOLS says otherwise", () => {
     vi.stubEnv("VERITY_REQUIRE_SYSTEM_TOOLS", "");
     vi.stubEnv("CI", "");
@@ -81,6 +91,7 @@ describe("systemToolTags", () => {
       ["pocketsphinx", true],
       ["espeak-ng", false],
       ["chromium", false],
+      ["postgresql", false],
     ]);
   });
 
@@ -101,6 +112,12 @@ describe("missingToolsLine", () => {
   it("names Debian's chromium package for the browser tests", () => {
     expect(missingToolsLine(["chromium"], 9, undefined)).toBe(
       "Skipped 9 tests: chromium is not installed. To run them: apt-get install chromium",
+    );
+  });
+
+  it("names Debian's postgresql-15 package for the Postgres store's tests", () => {
+    expect(missingToolsLine(["postgresql"], 90, "CI=true")).toBe(
+      "Failed: postgresql is not installed (required by CI=true) and 90 tests need it. Install: apt-get install postgresql-15",
     );
   });
 

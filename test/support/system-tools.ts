@@ -1,15 +1,17 @@
-// The system tools some tests need (ffmpeg, pocketsphinx, espeak-ng, chromium), found the way Verity finds
-// them: VERITY_FFMPEG / VERITY_FFPROBE / VERITY_POCKETSPHINX, else the PATH, and pocketsphinx's Debian model;
-// the browser tests' Chromium from VERITY_CHROMIUM, else `chromium` on the PATH (Debian's package).
+// The system tools some tests need (ffmpeg, pocketsphinx, espeak-ng, chromium, postgresql), found the way
+// Verity finds them: VERITY_FFMPEG / VERITY_FFPROBE / VERITY_POCKETSPHINX, else the PATH, and pocketsphinx's
+// Debian model; the browser tests' Chromium from VERITY_CHROMIUM, else `chromium` on the PATH (Debian's
+// package); PostgreSQL's server programs from VERITY_POSTGRES_BIN, else Debian's newest
+// /usr/lib/postgresql/<version>/bin (not on the PATH), else the PATH.
 // vitest.config.ts turns each into a test tag that skips when the tool is missing, unless CI=true or
 // VERITY_REQUIRE_SYSTEM_TOOLS=1 says every tool is required; then those tests run and fail.
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, constants, readdirSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import type { TestTagDefinition } from "vitest/config";
 import { pocketsphinxBinary, pocketsphinxDefaults } from "../../src/transcribe/pocketsphinx.js";
 import { binaryOf } from "../../src/transcribe/run-tool.js";
 
-export const systemToolNames = ["ffmpeg", "pocketsphinx", "espeak-ng", "chromium"] as const;
+export const systemToolNames = ["ffmpeg", "pocketsphinx", "espeak-ng", "chromium", "postgresql"] as const;
 export type SystemToolName = (typeof systemToolNames)[number];
 
 declare module "vitest" {
@@ -55,7 +57,38 @@ const tools: Record<SystemToolName, SystemTool> = {
     binaries: () => [chromiumBinary()],
     files: [],
   },
+  postgresql: {
+    description:
+      "a throwaway PostgreSQL server for the Postgres store's tests: initdb, pg_ctl and postgres (or VERITY_POSTGRES_BIN)",
+    packages: ["postgresql-15"],
+    binaries: () => postgresPrograms.map(postgresBinary),
+    files: [],
+  },
 };
+
+const postgresPrograms = ["initdb", "pg_ctl", "postgres"] as const;
+
+/**
+ * One of PostgreSQL's server programs: from the folder VERITY_POSTGRES_BIN, else Debian's newest
+ * /usr/lib/postgresql/<version>/bin, else by name from the PATH.
+ */
+export function postgresBinary(name: (typeof postgresPrograms)[number]): string {
+  const folder = process.env.VERITY_POSTGRES_BIN || debianPostgresFolder();
+  return folder ? join(folder, name) : name;
+}
+
+function debianPostgresFolder(root = "/usr/lib/postgresql"): string | undefined {
+  let versions: string[];
+  try {
+    versions = readdirSync(root);
+  } catch {
+    return undefined;
+  }
+  const newest = versions
+    .filter((version) => /^\d+$/u.test(version) && isExecutableFile(join(root, version, "bin", "initdb")))
+    .sort((a, b) => Number(b) - Number(a))[0];
+  return newest === undefined ? undefined : join(root, newest, "bin");
+}
 
 /** The Chromium the browser tests launch: VERITY_CHROMIUM, else `chromium` as found on the PATH. */
 export function chromiumBinary(): string {
