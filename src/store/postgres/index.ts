@@ -1,0 +1,2 @@
+// The Postgres store's public entry.
+export { createPostgresStore, type PostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
