@@ -1,34 +1,36 @@
 // The conformance suite on the Postgres store over PGlite in this process, with its pgvector
-// extension: a new PGlite database per test, both stores of a test sharing the one instance.
+// extension. Starting a PGlite takes seconds, so the file shares one, and each test gets a schema of
+// its own (the store's `schema` option): both stores of a test share that schema.
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
-import { expect, it } from "vitest";
-import { createPostgresStore } from "../../src/store/postgres/index.js";
-import type { Store } from "../../src/store/store.js";
+import { afterAll, expect, it } from "vitest";
+import { createPostgresStore, type PostgresStore } from "../../src/store/postgres/index.js";
 import { describeStoreConformance, type OpenedStore } from "./suite.js";
 
-async function openOnPglite(): Promise<
-  OpenedStore & { store: Store & { readonly vectorsAvailable: boolean } }
-> {
-  const pglite = await PGlite.create({ extensions: { vector } });
-  const stores: Store[] = [];
-  try {
-    const store = await createPostgresStore({ pglite });
+let shared: Promise<PGlite> | undefined;
+afterAll(async () => {
+  if (shared !== undefined) await (await shared).close();
+});
+
+let schemas = 0;
+async function openOnPglite(): Promise<OpenedStore & { store: PostgresStore }> {
+  shared ??= PGlite.create({ extensions: { vector } });
+  const pglite = await shared;
+  const schema = `conformance_${++schemas}`;
+  const stores: PostgresStore[] = [];
+  const open = async () => {
+    const store = await createPostgresStore({ pglite, schema });
     stores.push(store);
-    return {
-      store,
-      async openAnother() {
-        const another = await createPostgresStore({ pglite });
-        stores.push(another);
-        return another;
-      },
-      async close() {
-        for (const opened of stores) await opened.close();
-        if (!pglite.closed) await pglite.close();
-      },
-    };
+    return store;
+  };
+  const close = async () => {
+    for (const store of stores) await store.close();
+    await pglite.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  };
+  try {
+    return { store: await open(), openAnother: open, close };
   } catch (error) {
-    if (!pglite.closed) await pglite.close();
+    await close();
     throw error;
   }
 }
