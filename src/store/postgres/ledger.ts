@@ -165,7 +165,7 @@ export function createLedger(client: Client, t: Tables): Ledger {
                    coalesce(sum(cost_usd), 0) AS cost,
                    coalesce(sum(cost_usd) FILTER (WHERE status = 'answered'), 0) AS answered_cost
             FROM ${t.answers} a WHERE ${where}
-            GROUP BY 1 ORDER BY 1 COLLATE "C"`,
+            GROUP BY 1 ORDER BY 1`,
       );
       const result: LedgerDay[] = [];
       for (const day of days) {
