@@ -4,8 +4,8 @@
 // known relevant chunks checks it end to end.
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Bm25Query, PutFileInput, Store } from "../store.js";
 import { createSqliteStore } from "../sqlite/sqlite-store.js";
+import type { Bm25Query, PutFileInput, Store } from "../store.js";
 import { createPostgresStore } from "./index.js";
 
 function file(
@@ -240,7 +240,9 @@ describe("BM25 on Postgres, against the SQLite store", () => {
           actual.map((hit) => hit.chunk.id),
           terms.join(" "),
         ).toEqual(expected.map((hit) => hit.chunk.id));
-        actual.forEach((hit, index) => expect(hit.score).toBeCloseTo(expected[index]?.score as number, 12));
+        for (const [index, hit] of actual.entries()) {
+          expect(hit.score).toBeCloseTo(expected[index]?.score as number, 12);
+        }
       }
     } finally {
       await stores.close();

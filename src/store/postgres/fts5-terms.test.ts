@@ -13,7 +13,7 @@ function sqliteTerms(
     db.exec(`CREATE VIRTUAL TABLE t USING fts5(body, tokenize = '${tokenizer}');
              CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');`);
     const insert = db.prepare("INSERT INTO t (rowid, body) VALUES (?, ?)");
-    texts.forEach((text, index) => insert.run(index + 1, text));
+    for (const [index, text] of texts.entries()) insert.run(index + 1, text);
     const terms: string[][] = texts.map(() => []);
     // One pass: the vocabulary table cannot look up one document without scanning them all.
     const rows = db.prepare<[], { term: string; doc: number; offset: number }>(
