@@ -68,6 +68,112 @@ export function bm25Cases(context: ConformanceContext): void {
     expect(hits[0]?.score).toBeGreaterThan(hits[1]?.score ?? Number.POSITIVE_INFINITY);
   });
 
+  it("scores every hit as the reference store does (FTS5's BM25 in SQLite), over the whole index", async () => {
+    const texts: Record<string, string> = {
+      "/d1.txt": "the keeper lights the lamp at dusk",
+      "/d2.txt": "the lamp needs oil and a clean wick",
+      "/d3.txt": "storms break over the harbour wall",
+      "/d4.txt": "the keeper logs every storm in the book",
+      "/d5.txt": "oil oil oil for the lamp of the lighthouse keeper",
+      "/d6.txt": "a boat waits in the harbour",
+      "/d7.txt": "fish market opens at dawn",
+      "/d8.txt": "the wick is trimmed each morning",
+    };
+    for (const [path, text] of Object.entries(texts)) await store().putFile(fileOf(path, [text]));
+    await store().putFile(
+      filesDocuments("/guide.md", [
+        documentOf("/guide.md", ["how the light turns at night", "trim the wick and refill the oil"], {
+          title: "Lighthouse handbook",
+          locations: [{}, { headingPath: ["Maintenance"] }],
+        }),
+      ]),
+    );
+    // Another collection's chunk counts in the index statistics, as in SQLite's one index.
+    await store().putFile(
+      fileOf("/o.txt", ["keeper lamp oil in another collection"], { collection: "other" }),
+    );
+    // Scores of SQLite's verity_bm25() and FTS5's bm25(), which agree: [source, ordinal, score].
+    const reference: [string[], string[] | undefined, [string, number, number][]][] = [
+      [
+        ["keeper", "lamp"],
+        undefined,
+        [
+          ["/d1.txt", 0, 1.0178311971673002],
+          ["/d5.txt", 0, 0.9060353888985547],
+          ["/d2.txt", 0, 0.4888107924145435],
+          ["/d4.txt", 0, 0.4888107924145435],
+        ],
+      ],
+      [
+        ["oil", "wick"],
+        undefined,
+        [
+          ["/d2.txt", 0, 1.3378742647258623],
+          ["/guide.md", 1, 1.3378742647258623],
+          ["/d8.txt", 0, 0.9219034062444389],
+          ["/d5.txt", 0, 0.7524323377093649],
+        ],
+      ],
+      [
+        ["harbour", "storms"],
+        undefined,
+        [
+          ["/d3.txt", 0, 2.7741183345096636],
+          ["/d6.txt", 0, 1.3870591672548318],
+          ["/d4.txt", 0, 1.2774671021644661],
+        ],
+      ],
+      [
+        ["lighthouse"],
+        undefined,
+        [
+          ["/guide.md", 0, 0.9219034062444389],
+          ["/guide.md", 1, 0.8490634723113188],
+          ["/d5.txt", 0, 0.786890925152428],
+        ],
+      ],
+      [
+        ["keeper", "lamp", "oil"],
+        ["oil"],
+        [
+          ["/d5.txt", 0, 1.6584686134422393],
+          ["/d2.txt", 0, 0.9776225417325187],
+          ["/guide.md", 1, 0.4888117493179753],
+        ],
+      ],
+      [
+        ["maintenance", "wick"],
+        undefined,
+        [
+          ["/guide.md", 1, 2.711111571846292],
+          ["/d8.txt", 0, 0.9219034062444389],
+          ["/d2.txt", 0, 0.8490634723113188],
+        ],
+      ],
+    ];
+    for (const [terms, anchors, expected] of reference) {
+      const hits = await search(terms, anchors ? { anchors } : {});
+      const scored = hits.map((hit): [string, number, number] => [
+        hit.document.source,
+        hit.chunk.ordinal,
+        hit.score,
+      ]);
+      const key = ([source, ordinal]: [string, number, number]) => `${source}#${ordinal}`;
+      const byKey = (list: [string, number, number][]) =>
+        [...list].sort((a, b) => key(a).localeCompare(key(b)) || a[2] - b[2]);
+      expect(byKey(scored).map(key), JSON.stringify(terms)).toEqual(byKey(expected).map(key));
+      for (const [index, hit] of byKey(scored).entries()) {
+        expect(hit[2], `${JSON.stringify(terms)} ${key(hit)}`).toBeCloseTo(
+          byKey(expected)[index]?.[2] as number,
+          9,
+        );
+      }
+      // In rank order, ties (equal to the 9th decimal) in either order.
+      const falls = scored.slice(1).map((hit, index) => (scored[index]?.[2] as number) - hit[2]);
+      expect(falls.every((fall) => fall > -1e-9)).toBe(true);
+    }
+  });
+
   it("stems terms so a question's word forms match the text", async () => {
     await store().putFile(fileOf("/a.txt", ["The exporter exported all notes."]));
     expect(sources(await search(["exporting"]))).toEqual(["/a.txt"]);
