@@ -193,6 +193,62 @@ describe("vector storage", () => {
     });
   }
 
+  it("answers `ann` queries from the HNSW index, never from a scan", async () => {
+    const db = await pglite();
+    // Records the statements run inside transactions (where the ANN query runs, with its settings).
+    const statements: { text: string; settings: string[]; parameters: unknown[] }[] = [];
+    const spy = new Proxy(db, {
+      get(target, property) {
+        if (property === "transaction") {
+          return (work: (tx: unknown) => Promise<unknown>) =>
+            target.transaction((tx) => {
+              const settings: string[] = [];
+              const recording = new Proxy(tx, {
+                get(inner, name) {
+                  if (name === "exec") {
+                    return (script: string) => {
+                      settings.push(script);
+                      return inner.exec(script);
+                    };
+                  }
+                  if (name === "query") {
+                    return (text: string, parameters: unknown[]) => {
+                      statements.push({ text, settings: [...settings], parameters });
+                      return inner.query(text, parameters);
+                    };
+                  }
+                  const value = Reflect.get(inner, name);
+                  return typeof value === "function" ? value.bind(inner) : value;
+                },
+              });
+              return work(recording);
+            });
+        }
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const store = await open({ pglite: spy });
+    await spaceWith(store);
+    statements.length = 0;
+    const hits = await store.searchVectors({
+      collection: "c",
+      vector: vectorOf(2),
+      limit: 3,
+      access: { collections: "*", groups: [] },
+    });
+    expect(hits.every((hit) => hit.method === "ann")).toBe(true);
+    const search = statements.find((statement) => statement.text.includes("<=>"));
+    if (!search) throw new Error("no vector query was recorded");
+    const plan = await db.transaction(async (tx) => {
+      for (const setting of search.settings) await tx.exec(setting);
+      const rows = await tx.query<{ "QUERY PLAN": string }>(`EXPLAIN ${search.text}`, search.parameters);
+      return rows.rows.map((row) => row["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toMatch(/Index Scan using space_1_embedding_idx/);
+    expect(plan).not.toMatch(/Sort|Seq Scan/);
+  });
+
   it("keeps a binary space's vectors as bits, re-ranked by exact cosine", async () => {
     const db = await pglite();
     const store = await open({ pglite: db });

@@ -180,9 +180,15 @@ export function createPostgresVectorIndex(context: VectorContext): PostgresVecto
     const readable = orTrue(groupCondition(t, access, sql`k.document_id`));
     const wanted = row.storage === "binary" ? limit * rescoreFactor : limit;
     const ranked = await client.transaction(async (tx) => {
-      // The planner must take the index (a small table would otherwise be scanned, and the hit
-      // called approximate wrongly), look at enough candidates, and continue past filtered rows.
-      await tx.exec("SET LOCAL enable_seqscan = off");
+      // The HNSW index must drive the query, or the hits would be called approximate wrongly: the
+      // planner prefers reading the collection's chunks and sorting them on small tables, and
+      // materialising every readable chunk on large ones. With sorting, scans and non-nested joins
+      // off, the only plan left walks the index in distance order and looks each candidate's chunk
+      // up by key. Enough candidates are asked for, and (pgvector 0.8+) the walk continues past
+      // the candidates the caller may not read.
+      await tx.exec(
+        "SET LOCAL enable_seqscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_material = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL enable_bitmapscan = off",
+      );
       await tx.exec(`SET LOCAL hnsw.ef_search = ${Math.min(1000, Math.max(40, wanted))}`);
       if (context.iterativeScan) await tx.exec("SET LOCAL hnsw.iterative_scan = relaxed_order");
       const operator = raw(row.storage === "binary" ? "<~>" : "<=>");
