@@ -2,7 +2,7 @@
 // the text and the chunks with their locations, and removal.
 import { expect, it } from "vitest";
 import type { ConformanceContext } from "../context.js";
-import { documentOf, fileOf, filesDocuments } from "../fixtures.js";
+import { documentOf, fileOf, filesDocuments, sources } from "../fixtures.js";
 
 export function documentCases(context: ConformanceContext): void {
   const { store } = context;
@@ -172,6 +172,36 @@ export function documentCases(context: ConformanceContext): void {
     expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(3);
     expect(await store().getDocumentText("doc_missing")).toBeUndefined();
     expect(await store().getChunks("doc_missing")).toEqual([]);
+  });
+
+  it("keeps text, titles and sources holding control characters, NUL included, as given", async () => {
+    // A JSONL record's "\u0000" escape, or a PDF's extracted text, can put a NUL in what is stored.
+    const texts = ["before\u0000after", "bell\u0007 and escape\u001b[31m"];
+    const document = documentOf("/f.jsonl#id\u0000", texts, {
+      title: "Title\u0000",
+      metadata: { note: "n\u0000" },
+    });
+    await store().putFile(filesDocuments("/f.jsonl", [document]));
+    const stored = await store().getDocument("/f.jsonl#id\u0000");
+    expect(stored).toMatchObject({ title: "Title\u0000", metadata: { note: "n\u0000" } });
+    expect(await store().getDocumentText(stored?.id as string)).toBe(texts.join("\n"));
+    expect((await store().getChunks(stored?.id as string)).map((chunk) => chunk.text)).toEqual(texts);
+    expect(sources(await store().searchBm25({ collection: "c", terms: ["after"], limit: 5 }))).toEqual([
+      "/f.jsonl#id\u0000",
+    ]);
+  });
+
+  it("stores a file of more chunks than one statement can carry parameters for", async () => {
+    // PostgreSQL takes at most 65,535 parameters a statement: 11,000 chunks of six values each are more.
+    const texts = Array.from({ length: 11_000 }, (_, index) => `chunk ${index} lantern`);
+    expect(await store().putFile(fileOf("/book.txt", texts))).toMatchObject({ added: 1, chunks: 11_000 });
+    expect(await store().stats()).toMatchObject({ documents: 1, chunks: 11_000 });
+    expect((await store().getDocument("/book.txt"))?.chunkCount).toBe(11_000);
+    expect(await store().putFile(fileOf("/book.txt", texts.slice(1)))).toMatchObject({
+      replaced: 1,
+      chunks: 10_999,
+    });
+    expect((await store().termStatistics(["lantern"])).documentFrequency.get("lantern")).toBe(10_999);
   });
 
   it("gives an unchanged document new groups without chunking it again", async () => {
