@@ -42,7 +42,20 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   try {
     await run(
       postgresBinary("initdb"),
-      ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+      // ICU's en-US collation, as managed PostgreSQL services default to (en_US.UTF-8): text sorts
+      // as people read it, not byte by byte, so an ORDER BY that needs byte order must say so.
+      [
+        "-D",
+        data,
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "--encoding=UTF8",
+        "--locale=C.UTF-8",
+        "--locale-provider=icu",
+        "--icu-locale=en-US",
+        "--no-sync",
+      ],
       runAs,
     );
     const port = await startOnFreePort(data, folder, log, runAs);

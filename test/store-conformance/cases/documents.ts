@@ -99,6 +99,22 @@ export function documentCases(context: ConformanceContext): void {
     expect(await store().listFiles("missing")).toEqual([]);
   });
 
+  it("orders files, documents and collections by the bytes of their names, whatever the database's locale", async () => {
+    const names = ["/B.txt", "/a.txt", "/a-b.txt", "/a_b.txt", "/ab.txt", "/é.txt", "/z.txt"];
+    for (const name of names) await store().putFile(fileOf(name, ["words"]));
+    for (const name of ["beta", "Zeta", "alpha", "_x"]) await store().createCollection(name);
+    const byteOrder = ["/B.txt", "/a-b.txt", "/a.txt", "/a_b.txt", "/ab.txt", "/z.txt", "/é.txt"];
+    expect((await store().listFiles("c")).map((file) => file.path)).toEqual(byteOrder);
+    expect((await store().listDocuments("c")).map((document) => document.source)).toEqual(byteOrder);
+    expect((await store().listCollections()).map((collection) => collection.name)).toEqual([
+      "Zeta",
+      "_x",
+      "alpha",
+      "beta",
+      "c",
+    ]);
+  });
+
   it("returns a document by id and by source, with every field as stored", async () => {
     await store().putFile(
       filesDocuments(
