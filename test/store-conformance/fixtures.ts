@@ -1,5 +1,6 @@
 // Small inputs the conformance cases share: documents and files built from chunk texts, accesses,
 // vectors whose nearness is known, ledger entries and embedding spaces.
+import { expect } from "vitest";
 import type { Access } from "../../src/core/access.js";
 import type { AnswerRecord } from "../../src/core/ledger.js";
 import type { Location } from "../../src/core/location.js";
@@ -115,6 +116,9 @@ export function answerOf(overrides: Partial<AnswerRecord> = {}): AnswerRecord {
     ...overrides,
   };
 }
+
+/** A time as the stores write them: ISO 8601 in UTC, to the millisecond (`Date.toISOString`). */
+export const isoTime = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/u);
 
 /** Waits a few milliseconds, so two records get different times (never to assert on time). */
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 5));

@@ -3,7 +3,7 @@
 import { expect, it } from "vitest";
 import type { NewApiKey } from "../../../src/store/api-keys.js";
 import type { ConformanceContext } from "../context.js";
-import { tick } from "../fixtures.js";
+import { isoTime, tick } from "../fixtures.js";
 
 const reader: NewApiKey = { name: "portal", scopes: ["read"], collections: ["c"], groups: ["hr"] };
 
@@ -19,7 +19,7 @@ export function apiKeyCases(context: ConformanceContext): void {
       scopes: ["read"],
       collections: ["c"],
       groups: ["hr"],
-      createdAt: expect.any(String),
+      createdAt: isoTime,
       expiresAt: null,
       revokedAt: null,
       lastUsedAt: null,
@@ -73,7 +73,7 @@ export function apiKeyCases(context: ConformanceContext): void {
   it("says a revoked key is revoked, keeping the first revocation time", async () => {
     const { secret, key } = await store().createApiKey(reader);
     const revoked = await store().revokeApiKey(key.id);
-    expect(revoked).toMatchObject({ id: key.id, revokedAt: expect.any(String) });
+    expect(revoked).toMatchObject({ id: key.id, revokedAt: isoTime });
     await tick();
     expect((await store().revokeApiKey(key.id))?.revokedAt).toBe(revoked?.revokedAt);
     expect(await store().verifyApiKey(secret)).toMatchObject({ status: "revoked", key: { id: key.id } });
@@ -89,6 +89,12 @@ export function apiKeyCases(context: ConformanceContext): void {
       status: "expired",
       key: { expiresAt: "2027-01-01T00:00:00.000Z" },
     });
+  });
+
+  it("says a key that is both revoked and expired is revoked", async () => {
+    const { secret, key } = await store().createApiKey({ ...reader, expiresAt: "2027-01-01T00:00:00.000Z" });
+    await store().revokeApiKey(key.id);
+    expect((await store().verifyApiKey(secret, new Date("2028-01-01T00:00:00.000Z"))).status).toBe("revoked");
   });
 
   it("records when a key was last used, at most once a minute", async () => {

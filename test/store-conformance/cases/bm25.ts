@@ -3,7 +3,7 @@
 import { expect, it } from "vitest";
 import { tokens } from "../../../src/core/terms.js";
 import type { ConformanceContext } from "../context.js";
-import { documentOf, fileOf, filesDocuments, sources } from "../fixtures.js";
+import { documentOf, fileOf, filesDocuments, otherOnly, publicOnly, sources } from "../fixtures.js";
 
 export function bm25Cases(context: ConformanceContext): void {
   const { store } = context;
@@ -287,6 +287,11 @@ export function bm25Cases(context: ConformanceContext): void {
       absent: 0,
     });
     expect(await store().termStatistics([])).toMatchObject({ chunks: 4 });
+    // Counts, never text: the same for every caller, whatever it may read.
+    expect(await store().termStatistics(["lantern", "export", "oil", "absent"], publicOnly)).toEqual(
+      statistics,
+    );
+    expect(await store().termStatistics(["lantern"], otherOnly)).toMatchObject({ chunks: 4 });
   });
 
   it("counts a new chunk in the statistics as soon as it is stored", async () => {

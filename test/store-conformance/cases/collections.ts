@@ -2,7 +2,7 @@
 // with everything derived from them.
 import { expect, it } from "vitest";
 import type { ConformanceContext } from "../context.js";
-import { answerOf, fileOf, spaceOf } from "../fixtures.js";
+import { answerOf, fileOf, isoTime, spaceOf } from "../fixtures.js";
 
 export function collectionCases(context: ConformanceContext): void {
   const { store } = context;
@@ -46,7 +46,7 @@ export function collectionCases(context: ConformanceContext): void {
       { name: "b", documentCount: 2, chunkCount: 3 },
       { name: "empty", documentCount: 0, chunkCount: 0 },
     ]);
-    for (const collection of listed) expect(Number.isNaN(Date.parse(collection.createdAt))).toBe(false);
+    for (const collection of listed) expect(collection.createdAt).toEqual(isoTime);
   });
 
   it("removes a collection's files, documents, chunks and spaces, keeps the others and the ledger", async () => {

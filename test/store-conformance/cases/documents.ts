@@ -2,7 +2,7 @@
 // the text and the chunks with their locations, and removal.
 import { expect, it } from "vitest";
 import type { ConformanceContext } from "../context.js";
-import { documentOf, fileOf, filesDocuments, sources } from "../fixtures.js";
+import { documentOf, fileOf, filesDocuments, isoTime, sources, tick } from "../fixtures.js";
 
 export function documentCases(context: ConformanceContext): void {
   const { store } = context;
@@ -48,6 +48,19 @@ export function documentCases(context: ConformanceContext): void {
     );
   });
 
+  it("keeps a replaced document's first time, and moves its update time", async () => {
+    await store().putFile(fileOf("/a.txt", ["first version"]));
+    const first = await store().getDocument("/a.txt");
+    await tick();
+    await store().putFile(fileOf("/a.txt", ["second version"]));
+    const second = await store().getDocument("/a.txt");
+    expect(second?.createdAt).toBe(first?.createdAt);
+    expect(Date.parse(second?.updatedAt ?? "")).toBeGreaterThan(Date.parse(first?.updatedAt ?? ""));
+    await tick();
+    await store().putFile(fileOf("/a.txt", ["second version"]));
+    expect((await store().getDocument("/a.txt"))?.updatedAt).toBe(second?.updatedAt);
+  });
+
   it("replaces a document whose metadata changed although its text did not", async () => {
     await store().putFile(
       filesDocuments("/r.wav", [documentOf("/r.wav", ["spoken words"], { metadata: { engine: "a" } })]),
@@ -86,7 +99,7 @@ export function documentCases(context: ConformanceContext): void {
       size: 1234,
       mediaType: "text/markdown",
     });
-    expect(Number.isNaN(Date.parse(file?.ingestedAt ?? ""))).toBe(false);
+    expect(file?.ingestedAt).toEqual(isoTime);
     expect(await store().getFile("c", "/missing.txt")).toBeUndefined();
     expect(await store().getFile("other", "/a.txt")).toBeUndefined();
   });
@@ -141,8 +154,8 @@ export function documentCases(context: ConformanceContext): void {
       groups: ["finance", "hr"],
     });
     expect(bySource?.contentHash).toMatch(/^[0-9a-f]{64}$/u);
-    expect(Number.isNaN(Date.parse(bySource?.createdAt ?? ""))).toBe(false);
-    expect(Number.isNaN(Date.parse(bySource?.updatedAt ?? ""))).toBe(false);
+    expect(bySource?.createdAt).toEqual(isoTime);
+    expect(bySource?.updatedAt).toEqual(isoTime);
     expect(await store().getDocument(bySource?.id as string)).toEqual(bySource);
     expect(await store().getDocument("/f.jsonl#7", "c")).toEqual(bySource);
     expect(await store().getDocument("/f.jsonl#7", "other")).toBeUndefined();
@@ -273,6 +286,8 @@ export function documentCases(context: ConformanceContext): void {
     expect(await store().getDocument(first)).toBeUndefined();
     expect(await store().getFile("c", "/f.jsonl")).toBeDefined();
     expect(await store().removeDocument("other", "/f.jsonl#2")).toBe(false);
+    const secondId = (await store().getDocument("/f.jsonl#2"))?.id as string;
+    expect(await store().removeDocument("other", secondId)).toBe(false);
     expect(await store().removeDocument("c", "/f.jsonl#2")).toBe(true);
     expect(await store().getFile("c", "/f.jsonl")).toBeUndefined();
     expect(await store().removeDocument("c", "/f.jsonl#2")).toBe(false);

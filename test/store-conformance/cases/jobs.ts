@@ -1,7 +1,7 @@
 // Ingestion and reindex jobs: started, finished with a summary, listed newest first.
 import { expect, it } from "vitest";
 import type { ConformanceContext } from "../context.js";
-import { tick } from "../fixtures.js";
+import { isoTime, tick } from "../fixtures.js";
 
 export function jobCases(context: ConformanceContext): void {
   const { store } = context;
@@ -16,7 +16,7 @@ export function jobCases(context: ConformanceContext): void {
       summary: { paths: ["/docs"] },
     });
     expect(job.id).toMatch(/\S/u);
-    expect(Number.isNaN(Date.parse(job.startedAt))).toBe(false);
+    expect(job.startedAt).toEqual(isoTime);
     expect(await store().listJobs()).toEqual([job]);
     await store().finishJob(job.id, "succeeded", { added: 3, failed: [] });
     const [finished] = await store().listJobs();
@@ -26,6 +26,7 @@ export function jobCases(context: ConformanceContext): void {
       startedAt: job.startedAt,
       summary: { added: 3, failed: [] },
     });
+    expect(finished?.finishedAt).toEqual(isoTime);
     expect(Date.parse(finished?.finishedAt ?? "")).toBeGreaterThanOrEqual(Date.parse(job.startedAt));
   });
 
@@ -45,6 +46,12 @@ export function jobCases(context: ConformanceContext): void {
     expect(listed.map((job) => job.id)).toEqual(started.map((job) => job.id).reverse());
     expect(listed.map((job) => job.status)).toEqual(["running", "interrupted", "failed"]);
     expect((await store().listJobs(2)).map((job) => job.id)).toEqual(listed.slice(0, 2).map((job) => job.id));
+  });
+
+  it("lists the last 20 jobs unless asked for another number", async () => {
+    for (let index = 0; index < 22; index++) await store().startJob("ingest", "c", { index });
+    expect(await store().listJobs()).toHaveLength(20);
+    expect(await store().listJobs(22)).toHaveLength(22);
   });
 
   it("lists no jobs on a new store", async () => {

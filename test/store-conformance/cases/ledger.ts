@@ -199,6 +199,14 @@ export function ledgerCases(context: ConformanceContext): void {
     expect(await store().listAnswers({ since: "2026-11-29T00:00:00.000Z" })).toHaveLength(1);
   });
 
+  it("lists the last 50 answers unless asked for another number", async () => {
+    for (let index = 0; index < 53; index++) await store().recordAnswer(answerOf({ latencyMs: index }));
+    const listed = await store().listAnswers();
+    expect(listed).toHaveLength(50);
+    expect(listed[0]?.latencyMs).toBe(52);
+    expect(await store().listAnswers({ limit: 53 })).toHaveLength(53);
+  });
+
   it("sums only the answers of collections the caller may read", async () => {
     await store().recordAnswer(answerOf({ collection: "c", apiKey: "k1" }));
     await store().recordAnswer(answerOf({ collection: "other", apiKey: "k2" }));

@@ -2,7 +2,7 @@
 // cursor, vectors stored (a deleted chunk's skipped), the active space, and the nearest chunks in order.
 import { expect } from "vitest";
 import { type ConformanceContext, vectorCase } from "../context.js";
-import { fileOf, sources, spaceOf, tilted } from "../fixtures.js";
+import { fileOf, isoTime, sources, spaceOf, tilted } from "../fixtures.js";
 
 export function vectorCases(context: ConformanceContext): void {
   const { store } = context;
@@ -40,7 +40,7 @@ export function vectorCases(context: ConformanceContext): void {
         embeddedChunks: 0,
         totalChunks: 3,
       });
-      expect(Number.isNaN(Date.parse(space.createdAt))).toBe(false);
+      expect(space.createdAt).toEqual(isoTime);
       expect(await store().createSpace(spaceOf("v1"))).toEqual(space);
       await expect(store().createSpace({ ...spaceOf("v1"), model: "other" })).rejects.toMatchObject({
         code: "E_INVALID_INPUT",
