@@ -149,48 +149,50 @@ export function createBm25Search(
       const [index, frequencies] = await Promise.all([totals(client), documentFrequencies(client, phrases)]);
       const rows = index.chunks;
       const averageLength = rows > 0 ? index.terms / rows : 1;
-      const idf = (hits: number) => {
-        const value = Math.log((rows - hits + 0.5) / (hits + 0.5));
-        return value <= 0 ? 1e-6 : value;
-      };
-      const scored = phrases.map((phrase, number) => ({
-        phrase,
-        number,
-        idf: idf(frequencies[number] ?? 0),
-      }));
+      const scored = phrases.map((phrase, number) => ({ phrase, number, hits: frequencies[number] ?? 0 }));
       const tokens = scored.flatMap(({ phrase, number }) =>
         phrase.tokens.map((token, offset) => ({ number, offset, token })),
       );
-      // The every-chunk token: once in each title, so its frequency is the title weight.
-      const everyChunkIdf = groups.everyChunk ? idf(rows) : 0;
+      // The every-chunk token, last of the phrases: in each title once (so its frequency is the title
+      // weight) and in every chunk (so its IDF is the floor).
+      const everyChunkIdf = groups.everyChunk ? 1e-6 : 0;
       const readable = orTrue(groupCondition(t, access, sql`k.document_id`));
+      const queryLexemes = [...new Set(tokens.map((entry) => entry.token))];
       const norm = sql`(${k1}::float8 * (1.0::float8 - ${b}::float8 + ${b}::float8 * c.term_count::float8 / ${averageLength}::float8))`;
       const ranking = sql`
         WITH query_tokens AS (
           SELECT * FROM unnest(${tokens.map((entry) => entry.number)}::integer[], ${tokens.map((entry) => entry.offset)}::integer[],
             ${tokens.map((entry) => entry.token)}::text[]) AS q(phrase, token_offset, token)
-        ), query_phrases AS (
+        ), phrase_hits AS (
           SELECT * FROM unnest(${scored.map((entry) => entry.number)}::integer[],
-            ${scored.map((entry) => entry.phrase.tokens.length)}::integer[], ${scored.map((entry) => entry.idf)}::float8[])
-            AS p(phrase, size, idf)
+            ${scored.map((entry) => entry.phrase.tokens.length)}::integer[], ${scored.map((entry) => entry.hits)}::float8[])
+            AS p(phrase, size, hits)
+        ), query_phrases AS (
+          -- ln as the server's C library computes it, as SQLite's log() does.
+          SELECT phrase, size, CASE WHEN idf <= 0 THEN 1e-6::float8 ELSE idf END AS idf
+          FROM (SELECT phrase, size, ln((${rows}::float8 - hits + 0.5::float8) / (hits + 0.5::float8)) AS idf FROM phrase_hits) i
         ), candidates AS MATERIALIZED (
-          SELECT k.rowid, k.document_id, k.term_count, k.terms FROM ${t.chunks} k
+          SELECT k.rowid, k.document_id, k.term_count, k.title_positions,
+            -- Only the query's terms: setweight finds them by binary search, ts_filter keeps them.
+            ts_filter(setweight(k.terms, 'B', ${queryLexemes}::text[]), '{b}') AS terms
+          FROM ${t.chunks} k
           WHERE k.terms @@ ${candidates}::tsquery AND k.collection_id = ${collection.id} AND ${readable}
         ), occurrences AS (
-          SELECT c.rowid, q.phrase, e.position - q.token_offset AS start, e.weight
+          SELECT c.rowid, q.phrase, e.position - q.token_offset AS start,
+            (e.position <= c.title_positions) AS in_title
           FROM candidates c CROSS JOIN LATERAL unnest(c.terms) AS l
           JOIN query_tokens q ON q.token = l.lexeme
-          CROSS JOIN LATERAL unnest(l.positions, l.weights) AS e(position, weight)
+          CROSS JOIN LATERAL unnest(l.positions) AS e(position)
         ), instances AS (
-          SELECT o.rowid, o.phrase, min(o.weight) AS weight
+          SELECT o.rowid, o.phrase, bool_and(o.in_title) AS in_title
           FROM occurrences o JOIN query_phrases p ON p.phrase = o.phrase
           GROUP BY o.rowid, o.phrase, o.start, p.size HAVING count(*) = p.size
         ), frequencies AS (
-          SELECT rowid, phrase, sum(CASE WHEN weight = 'A' THEN ${titleWeight}::float8 ELSE 1.0::float8 END) AS f
+          SELECT rowid, phrase, sum(CASE WHEN in_title THEN ${titleWeight}::float8 ELSE 1.0::float8 END) AS f
           FROM instances GROUP BY rowid, phrase
         ), scored AS (
           SELECT c.rowid, c.document_id,
-            sum(p.idf * ((fr.f * (${k1}::float8 + 1.0::float8)) / (fr.f + ${norm})))
+            sum(p.idf * ((fr.f * (${k1}::float8 + 1.0::float8)) / (fr.f + ${norm})) ORDER BY p.phrase)
               + ${everyChunkIdf}::float8 * ((${titleWeight}::float8 * (${k1}::float8 + 1.0::float8)) / (${titleWeight}::float8 + ${norm})) AS score
           FROM candidates c JOIN frequencies fr ON fr.rowid = c.rowid JOIN query_phrases p ON p.phrase = fr.phrase
           GROUP BY c.rowid, c.document_id, c.term_count

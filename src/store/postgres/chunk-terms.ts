@@ -1,7 +1,8 @@
 // A chunk's index terms as Postgres keeps them, mirroring the SQLite store's FTS5 row of two
 // columns (title: the document title and heading path; body: the chunk text): a tsvector with each
-// term's positions, title positions weighted A, and the row's length in terms. Title and body
-// positions are one apart, so no phrase matches across them (FTS5 phrases stay inside a column).
+// term's positions (the title's first, weighted A, then the body's) and the row's length in terms.
+// Title and body positions are one apart, so no phrase matches across them (FTS5 phrases stay inside
+// a column), and the title's last position tells the columns apart.
 // The chunk count, term count and per-term chunk counts that BM25 needs are kept in step through
 // `IndexDelta`, applied once at the end of each write transaction.
 import type { Queryable } from "./client.js";
@@ -17,6 +18,8 @@ export interface ChunkTerms {
   vector: string;
   /** Terms of title and body, with the SQLite index's every-chunk token. */
   count: number;
+  /** Positions up to this one are the title's (the body's start two later). */
+  titlePositions: number;
   /** The distinct terms, as the tsvector holds them. */
   distinct: string[];
 }
@@ -44,7 +47,12 @@ export function chunkTerms(title: string, body: string): ChunkTerms {
   });
   const vector = [...positions].map(([term, list]) => `${quoteLexeme(term)}:${list.join(",")}`).join(" ");
   // The SQLite index's title column also holds one every-chunk token (bm25-ranking.ts).
-  return { vector, count: titleTerms.length + bodyTerms.length + 1, distinct: [...positions.keys()] };
+  return {
+    vector,
+    count: titleTerms.length + bodyTerms.length + 1,
+    titlePositions: titleTerms.length,
+    distinct: [...positions.keys()],
+  };
 }
 
 /** Changes to the index statistics made by one transaction. */

@@ -171,13 +171,16 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     });
     if (chunks.length > 0) {
       await tx.query(
-        sql`INSERT INTO ${t.chunks} (id, document_id, collection_id, ordinal, text, location, terms, term_count)
-            SELECT u.id, ${id}, ${collection.id}, u.ordinal, u.text, u.location, u.terms::tsvector, u.term_count
+        sql`INSERT INTO ${t.chunks} (id, document_id, collection_id, ordinal, text, location, terms, term_count,
+              title_positions)
+            SELECT u.id, ${id}, ${collection.id}, u.ordinal, u.text, u.location, u.terms::tsvector, u.term_count,
+              u.title_positions
             FROM unnest(${chunks.map(({ chunk }) => chunkId(id, contentHash, chunk.ordinal))}::text[],
               ${chunks.map(({ chunk }) => chunk.ordinal)}::integer[], ${chunks.map(({ chunk }) => chunk.text)}::text[],
               ${chunks.map(({ chunk }) => JSON.stringify(chunk.location))}::text[],
-              ${chunks.map(({ terms }) => terms.vector)}::text[], ${chunks.map(({ terms }) => terms.count)}::integer[])
-              AS u(id, ordinal, text, location, terms, term_count)`,
+              ${chunks.map(({ terms }) => terms.vector)}::text[], ${chunks.map(({ terms }) => terms.count)}::integer[],
+              ${chunks.map(({ terms }) => terms.titlePositions)}::integer[])
+              AS u(id, ordinal, text, location, terms, term_count, title_positions)`,
       );
     }
     // A new document has no groups yet (its rows go with a deleted document), so only a replaced one is read.

@@ -8,7 +8,7 @@ import { identifier, sql } from "./sql.js";
 
 const migrations: readonly string[] = [
   // 1: everything the SQLite store's migrations 1-8 hold, in Postgres's terms. Chunks carry their
-  // index terms as a tsvector (positions, title terms weighted A) and their length in terms; the
+  // index terms as a tsvector (positions, title terms first) and their length in terms; the
   // chunk count, term count and each term's chunk count are kept beside them for exact BM25.
   `
   CREATE TABLE collections (
@@ -57,7 +57,8 @@ const migrations: readonly string[] = [
     text text NOT NULL,
     location text NOT NULL,
     terms tsvector NOT NULL,
-    term_count integer NOT NULL
+    term_count integer NOT NULL,
+    title_positions integer NOT NULL
   );
   CREATE INDEX chunks_document ON chunks(document_id, ordinal);
   CREATE INDEX chunks_collection ON chunks(collection_id, rowid);
