@@ -75,6 +75,30 @@ describe("PostgreSQL 15", { tags: ["postgresql"] }, () => {
     });
   });
 
+  describe("replicas", () => {
+    it("migrates a new database once when four stores open it at once", async () => {
+      const postgres = await started();
+      const url = await postgres.createDatabase();
+      const stores = await Promise.all([1, 2, 3, 4].map(() => createPostgresStore({ url })));
+      try {
+        await stores[0]?.putFile(fileOf("/a.txt", ["opened together"]));
+        for (const store of stores) expect(await store.stats()).toMatchObject({ documents: 1 });
+      } finally {
+        for (const store of stores) await store.close();
+        await postgres.dropDatabase(url);
+      }
+    });
+
+    it("says which database is missing and how to make it", async () => {
+      const postgres = await started();
+      await expect(createPostgresStore({ url: postgres.url("no_such_database") })).rejects.toMatchObject({
+        code: "E_STORE",
+        option: "databaseUrl",
+        message: expect.stringContaining("no_such_database"),
+      });
+    });
+  });
+
   describe("schemas", () => {
     it("keeps stores in two schemas of one database apart", async () => {
       const postgres = await started();
@@ -93,4 +117,15 @@ describe("PostgreSQL 15", { tags: ["postgresql"] }, () => {
       }
     });
   });
+});
+
+it("says a server that cannot be reached cannot be reached, never showing the password", async () => {
+  const failure = createPostgresStore({ url: "postgres://someone:hunter2secret@127.0.0.1:1/verity" });
+  await expect(failure).rejects.toMatchObject({ code: "E_STORE", option: "databaseUrl" });
+  const error = (await failure.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  )) as Error;
+  expect(error.message).toContain("127.0.0.1:1");
+  expect(JSON.stringify({ message: error.message, stack: error.stack })).not.toContain("hunter2secret");
 });
