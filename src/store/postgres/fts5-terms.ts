@@ -82,6 +82,10 @@ function foldCodePoint(code: number): number {
 
 /** Tokens as FTS5's unicode61 tokenizer (remove_diacritics 2) makes them, before stemming. */
 export function unicode61Tokens(text: string): string[] {
+  // ASCII text (most of it): words are runs of letters and digits, folded to lower case.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range itself
+  if (/^[\u0000-\u007f]*$/.test(text))
+    return (text.match(/[A-Za-z0-9]+/g) ?? []).map((token) => token.toLowerCase());
   const tokens: string[] = [];
   let current: number[] | undefined;
   for (const character of text) {
@@ -127,7 +131,21 @@ export function porterStem(token: string): string {
   return decoder.decode(out);
 }
 
+// Words repeat (a few thousand make most of any text), and stemming is most of the work of indexing.
+const stems = new Map<string, string>();
+const maxCachedStems = 100_000;
+
+function cachedStem(token: string): string {
+  let stemmed = stems.get(token);
+  if (stemmed === undefined) {
+    stemmed = porterStem(token);
+    if (stems.size >= maxCachedStems) stems.clear();
+    stems.set(token, stemmed);
+  }
+  return stemmed;
+}
+
 /** The index terms of a text, in order, as the SQLite store's FTS5 index holds them. */
 export function indexTerms(text: string): string[] {
-  return unicode61Tokens(text).map(porterStem);
+  return unicode61Tokens(text).map(cachedStem);
 }
