@@ -88,6 +88,20 @@ export function documentCases(context: ConformanceContext): void {
     expect(await store().stats()).toMatchObject({ documents: 1, chunks: 1 });
   });
 
+  it("removes every document of a file put again with none", async () => {
+    await store().putFile(
+      filesDocuments("/c.jsonl", [
+        documentOf("/c.jsonl#1", ["alpha one"]),
+        documentOf("/c.jsonl#2", ["beta two"]),
+      ]),
+    );
+    const result = await store().putFile(filesDocuments("/c.jsonl", []));
+    expect(result).toEqual({ added: 0, replaced: 0, unchanged: 0, removed: 2, chunks: 0, regrouped: 0 });
+    expect(await store().listDocuments()).toEqual([]);
+    expect(await store().stats()).toMatchObject({ documents: 0, chunks: 0 });
+    expect(await store().searchBm25({ collection: "c", terms: ["alpha"], limit: 5 })).toEqual([]);
+  });
+
   it("keeps the stored file's size, hash, media type and time", async () => {
     const input = fileOf("/a.txt", ["alpha"]);
     await store().putFile({ ...input, size: 1234, mediaType: "text/markdown" });

@@ -189,6 +189,22 @@ export function sharingCases(context: ConformanceContext): void {
     expect(await store().getSpace("c", "v1")).toMatchObject({ active: true, embeddedChunks: 2 });
   });
 
+  vectorCase(
+    context,
+    "leaves one active space when both stores activate different ones at once",
+    async () => {
+      const second = await context.openAnother();
+      await store().putFile(fileOf("/a.txt", ["words"]));
+      await store().createSpace(spaceOf("old"));
+      await store().createSpace(spaceOf("new"));
+      for (let round = 0; round < 4; round++) {
+        await Promise.all([store().activateSpace("c", "old"), second.activateSpace("c", "new")]);
+        const active = (await second.listSpaces("c")).filter((space) => space.active);
+        expect(active).toHaveLength(1);
+      }
+    },
+  );
+
   vectorCase(context, "creates a space once, and keeps the vectors both stores put at once", async () => {
     const second = await context.openAnother();
     await store().putFile(
