@@ -1,11 +1,18 @@
 // The conformance suite on the Postgres store over PGlite in this process, with its pgvector
-// extension. Starting a PGlite takes seconds, so the file shares one, and each test gets a schema of
-// its own (the store's `schema` option): both stores of a test share that schema.
+// extension, once for each way the store can keep float32 vectors (`vectorType`). Starting a PGlite
+// takes seconds, so the file shares one, and each test gets a schema of its own (the store's `schema`
+// option): both stores of a test share that schema.
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, expect, it } from "vitest";
-import { createPostgresStore, type PostgresStore } from "../../src/store/postgres/index.js";
+import {
+  createPostgresStore,
+  type PostgresStore,
+  type PostgresStoreOptions,
+} from "../../src/store/postgres/index.js";
 import { describeStoreConformance, type OpenedStore } from "./suite.js";
+
+type VectorType = NonNullable<PostgresStoreOptions["vectorType"]>;
 
 let shared: Promise<PGlite> | undefined;
 afterAll(async () => {
@@ -13,13 +20,15 @@ afterAll(async () => {
 });
 
 let schemas = 0;
-async function openOnPglite(): Promise<OpenedStore & { store: PostgresStore }> {
+async function openOnPglite(
+  vectorType: VectorType = "float32",
+): Promise<OpenedStore & { store: PostgresStore }> {
   shared ??= PGlite.create({ extensions: { vector } });
   const pglite = await shared;
   const schema = `conformance_${++schemas}`;
   const stores: PostgresStore[] = [];
   const open = async () => {
-    const store = await createPostgresStore({ pglite, schema });
+    const store = await createPostgresStore({ pglite, schema, vectorType });
     stores.push(store);
     return store;
   };
@@ -35,7 +44,17 @@ async function openOnPglite(): Promise<OpenedStore & { store: PostgresStore }> {
   }
 }
 
-describeStoreConformance("PGlite with pgvector", openOnPglite, { vectors: true });
+describeStoreConformance("PGlite with pgvector", () => openOnPglite(), { vectors: true });
+describeStoreConformance("PGlite with pgvector, vectors kept as halfvec", () => openOnPglite("halfvec"), {
+  vectors: true,
+});
+describeStoreConformance(
+  "PGlite with pgvector, vectors kept as bits, re-ranked",
+  () => openOnPglite("binary"),
+  {
+    vectors: true,
+  },
+);
 
 it("finds pgvector in PGlite", async () => {
   const opened = await openOnPglite();
