@@ -13,6 +13,7 @@ import { indexForm } from "./documents.js";
 import { indexTerms } from "./fts5-terms.js";
 import { type ChunkRow, rowToChunk } from "./rows.js";
 import { sql } from "./sql.js";
+import { restoredText } from "./stored-text.js";
 import type { Tables } from "./tables.js";
 
 /** The SQLite index's every-chunk token (sqlite/bm25-ranking.ts): in every chunk, weight ~0. */
@@ -124,7 +125,12 @@ export function createBm25Search(
       if (!row) continue;
       hits.push({
         chunk: rowToChunk(row),
-        document: { id: row.document_id, source: row.source, title: row.title, mediaType: row.media_type },
+        document: {
+          id: row.document_id,
+          source: restoredText(row.source),
+          title: restoredText(row.title),
+          mediaType: restoredText(row.media_type),
+        },
         score: hit.score,
       });
     }

@@ -7,7 +7,7 @@
 // `IndexDelta`, applied once at the end of each write transaction.
 import type { Queryable } from "./client.js";
 import { indexTerms } from "./fts5-terms.js";
-import { sql } from "./sql.js";
+import { type Sql, sql } from "./sql.js";
 import type { Tables } from "./tables.js";
 
 /** Postgres refuses longer lexemes; FTS5 would index them, and none occurs in ordinary text. */
@@ -68,7 +68,7 @@ export class IndexDelta {
   }
 
   /** Deletes chunks matching `where` (a condition on `k`), counting what they held. Returns how many. */
-  async removeChunks(tx: Queryable, t: Tables, where: ReturnType<typeof sql>): Promise<number> {
+  async removeChunks(tx: Queryable, t: Tables, where: Sql): Promise<number> {
     const rows = await tx.query<{ term: string | null; n: number | string; terms: number | string | null }>(
       sql`WITH gone AS (DELETE FROM ${t.chunks} k WHERE ${where} RETURNING k.terms, k.term_count)
           SELECT l.term, count(*) AS n, NULL::bigint AS terms FROM gone, unnest(tsvector_to_array(gone.terms)) AS l(term)

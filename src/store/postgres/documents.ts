@@ -27,6 +27,7 @@ import {
   type SourceFileRow,
 } from "./rows.js";
 import { join, type Sql, sql } from "./sql.js";
+import { restoredText, storedText } from "./stored-text.js";
 import type { Tables } from "./tables.js";
 
 export type DocumentStore = Pick<
@@ -64,7 +65,7 @@ export async function lockFile(
   path: string,
 ): Promise<void> {
   await tx.query(
-    sql`SELECT pg_advisory_xact_lock(hashtext(${`verity:${schema}:${collection}`}), hashtext(${path}))`,
+    sql`SELECT pg_advisory_xact_lock(hashtext(${storedText(`verity:${schema}:${collection}`)}), hashtext(${storedText(path)}))`,
   );
 }
 
@@ -96,15 +97,17 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
   ): Promise<SourceFileRow | undefined> {
     const [row] = await db.query<SourceFileRow>(
       sql`SELECT f.*, c.name AS collection FROM ${t.files} f JOIN ${t.collections} c ON c.id = f.collection_id
-          WHERE c.name = ${collection} AND f.path = ${path}`,
+          WHERE c.name = ${collection} AND f.path = ${storedText(path)}`,
     );
     return row;
   }
 
-  const documentsOfFile = (db: Queryable, fileId: number) =>
-    db.query<{ id: string; source: string; content_hash: string }>(
-      sql`SELECT id, source, content_hash FROM ${t.documents} WHERE file_id = ${fileId}`,
-    );
+  const documentsOfFile = async (db: Queryable, fileId: number) =>
+    (
+      await db.query<{ id: string; source: string; content_hash: string }>(
+        sql`SELECT id, source, content_hash FROM ${t.documents} WHERE file_id = ${fileId}`,
+      )
+    ).map((row) => ({ ...row, source: restoredText(row.source) }));
 
   async function hasGroups(db: Queryable, documentId: string, groups: readonly string[]): Promise<boolean> {
     const current = (
@@ -145,7 +148,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     const contentHash = sha256(`${document.text}\u0000${JSON.stringify(document.metadata ?? {})}`);
     const [existing] = await tx.query<{ id: string; file_id: number; content_hash: string }>(
       sql`SELECT id, file_id, content_hash FROM ${t.documents}
-          WHERE collection_id = ${collection.id} AND source = ${document.source}`,
+          WHERE collection_id = ${collection.id} AND source = ${storedText(document.source)}`,
     );
     if (existing && existing.content_hash === contentHash && Number(existing.file_id) === fileId) {
       return { status: "unchanged", chunks: 0, regrouped: await setDocumentGroups(tx, existing.id, groups) };
@@ -156,8 +159,9 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     await tx.query(
       sql`INSERT INTO ${t.documents} (id, collection_id, file_id, source, title, media_type, content_hash, size, text,
             metadata, created_at, updated_at)
-          VALUES (${id}, ${collection.id}, ${fileId}, ${document.source}, ${document.title}, ${document.mediaType},
-            ${contentHash}, ${document.size}, ${document.text}, ${JSON.stringify(document.metadata ?? {})}, ${stamp}, ${stamp})
+          VALUES (${id}, ${collection.id}, ${fileId}, ${storedText(document.source)}, ${storedText(document.title)},
+            ${storedText(document.mediaType)},
+            ${contentHash}, ${document.size}, ${storedText(document.text)}, ${JSON.stringify(document.metadata ?? {})}, ${stamp}, ${stamp})
           ON CONFLICT (id) DO UPDATE SET file_id = excluded.file_id, title = excluded.title,
             media_type = excluded.media_type, content_hash = excluded.content_hash, size = excluded.size,
             text = excluded.text, metadata = excluded.metadata, updated_at = excluded.updated_at`,
@@ -176,7 +180,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
             SELECT u.id, ${id}, ${collection.id}, u.ordinal, u.text, u.location, u.terms::tsvector, u.term_count,
               u.title_positions
             FROM unnest(${chunks.map(({ chunk }) => chunkId(id, contentHash, chunk.ordinal))}::text[],
-              ${chunks.map(({ chunk }) => chunk.ordinal)}::integer[], ${chunks.map(({ chunk }) => chunk.text)}::text[],
+              ${chunks.map(({ chunk }) => chunk.ordinal)}::integer[], ${chunks.map(({ chunk }) => storedText(chunk.text))}::text[],
               ${chunks.map(({ chunk }) => JSON.stringify(chunk.location))}::text[],
               ${chunks.map(({ terms }) => terms.vector)}::text[], ${chunks.map(({ terms }) => terms.count)}::integer[],
               ${chunks.map(({ terms }) => terms.titlePositions)}::integer[])
@@ -205,7 +209,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     const condition = fileCondition(access ?? fullAccess);
     const rows = await db.query<SourceFileRow>(
       sql`SELECT f.*, c.name AS collection FROM ${t.files} f JOIN ${t.collections} c ON c.id = f.collection_id
-          WHERE c.name = ${collection} ${path === undefined ? sql`` : sql`AND f.path = ${path}`} AND ${condition}
+          WHERE c.name = ${collection} ${path === undefined ? sql`` : sql`AND f.path = ${storedText(path)}`} AND ${condition}
           ORDER BY f.path COLLATE "C"`,
     );
     return rows.map(rowToFile);
@@ -262,7 +266,8 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
         const collection = await collections.findOrCreate(tx, input.collection);
         const [file] = await tx.query<{ id: number }>(
           sql`INSERT INTO ${t.files} (collection_id, path, content_hash, size, media_type, ingested_at)
-              VALUES (${collection.id}, ${input.path}, ${input.contentHash}, ${input.size}, ${input.mediaType}, ${now()})
+              VALUES (${collection.id}, ${storedText(input.path)}, ${storedText(input.contentHash)}, ${input.size},
+                ${storedText(input.mediaType)}, ${now()})
               ON CONFLICT (collection_id, path) DO UPDATE SET content_hash = excluded.content_hash,
                 size = excluded.size, media_type = excluded.media_type, ingested_at = excluded.ingested_at
               RETURNING id`,
@@ -328,13 +333,13 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       const locate = (db: Queryable) =>
         db.query<{ id: string; file_id: number; path: string }>(
           sql`SELECT d.id, d.file_id, f.path FROM ${t.documents} d JOIN ${t.files} f ON f.id = d.file_id
-              WHERE d.collection_id = ${owner.id} AND (d.id = ${idOrSource} OR d.source = ${idOrSource})
-              ORDER BY (d.id = ${idOrSource}) DESC LIMIT 1`,
+              WHERE d.collection_id = ${owner.id} AND (d.id = ${storedText(idOrSource)} OR d.source = ${storedText(idOrSource)})
+              ORDER BY (d.id = ${storedText(idOrSource)}) DESC LIMIT 1`,
         );
       const [found] = await locate(client);
       if (!found) return false;
       return client.transaction(async (tx) => {
-        await lockFile(tx, schema, collection, found.path);
+        await lockFile(tx, schema, collection, restoredText(found.path));
         const [row] = await locate(tx);
         if (!row) return false;
         if (
@@ -361,7 +366,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     },
 
     async getDocument(idOrSource, collection, access) {
-      const where = sql`(d.id = ${idOrSource} OR d.source = ${idOrSource})${
+      const where = sql`(d.id = ${storedText(idOrSource)} OR d.source = ${storedText(idOrSource)})${
         collection === undefined ? sql`` : sql` AND c.name = ${collection}`
       }`;
       const [row] = await readableDocuments(client, where, access, 1);
@@ -371,16 +376,16 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     async getDocumentText(documentId, access) {
       const [row] = await client.query<{ text: string }>(
         sql`SELECT d.text FROM ${t.documents} d JOIN ${t.collections} c ON c.id = d.collection_id
-            WHERE d.id = ${documentId} AND ${readable(access)}`,
+            WHERE d.id = ${storedText(documentId)} AND ${readable(access)}`,
       );
-      return row?.text;
+      return row === undefined ? undefined : restoredText(row.text);
     },
 
     async getChunks(documentId, access) {
       const rows = await client.query<ChunkRow>(
         sql`SELECT k.rowid, k.id, k.document_id, k.ordinal, k.text, k.location FROM ${t.chunks} k
             JOIN ${t.documents} d ON d.id = k.document_id JOIN ${t.collections} c ON c.id = d.collection_id
-            WHERE k.document_id = ${documentId} AND ${readable(access)} ORDER BY k.ordinal`,
+            WHERE k.document_id = ${storedText(documentId)} AND ${readable(access)} ORDER BY k.ordinal`,
       );
       return rows.map(rowToChunk);
     },

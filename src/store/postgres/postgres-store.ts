@@ -18,7 +18,7 @@ import { createDocumentStore } from "./documents.js";
 import { createJobStore, markAbandonedJobs } from "./jobs.js";
 import { createLedger } from "./ledger.js";
 import { migrate } from "./migrations.js";
-import { sql } from "./sql.js";
+import { type Sql, sql } from "./sql.js";
 import {
   guardStoreErrors,
   redactUrl,
@@ -135,7 +135,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
   async function readableCounts(access: Access): Promise<Omit<StoreStats, "databaseBytes" | "bm25Ranking">> {
     const collection = orTrue(collectionCondition(access, sql`c.name`));
-    const ofDocument = (documentId: ReturnType<typeof sql>) => orTrue(groupCondition(t, access, documentId));
+    const ofDocument = (documentId: Sql) => orTrue(groupCondition(t, access, documentId));
     const [row] = await client.query<Record<string, string | number>>(
       sql`SELECT
         (SELECT count(*) FROM ${t.collections} c WHERE ${collection}) AS collections,

@@ -2,6 +2,7 @@
 // returns as bigint arrive as strings through `pg`, so they are converted here.
 import type { Chunk, DocumentRecord, SourceFile } from "../../core/document.js";
 import type { Location } from "../../core/location.js";
+import { restoredText } from "./stored-text.js";
 
 export interface DocumentRow {
   id: string;
@@ -42,10 +43,10 @@ export function rowToDocument(row: DocumentRow): DocumentRecord {
   return {
     id: row.id,
     collection: row.collection,
-    source: row.source,
-    file: row.file,
-    title: row.title,
-    mediaType: row.media_type,
+    source: restoredText(row.source),
+    file: restoredText(row.file),
+    title: restoredText(row.title),
+    mediaType: restoredText(row.media_type),
     contentHash: row.content_hash,
     size: Number(row.size),
     createdAt: row.created_at,
@@ -59,10 +60,10 @@ export function rowToDocument(row: DocumentRow): DocumentRecord {
 export function rowToFile(row: SourceFileRow): SourceFile {
   return {
     collection: row.collection,
-    path: row.path,
-    contentHash: row.content_hash,
+    path: restoredText(row.path),
+    contentHash: restoredText(row.content_hash),
     size: Number(row.size),
-    mediaType: row.media_type,
+    mediaType: restoredText(row.media_type),
     ingestedAt: row.ingested_at,
   };
 }
@@ -72,7 +73,7 @@ export function rowToChunk(row: ChunkRow): Chunk {
     id: row.id,
     documentId: row.document_id,
     ordinal: Number(row.ordinal),
-    text: row.text,
+    text: restoredText(row.text),
     location: JSON.parse(row.location) as Location,
   };
 }

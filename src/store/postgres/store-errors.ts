@@ -129,9 +129,5 @@ export function guardStoreErrors<T extends object>(target: T, context: StoreErro
           }
         : value;
   }
-  for (const name of Object.getOwnPropertyNames(target)) {
-    const descriptor = Object.getOwnPropertyDescriptor(target, name);
-    if (descriptor?.get) Object.defineProperty(wrapped, name, descriptor);
-  }
   return wrapped as T;
 }

@@ -20,6 +20,7 @@ import type { RankedRow } from "./bm25-search.js";
 import type { Client, Queryable } from "./client.js";
 import type { Collections } from "./collections.js";
 import { raw, type Sql, sql } from "./sql.js";
+import { restoredText } from "./stored-text.js";
 import type { Tables } from "./tables.js";
 
 export type VectorStorage = "float32" | "halfvec" | "binary";
@@ -303,7 +304,11 @@ export function createPostgresVectorIndex(context: VectorContext): PostgresVecto
               AND NOT EXISTS (SELECT 1 FROM ${table(row)} v WHERE v.chunk_rowid = k.rowid)
             ORDER BY k.rowid LIMIT ${limit}`,
       );
-      return rows.map((chunk) => ({ chunkId: chunk.id, text: chunk.text, cursor: Number(chunk.rowid) }));
+      return rows.map((chunk) => ({
+        chunkId: chunk.id,
+        text: restoredText(chunk.text),
+        cursor: Number(chunk.rowid),
+      }));
     },
 
     async putVectors(collection, name, vectors) {
