@@ -41,7 +41,7 @@ try {
     retrieval.push(answer.trace.retrievalMs);
     if (answer.status === "answered") answered++;
   }
-  verity.close();
+  await verity.close();
 
   execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
   // tsx passes its loader to children through NODE_OPTIONS; the CLI is measured as users run it, plain node.

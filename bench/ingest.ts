@@ -48,11 +48,11 @@ async function ingestOnce(path: string): Promise<Run> {
       seconds,
       documents: summary.documents,
       chunks: summary.chunks,
-      databaseMb: verity.stats().store.databaseBytes / 1024 / 1024,
+      databaseMb: (await verity.stats()).store.databaseBytes / 1024 / 1024,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     };
   } finally {
-    verity.close();
+    await verity.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }

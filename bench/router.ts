@@ -126,7 +126,7 @@ try {
         ],
         answererFor: () => instant,
       });
-      store.recordAnswer({
+      await store.recordAnswer({
         at: new Date().toISOString(),
         collection: "bench",
         status: "answered",
@@ -149,7 +149,7 @@ try {
     ]);
   }
 } finally {
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

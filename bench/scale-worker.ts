@@ -71,12 +71,12 @@ try {
     .reduce((sum, path) => sum + statSync(path).size, 0);
 
   for (const query of queries.slice(0, warmUpQueries))
-    retrieveBm25(verity.store, query, { collection, limit: 8 });
+    await retrieveBm25(verity.store, query, { collection, limit: 8 });
   process.stderr.write(`  timing ${queries.length} queries at limit 8 and 100\n`);
-  const limit8 = timeQueries(queries, 8);
-  const limit100 = timeQueries(queries, 100);
+  const limit8 = await timeQueries(queries, 8);
+  const limit100 = await timeQueries(queries, 100);
   process.stderr.write(`  comparing with exhaustive BM25 (no term pruning) at limit 8\n`);
-  const exhaustive = compareExhaustive(queries);
+  const exhaustive = await compareExhaustive(queries);
   const measurement: ScaleMeasurement = {
     chunks: summary.chunks,
     documents: summary.documents,
@@ -84,22 +84,23 @@ try {
     databaseBytes,
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     queries: queries.length,
-    medianPostings: quantile(queries.map(postingsOf), 0.5),
+    medianPostings: quantile(await Promise.all(queries.map(postingsOf)), 0.5),
     limit8,
     limit100,
     exhaustive,
   };
   process.stdout.write(`${JSON.stringify(measurement)}\n`);
 } finally {
-  verity.close();
+  await verity.close();
 }
 
-function timeQueries(texts: readonly string[], limit: number): QueryTimings {
-  const times = texts.map((query) => {
+async function timeQueries(texts: readonly string[], limit: number): Promise<QueryTimings> {
+  const times: number[] = [];
+  for (const query of texts) {
     const started = performance.now();
-    retrieveBm25(verity.store, query, { collection, limit });
-    return performance.now() - started;
-  });
+    await retrieveBm25(verity.store, query, { collection, limit });
+    times.push(performance.now() - started);
+  }
   const slowestIndex = times.indexOf(Math.max(...times));
   const query = texts[slowestIndex] as string;
   return {
@@ -109,23 +110,27 @@ function timeQueries(texts: readonly string[], limit: number): QueryTimings {
       query,
       ms: times[slowestIndex] as number,
       terms: new Set(queryTerms(query).map(stem)).size,
-      postings: postingsOf(query),
+      postings: await postingsOf(query),
     },
   };
 }
 
-function compareExhaustive(texts: readonly string[]): ScaleMeasurement["exhaustive"] {
+async function compareExhaustive(texts: readonly string[]): Promise<ScaleMeasurement["exhaustive"]> {
   const unpruned = { anchorBudget: Number.POSITIVE_INFINITY, minAnchors: Number.POSITIVE_INFINITY };
   const times: number[] = [];
-  const agreement = texts.map((query) => {
-    const pruned = retrieveBm25(verity.store, query, { collection, limit: 8 });
+  const agreement: number[] = [];
+  for (const query of texts) {
+    const pruned = await retrieveBm25(verity.store, query, { collection, limit: 8 });
     const started = performance.now();
-    const full = retrieveBm25(verity.store, query, { collection, limit: 8, pruning: unpruned });
+    const full = await retrieveBm25(verity.store, query, { collection, limit: 8, pruning: unpruned });
     times.push(performance.now() - started);
-    if (full.length === 0) return 1;
+    if (full.length === 0) {
+      agreement.push(1);
+      continue;
+    }
     const found = new Set(pruned.map((passage) => passage.chunk.id));
-    return full.filter((passage) => found.has(passage.chunk.id)).length / full.length;
-  });
+    agreement.push(full.filter((passage) => found.has(passage.chunk.id)).length / full.length);
+  }
   return {
     p50Ms: quantile(times, 0.5),
     p95Ms: quantile(times, 0.95),
@@ -134,8 +139,8 @@ function compareExhaustive(texts: readonly string[]): ScaleMeasurement["exhausti
 }
 
 /** Chunks matching each of the query's terms, summed: what FTS5 has to score for an OR query. */
-function postingsOf(query: string): number {
+async function postingsOf(query: string): Promise<number> {
   const stems = [...new Set(queryTerms(query).map(stem))];
-  const { documentFrequency } = verity.store.termStatistics(stems);
+  const { documentFrequency } = await verity.store.termStatistics(stems);
   return [...documentFrequency.values()].reduce((sum, count) => sum + count, 0);
 }

@@ -175,7 +175,7 @@ async function inProcessWorker(dataDir: string): Promise<Record<number, Measure>
     for (const concurrency of concurrencies) measures[concurrency] = await inProcess(verity, concurrency);
     return measures;
   } finally {
-    verity.close();
+    await verity.close();
   }
 }
 
@@ -192,7 +192,7 @@ try {
   const verity = createVerity({ dataDir });
   await verity.ingest([join(values.data as string, "corpus.jsonl")], { collection });
   const { secret } = await verity.keys.create({ name: "bench", scopes: ["read"], groups: "*" });
-  verity.close();
+  await verity.close();
 
   const config = join(work, "verity.json");
   writeFileSync(
@@ -295,7 +295,7 @@ try {
     });
     if (index >= 3) firstInProcess.push(first);
   }
-  streaming.close();
+  await streaming.close();
   const sseConfig = join(work, "sse.json");
   writeFileSync(sseConfig, JSON.stringify({ models: catalogue }));
   const sseServer = await serve(["--port", "0", "--data-dir", helpDir, "--config", sseConfig, "--no-auth"]);

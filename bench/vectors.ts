@@ -115,7 +115,7 @@ try {
         console.error(`storing ${size.toLocaleString("en")} one-chunk documents for Verity's spaces`);
         const before = performance.now();
         rmSync(chunks.database, { force: true });
-        createChunkDatabase(chunks.database, chunks.ids, size);
+        await createChunkDatabase(chunks.database, chunks.ids, size);
         chunkSeconds.set(size, (performance.now() - before) / 1000);
       }
     }

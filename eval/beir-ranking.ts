@@ -10,8 +10,13 @@ export const beirDepth = 100;
 /**
  * Corpus ids of the `limit` best documents for `question` by Verity's BM25, each at its best chunk.
  */
-export function verityRanking(store: Store, question: string, collection: string, limit: number): string[] {
-  return retrieveDocuments(store, question, { collection, limit }).map((passage) =>
+export async function verityRanking(
+  store: Store,
+  question: string,
+  collection: string,
+  limit: number,
+): Promise<string[]> {
+  return (await retrieveDocuments(store, question, { collection, limit })).map((passage) =>
     recordIdOf(passage.document.source),
   );
 }

@@ -104,7 +104,7 @@ try {
       indexSeconds.toFixed(1),
     ]);
   }
-  verity.close();
+  await verity.close();
   const table = markdownTable(
     [
       "data",

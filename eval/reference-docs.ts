@@ -60,7 +60,7 @@ export async function evaluateReferenceDocs(): Promise<ReferenceRow[]> {
   try {
     const ingesting = createVerity({ dataDir });
     await ingesting.ingest([join(referenceDocs, "docs")], { collection: "reference" });
-    ingesting.close();
+    await ingesting.close();
     const rows: ReferenceRow[] = [];
     for (const { name, options } of referenceAnswerers) {
       const verity = createVerity({ dataDir, answerer: createExtractiveAnswerer(options) });
@@ -75,7 +75,7 @@ export async function evaluateReferenceDocs(): Promise<ReferenceRow[]> {
           if (answersRight(answer, expected)) row.right++;
         }
       }
-      verity.close();
+      await verity.close();
       rows.push(row);
     }
     return rows;

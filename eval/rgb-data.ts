@@ -139,12 +139,14 @@ function shuffled<T>(list: readonly T[], random: () => number): T[] {
 }
 
 /** An in-memory store with one collection per question and setting, each passage a document. */
-export function buildRgbStore(cases: readonly { collection: string; passages: readonly string[] }[]): Store {
+export async function buildRgbStore(
+  cases: readonly { collection: string; passages: readonly string[] }[],
+): Promise<Store> {
   const store = createSqliteStore({ path: ":memory:" });
   for (const { collection, passages } of cases) {
     for (const [index, text] of passages.entries()) {
       if (!text.trim()) continue;
-      storeDocuments(store, {
+      await storeDocuments(store, {
         collection,
         path: `rgb/${collection}/${index}`,
         contentHash: `${collection}/${index}`,

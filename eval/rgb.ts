@@ -49,7 +49,7 @@ export async function evaluateRgb(questions: readonly RgbQuestion[], seed = 1): 
       passages: passagesFor(question, setting, seed),
     })),
   );
-  const verity = createVerity({ store: buildRgbStore(cases) });
+  const verity = createVerity({ store: await buildRgbStore(cases) });
   const rows: RgbRow[] = rgbSettings.map((setting) => ({
     setting: settingName(setting),
     questions: 0,
@@ -79,7 +79,7 @@ export async function evaluateRgb(questions: readonly RgbQuestion[], seed = 1): 
       if (containsAnswer(text, entry.question.fakeAnswer)) row.fake++;
     }
   } finally {
-    verity.close();
+    await verity.close();
   }
   return rows;
 }

@@ -128,7 +128,7 @@ export async function evaluateSquad(articles: readonly SquadArticle[]): Promise<
   for (const [index, article] of articles.entries()) {
     for (const [paragraph, text] of article.paragraphs.entries()) {
       if (!text.trim()) continue;
-      storeDocuments(store, {
+      await storeDocuments(store, {
         collection: collectionOf(index),
         path: `squad/${index}/${paragraph}`,
         contentHash: `${index}/${paragraph}`,
@@ -144,7 +144,7 @@ export async function evaluateSquad(articles: readonly SquadArticle[]): Promise<
   const outcomes: { hasAnswer: boolean; abstained: boolean; holdsAnswer: boolean }[] = [];
   try {
     for (const [index, article] of articles.entries()) {
-      if (!store.hasCollection(collectionOf(index))) continue;
+      if (!(await store.hasCollection(collectionOf(index)))) continue;
       for (const question of article.questions) {
         const answer = await verity.ask(question.question, { collection: collectionOf(index) });
         const text = answer.sentences.map((sentence) => sentence.text).join(" ");
@@ -156,7 +156,7 @@ export async function evaluateSquad(articles: readonly SquadArticle[]): Promise<
       }
     }
   } finally {
-    verity.close();
+    await verity.close();
   }
   return squadScores(outcomes);
 }

@@ -66,11 +66,11 @@ export function readWikiQa(path: string): WikiQaQuestion[] {
 export const collectionOf = (question: WikiQaQuestion) => `wikiqa-${question.id}`;
 
 /** An in-memory store holding each question's document in its own collection. */
-export function buildWikiQaStore(questions: readonly WikiQaQuestion[]): Store {
+export async function buildWikiQaStore(questions: readonly WikiQaQuestion[]): Promise<Store> {
   const store = createSqliteStore({ path: ":memory:" });
   for (const question of questions) {
     const text = question.sentences.join(" ");
-    storeDocuments(store, {
+    await storeDocuments(store, {
       collection: collectionOf(question),
       path: `wikiqa/${question.id}`,
       contentHash: question.id,

@@ -17,7 +17,7 @@ const { values } = parseArgs({
 });
 const path = values.data as string;
 const questions = readWikiQa(path);
-const verity = createVerity({ store: buildWikiQaStore(questions) });
+const verity = createVerity({ store: await buildWikiQaStore(questions) });
 const outcomes: { hasAnswer: boolean; answered: boolean; correct: boolean; anyCorrect: boolean }[] = [];
 const latencies: number[] = [];
 for (const question of questions) {
@@ -31,7 +31,7 @@ for (const question of questions) {
     anyCorrect: answer.sentences.some((sentence) => isCorrect(question, sentence.text)),
   });
 }
-verity.close();
+await verity.close();
 
 const strict = triggeringScores(outcomes);
 const lenient = triggeringScores(outcomes.map((outcome) => ({ ...outcome, correct: outcome.anyCorrect })));

@@ -46,7 +46,7 @@ export async function runDemo(
     }
     return results;
   } finally {
-    verity.close();
+    await verity.close();
   }
 }
 

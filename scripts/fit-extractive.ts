@@ -49,18 +49,26 @@ interface Outcome {
 
 const folds = Math.max(2, Number(values.folds));
 const questions = readWikiQa(values.data as string);
-const store = buildWikiQaStore(questions);
-const examples: Example[] = questions.map((question) => {
-  const passages = retrieveBm25(store, question.question, { collection: collectionOf(question), limit: 8 });
+const store = await buildWikiQaStore(questions);
+const examples: Example[] = [];
+for (const question of questions) {
+  const passages = await retrieveBm25(store, question.question, {
+    collection: collectionOf(question),
+    limit: 8,
+  });
   const { spans, candidates } = collectCandidates(passages);
-  return {
+  examples.push({
     question: question.question,
-    vectors: candidateFeatures(question.question, candidates, questionTermWeights(store, question.question)),
+    vectors: candidateFeatures(
+      question.question,
+      candidates,
+      await questionTermWeights(store, question.question),
+    ),
     labels: spans.map((span) => (isCorrect(question, span.text) ? 1 : 0)),
     hasAnswer: question.correct.length > 0,
-  };
-});
-store.close();
+  });
+}
+await store.close();
 
 const fitSentence = (train: Example[]): LogisticModel => ({
   features: featureNames,

@@ -170,13 +170,13 @@ export interface VerityKeys {
    * Checks a presented key: `valid` with the key and the Access it implies, or why not (`malformed`,
    * `unknown` for no such key or a wrong secret, `revoked`, `expired`).
    */
-  verify(presented: string): ApiKeyVerification;
+  verify(presented: string): Promise<ApiKeyVerification>;
   /** Every key, newest first, without secrets or hashes. */
-  list(): ApiKey[];
+  list(): Promise<ApiKey[]>;
   /** Revokes a key by id and returns it; E_NOT_FOUND when there is no such key. */
-  revoke(id: string): ApiKey;
+  revoke(id: string): Promise<ApiKey>;
   /** Whether any key was ever created (revoked and expired ones count: keys stay required). */
-  exists(): boolean;
+  exists(): Promise<boolean>;
 }
 
 /** What `ingest` takes: the pipeline's options, and the settings of a collection it creates. */
@@ -213,9 +213,9 @@ export interface Verity {
   /** The passages a question retrieves, best first, without an answer. E_NOT_FOUND as for `ask`. */
   search(question: string, options?: SearchOptions): Promise<SearchResult>;
   /** Collections the caller may read, counting the documents and chunks it may read. */
-  listCollections(access?: Access): Collection[];
+  listCollections(access?: Access): Promise<Collection[]>;
   /** Documents the caller may read (with their `groups`), of one collection or all. */
-  listDocuments(collection?: string, access?: Access): DocumentRecord[];
+  listDocuments(collection?: string, access?: Access): Promise<DocumentRecord[]>;
   /**
    * A document by id or source, with its stored file path (`file`); undefined alike when there is
    * none and when the caller may not read it.
@@ -223,37 +223,37 @@ export interface Verity {
   getDocument(
     idOrSource: string,
     options?: { collection?: string; access?: Access },
-  ): DocumentRecord | undefined;
+  ): Promise<DocumentRecord | undefined>;
   /** A document's full extracted text, when the caller may read it. */
-  getDocumentText(documentId: string, options?: { access?: Access }): string | undefined;
+  getDocumentText(documentId: string, options?: { access?: Access }): Promise<string | undefined>;
   /** A document's chunks in order (with their locations); none when the caller may not read it. */
-  getChunks(documentId: string, options?: { access?: Access }): Chunk[];
+  getChunks(documentId: string, options?: { access?: Access }): Promise<Chunk[]>;
   /**
    * Creates an empty collection (the defaults for settings not given), or returns an existing one's
    * settings; E_INVALID_INPUT for a bad name or settings that differ from an existing collection's.
    */
-  createCollection(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
+  createCollection(name: string, settings?: Partial<CollectionSettings>): Promise<CollectionSettings>;
   /**
    * Removes a collection and everything derived from it (files, documents, chunks, embedding spaces);
    * the ledger keeps its answers. E_NOT_FOUND when there is no such collection or `access` may not
    * read it; E_FORBIDDEN when `access` may not read every group (it would remove documents it cannot see).
    */
-  removeCollection(name: string, options?: { access?: Access }): RemoveCollectionResult;
+  removeCollection(name: string, options?: { access?: Access }): Promise<RemoveCollectionResult>;
   /**
    * Removes a file (by path), a folder's files (by folder path) or a document (by id or source).
    * With `access`, only what the caller may read: anything else is E_NOT_FOUND, as if absent.
    */
-  remove(target: string, collection?: string, access?: Access): RemoveResult;
+  remove(target: string, collection?: string, access?: Access): Promise<RemoveResult>;
   /**
    * Counts, recent jobs and the ledger's summary, over what `access` may read: its collections'
    * answers are summed; jobs (which name files of every group) only when it may read every group.
    */
-  stats(options?: StatsOptions): VerityStats;
+  stats(options?: StatsOptions): Promise<VerityStats>;
   /**
    * Recorded answers, newest first (default 50). A caller that may not read everything sees only
    * the answers asked with its own key (`apiKey`), in collections it may read.
    */
-  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): StoredAnswer[];
+  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): Promise<StoredAnswer[]>;
   /** API keys: create (the secret shown once), verify, list, revoke. */
   readonly keys: VerityKeys;
   /**
@@ -269,7 +269,7 @@ export interface Verity {
   }): Promise<SpaceComparison>;
   /** Builds (or resumes building) an embedding space for a collection; queries keep running meanwhile. */
   reindex(options: Omit<ReindexOptions, "embedder"> & { embedder?: Embedder }): Promise<ReindexResult>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Retrieval and answerer warnings together, or nothing when there are none. */
@@ -351,8 +351,8 @@ export function createVerity(options: VerityOptions = {}): Verity {
   const retrievalLimit = options.retrievalLimit ?? 8;
 
   /** E_NOT_FOUND, alike, when the collection does not exist and when `access` may not read it. */
-  function requireReadableCollection(collection: string, access: Access): void {
-    if (!mayReadCollection(access, collection) || !store.hasCollection(collection)) {
+  async function requireReadableCollection(collection: string, access: Access): Promise<void> {
+    if (!mayReadCollection(access, collection) || !(await store.hasCollection(collection))) {
       throw new VerityError(
         "E_NOT_FOUND",
         `collection "${collection}" does not exist; ingest documents into it first`,
@@ -372,7 +372,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
     if (tokenizer !== undefined) {
       const collection = pipelineOptions.collection ?? defaultCollection;
       validateCollection(collection);
-      store.createCollection(collection, { tokenizer });
+      await store.createCollection(collection, { tokenizer });
     }
     return { collection: defaultCollection, fileLoaders: [await audioLoader()], ...pipelineOptions };
   }
@@ -396,7 +396,11 @@ export function createVerity(options: VerityOptions = {}): Verity {
   }
 
   /** Every answer goes in the ledger; a ledger that cannot be written costs a warning, not the answer. */
-  function recordAnswer(answer: Answer, routed: RoutedAnswer | undefined, apiKey: string | undefined): void {
+  async function recordAnswer(
+    answer: Answer,
+    routed: RoutedAnswer | undefined,
+    apiKey: string | undefined,
+  ): Promise<void> {
     if (store.readOnly) {
       // A shipped or shared index on read-only storage answers, but cannot keep the answer.
       const warnings = Array.isArray(answer.trace.warnings) ? (answer.trace.warnings as string[]) : [];
@@ -405,7 +409,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
       return;
     }
     try {
-      store.recordAnswer({
+      await store.recordAnswer({
         at: new Date().toISOString(),
         collection: answer.trace.collection,
         ...(apiKey !== undefined ? { apiKey } : {}),
@@ -431,7 +435,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
    */
   async function embedNewChunks(collection: string): Promise<void> {
     const embedder = options.embedder;
-    const space = store.listSpaces(collection).find((candidate) => candidate.active);
+    const space = (await store.listSpaces(collection)).find((candidate) => candidate.active);
     if (!embedder || !space || space.embeddedChunks === space.totalChunks) return;
     if (space.provider !== embedder.provider || space.model !== embedder.model) return;
     try {
@@ -489,7 +493,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
       const access = askOptions.access ?? fullAccess;
       const { signal } = askOptions;
       const trimmed = checkedQuestion(question);
-      requireReadableCollection(collection, access);
+      await requireReadableCollection(collection, access);
       signal?.throwIfAborted();
       // A follow-up is retrieved as a question that stands alone: rewritten by the cheapest model when
       // a catalogue is configured, else given the earlier question's words. The answerer reads the
@@ -511,7 +515,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
       });
       const { passages } = retrieval;
       for (const warning of retrieval.warnings) logger.warn({ collection }, warning);
-      const termWeights = questionTermWeights(store, answerQuestion, access);
+      const termWeights = await questionTermWeights(store, answerQuestion, access);
       const retrieved = performance.now();
       const request = { question: answerQuestion, passages, termWeights, ...(signal ? { signal } : {}) };
       if (askOptions.model !== undefined && !routing) {
@@ -603,7 +607,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
           ) ?? {}),
         },
       };
-      recordAnswer(answer, routed, askOptions.apiKey);
+      await recordAnswer(answer, routed, askOptions.apiKey);
       // Sentences not streamed (extractive, or held back until a cascade accepted the answer) now.
       if (draft.status === "answered")
         for (const sentence of draft.sentences.slice(streamed)) onSentence?.(sentence);
@@ -616,7 +620,7 @@ export function createVerity(options: VerityOptions = {}): Verity {
       const access = searchOptions.access ?? fullAccess;
       const { signal } = searchOptions;
       const trimmed = checkedQuestion(question);
-      requireReadableCollection(collection, access);
+      await requireReadableCollection(collection, access);
       signal?.throwIfAborted();
       const retrieval = await retrieveHybrid(store, trimmed, {
         collection,
@@ -649,12 +653,12 @@ export function createVerity(options: VerityOptions = {}): Verity {
     getDocumentText: (documentId, lookup = {}) => store.getDocumentText(documentId, lookup.access),
     getChunks: (documentId, lookup = {}) => store.getChunks(documentId, lookup.access),
 
-    createCollection(name, settings) {
+    async createCollection(name, settings) {
       validateCollection(name);
       return store.createCollection(name, settings);
     },
 
-    removeCollection(name, removal = {}) {
+    async removeCollection(name, removal = {}) {
       const access = removal.access ?? fullAccess;
       const missing = () =>
         new VerityError(
@@ -662,40 +666,38 @@ export function createVerity(options: VerityOptions = {}): Verity {
           `collection "${name}" does not exist; list the collections to see their names`,
           { option: "collection" },
         );
-      if (!store.hasCollection(name) || !mayReadCollection(access, name)) throw missing();
+      if (!(await store.hasCollection(name)) || !mayReadCollection(access, name)) throw missing();
       if (access.groups !== "*") {
         throw new VerityError(
           "E_FORBIDDEN",
           `removing collection "${name}" removes documents of every access group, and this caller may not read every group; use a key whose groups are "*"`,
         );
       }
-      const removed = store.removeCollection(name);
+      const removed = await store.removeCollection(name);
       if (!removed) throw missing();
       logger.info({ collection: name, ...removed }, "collection removed");
       return { collection: name, ...removed };
     },
 
-    remove(target, collection = defaultCollection, access = fullAccess) {
+    async remove(target, collection = defaultCollection, access = fullAccess) {
       const path = canonicalPath(target);
       const readable = mayReadCollection(access, collection);
-      const removedFile = readable ? store.removeFile(collection, path, access) : 0;
+      const removedFile = readable ? await store.removeFile(collection, path, access) : 0;
       if (removedFile > 0) return { target: path, documents: removedFile };
       const underFolder = readable
-        ? store
-            .listFiles(collection, access)
+        ? (await store.listFiles(collection, access))
             .map((file) => file.path)
             .filter((file) => file.startsWith(path + sep))
         : [];
       if (underFolder.length > 0) {
-        const documents = underFolder.reduce(
-          (sum, file) => sum + store.removeFile(collection, file, access),
-          0,
-        );
+        let documents = 0;
+        for (const file of underFolder) documents += await store.removeFile(collection, file, access);
         return { target: path, documents };
       }
       if (
         readable &&
-        (store.removeDocument(collection, target, access) || store.removeDocument(collection, path, access))
+        ((await store.removeDocument(collection, target, access)) ||
+          (await store.removeDocument(collection, path, access)))
       ) {
         return { target, documents: 1 };
       }
@@ -705,11 +707,11 @@ export function createVerity(options: VerityOptions = {}): Verity {
       );
     },
 
-    stats: (statsOptions = {}) => ({
-      store: store.stats(statsOptions.access),
-      collections: store.listCollections(statsOptions.access),
-      jobs: store.listJobs(10, statsOptions.access),
-      answers: store.ledgerSummary(statsOptions),
+    stats: async (statsOptions = {}) => ({
+      store: await store.stats(statsOptions.access),
+      collections: await store.listCollections(statsOptions.access),
+      jobs: await store.listJobs(10, statsOptions.access),
+      answers: await store.ledgerSummary(statsOptions),
     }),
 
     listAnswers: (listing) => store.listAnswers(listing),
@@ -718,14 +720,14 @@ export function createVerity(options: VerityOptions = {}): Verity {
       async create(input) {
         // zod is loaded only when a key is made.
         const { parseNewApiKey } = await import("./store/api-key-input.js");
-        const created = store.createApiKey(parseNewApiKey(input));
+        const created = await store.createApiKey(parseNewApiKey(input));
         logger.info({ keyId: created.key.id, name: created.key.name }, "API key created");
         return created;
       },
       verify: (presented) => store.verifyApiKey(presented),
       list: () => store.listApiKeys(),
-      revoke(id) {
-        const key = store.revokeApiKey(id);
+      async revoke(id) {
+        const key = await store.revokeApiKey(id);
         if (!key) {
           throw new VerityError(
             "E_NOT_FOUND",

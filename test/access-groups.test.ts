@@ -28,17 +28,18 @@ beforeEach(() => {
   verity = createVerity({ dataDir: join(dir, "data") });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 /** Each stored document's path below `docs` (with its record id) and groups. */
-function groupsByPath(): Record<string, string[]> {
+async function groupsByPath(): Promise<Record<string, string[]>> {
   return Object.fromEntries(
-    verity
-      .listDocuments("handbook")
-      .map((document) => [document.source.slice(docs.length + 1), document.groups]),
+    (await verity.listDocuments("handbook")).map((document) => [
+      document.source.slice(docs.length + 1),
+      document.groups,
+    ]),
   );
 }
 
@@ -47,11 +48,11 @@ const noGroup: Access = { collections: "*", groups: [] };
 describe("groups for everything ingested", () => {
   it("gives every document of every file the groups, JSONL records included", async () => {
     await verity.ingest([docs], { collection: "handbook", groups: ["staff", "hr"] });
-    expect(new Set(Object.values(groupsByPath()).map((groups) => groups.join(",")))).toEqual(
+    expect(new Set(Object.values(await groupsByPath()).map((groups) => groups.join(",")))).toEqual(
       new Set(["hr,staff"]),
     );
-    expect(Object.keys(groupsByPath())).toContain("records.jsonl#r2");
-    expect(verity.listDocuments("handbook", noGroup)).toEqual([]);
+    expect(Object.keys(await groupsByPath())).toContain("records.jsonl#r2");
+    expect(await verity.listDocuments("handbook", noGroup)).toEqual([]);
   });
 });
 
@@ -65,7 +66,7 @@ describe("folder rules", () => {
         { match: "hr/pay/*.md", groups: ["payroll"] },
       ],
     });
-    expect(groupsByPath()).toMatchObject({
+    expect(await groupsByPath()).toMatchObject({
       "leave.md": ["staff"],
       "hr/reviews.md": ["hr", "staff"],
       "hr/pay/salaries.md": ["hr", "payroll", "staff"],
@@ -77,7 +78,7 @@ describe("folder rules", () => {
       collection: "handbook",
       groupRules: [{ match: "pay/**", groups: ["payroll"] }],
     });
-    expect(groupsByPath()).toEqual({ "hr/reviews.md": [], "hr/pay/salaries.md": ["payroll"] });
+    expect(await groupsByPath()).toEqual({ "hr/reviews.md": [], "hr/pay/salaries.md": ["payroll"] });
   });
 
   it("do not apply to a file named on its own", async () => {
@@ -85,7 +86,7 @@ describe("folder rules", () => {
       collection: "handbook",
       groupRules: [{ match: "**", groups: ["hr"] }],
     });
-    expect(groupsByPath()).toEqual({ "hr/reviews.md": [] });
+    expect(await groupsByPath()).toEqual({ "hr/reviews.md": [] });
   });
 
   it("refuse a rule with no glob or no group, and a group that is not a plain name", async () => {
@@ -104,16 +105,16 @@ describe("folder rules", () => {
       code: "E_INVALID_INPUT",
       option: "groups",
     });
-    expect(verity.listDocuments()).toEqual([]);
+    expect(await verity.listDocuments()).toEqual([]);
   });
 });
 
 describe("changing groups on a re-ingest", () => {
   it("updates an unchanged file's groups without chunking it again, and takes effect at once", async () => {
     await verity.ingest([docs], { collection: "handbook" });
-    const reviews = verity.getDocument(join(docs, "hr", "reviews.md"), { collection: "handbook" });
-    const chunks = verity.getChunks(reviews?.id as string);
-    expect(verity.getDocument(reviews?.id as string, { access: noGroup })).toBeDefined();
+    const reviews = await verity.getDocument(join(docs, "hr", "reviews.md"), { collection: "handbook" });
+    const chunks = await verity.getChunks(reviews?.id as string);
+    expect(await verity.getDocument(reviews?.id as string, { access: noGroup })).toBeDefined();
 
     const summary = await verity.ingest([docs], {
       collection: "handbook",
@@ -121,8 +122,8 @@ describe("changing groups on a re-ingest", () => {
     });
     expect(summary).toMatchObject({ updated: 2, unchanged: 2, chunks: 0 });
     expect(summary.errors).toEqual([]);
-    expect(verity.getChunks(reviews?.id as string)).toEqual(chunks);
-    expect(verity.getDocument(reviews?.id as string, { access: noGroup })).toBeUndefined();
+    expect(await verity.getChunks(reviews?.id as string)).toEqual(chunks);
+    expect(await verity.getDocument(reviews?.id as string, { access: noGroup })).toBeUndefined();
     const search = await verity.search("When are salary reviews?", {
       collection: "handbook",
       access: noGroup,
@@ -139,7 +140,7 @@ describe("changing groups on a re-ingest", () => {
   it("takes the groups away again when the rule is dropped", async () => {
     await verity.ingest([docs], { collection: "handbook", groups: ["hr"] });
     await verity.ingest([docs], { collection: "handbook" });
-    expect(verity.listDocuments("handbook", noGroup)).toHaveLength(5);
+    expect(await verity.listDocuments("handbook", noGroup)).toHaveLength(5);
   });
 });
 
@@ -152,8 +153,10 @@ describe("watching a folder", () => {
     });
     try {
       writeFileSync(join(docs, "hr", "pay", "bonus.md"), "# Bonus\n\nBonuses are paid in June.\n");
-      await vi.waitFor(() => expect(groupsByPath()["hr/pay/bonus.md"]).toEqual(["hr"]), { timeout: 20_000 });
-      expect(groupsByPath()["leave.md"]).toEqual([]);
+      await vi.waitFor(async () => expect((await groupsByPath())["hr/pay/bonus.md"]).toEqual(["hr"]), {
+        timeout: 20_000,
+      });
+      expect((await groupsByPath())["leave.md"]).toEqual([]);
     } finally {
       await watcher.close();
     }

@@ -27,7 +27,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  verity?.close();
+  await verity?.close();
   verity = undefined;
   await chat?.close();
   chat = undefined;
@@ -55,7 +55,7 @@ describe("a caller that gives up", () => {
     await expect(
       engine.search("vacation days", { collection: "hr", signal: AbortSignal.abort(reason) }),
     ).rejects.toBe(reason);
-    expect(engine.listAnswers()).toEqual([]);
+    expect(await engine.listAnswers()).toEqual([]);
   });
 
   it("stops the answerer under way and gets its reason, not an extractive fallback", async () => {
@@ -75,7 +75,7 @@ describe("a caller that gives up", () => {
     await expect(
       engine.ask("How many vacation days do new staff get?", { collection: "hr", signal: controller.signal }),
     ).rejects.toBe(reason);
-    expect(engine.listAnswers()).toEqual([]);
+    expect(await engine.listAnswers()).toEqual([]);
   });
 
   it("stops the embedding request of a hybrid question and gets its reason, not BM25 alone", async () => {
@@ -96,7 +96,7 @@ describe("a caller that gives up", () => {
     };
     const engine = await engineWith({ embedder });
     const { space } = await engine.reindex({ collection: "hr" });
-    engine.store.activateSpace("hr", space.name);
+    await engine.store.activateSpace("hr", space.name);
     hang = true;
     await expect(
       engine.search("vacation days", { collection: "hr", signal: controller.signal }),
@@ -130,7 +130,7 @@ describe("a caller that gives up", () => {
     const engine = await engineWith({ models });
     const question = "How many vacation days do new staff get?";
     await expect(engine.ask(question, { collection: "hr", signal: controller.signal })).rejects.toBe(reason);
-    expect(engine.listAnswers()).toEqual([]);
+    expect(await engine.listAnswers()).toEqual([]);
     // Had the aborted call kept its hold on the budget, this one would be skipped and answered without a model.
     const answer = await engine.ask(question, { collection: "hr" });
     expect(answer.trace.answerer).toBe("generative:paid");

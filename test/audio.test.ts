@@ -136,11 +136,11 @@ describe("recordings through pocketsphinx (the offline default)", {
     expect(text.stdout).toMatch(/call\.wav \(00:0[89]–00:1\d/u);
     const documents = createVerity({ dataDir: data });
     try {
-      expect(documents.listDocuments()[0]?.metadata).toMatchObject({
+      expect((await documents.listDocuments())[0]?.metadata).toMatchObject({
         transcription: { engine: "pocketsphinx", lowAccuracy: true },
       });
     } finally {
-      documents.close();
+      await documents.close();
     }
   });
 
@@ -273,16 +273,19 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
     expect(answer.sentences[0]?.text).toBe(sentences[0]);
     expectCitesMoment(answer, spoken[0] as { startMs: number; endMs: number });
 
-    const chunksOf = () => {
+    const chunksOf = async () => {
       const verity = createVerity({ dataDir: data });
       try {
-        const document = verity.listDocuments()[0];
-        return { chunks: verity.store.getChunks(document?.id as string).map((chunk) => chunk.id), document };
+        const document = (await verity.listDocuments())[0];
+        return {
+          chunks: (await verity.store.getChunks(document?.id as string)).map((chunk) => chunk.id),
+          document,
+        };
       } finally {
-        verity.close();
+        await verity.close();
       }
     };
-    const before = chunksOf();
+    const before = await chunksOf();
     const same = await cli([
       "--data-dir",
       data,
@@ -303,7 +306,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
       "--json",
     ]);
     expect(JSON.parse(again.stdout)).toMatchObject({ updated: 1, failed: 0 });
-    const after = chunksOf();
+    const after = await chunksOf();
     expect(after.document?.metadata).toMatchObject({
       transcription: { engine: expect.stringContaining("whisper-large") },
     });
@@ -369,7 +372,7 @@ describe("recordings through an OpenAI-compatible transcription endpoint", { tag
       expect(summary).toMatchObject({ added: 1, failed: 0 });
     } finally {
       clearInterval(sampler);
-      verity.close();
+      await verity.close();
     }
     // 10,800 s of 16 kHz 16-bit audio decode to 346 MB; the process never holds it.
     expect(peak - baseline).toBeLessThan(200 * 1024 * 1024);

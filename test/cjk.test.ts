@@ -31,8 +31,8 @@ beforeAll(async () => {
   await verity.ingest([join(dir, "docs")], { collection: "plain" });
 });
 
-afterAll(() => {
-  verity.close();
+afterAll(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -91,16 +91,16 @@ describe("the cjk tokenizer", () => {
     expect(answer.sources).toEqual([expect.stringMatching(/lighthouse\.md$/)]);
   });
 
-  it("is what makes Chinese searchable: a default collection finds nothing for the same question", () => {
-    const search = (collection: string) =>
-      verity.store.searchBm25({ collection, terms: tokens("北京大学"), limit: 5 }).length;
-    expect(search("cjk")).toBe(1);
-    expect(search("plain")).toBe(0);
+  it("is what makes Chinese searchable: a default collection finds nothing for the same question", async () => {
+    const search = async (collection: string) =>
+      (await verity.store.searchBm25({ collection, terms: tokens("北京大学"), limit: 5 })).length;
+    expect(await search("cjk")).toBe(1);
+    expect(await search("plain")).toBe(0);
   });
 
   it("is stored with the collection, so later ingests need not repeat it", async () => {
-    expect(verity.store.collectionSettings("cjk")).toEqual({ tokenizer: "cjk" });
-    expect(verity.store.collectionSettings("plain")).toEqual({ tokenizer: "default" });
+    expect(await verity.store.collectionSettings("cjk")).toEqual({ tokenizer: "cjk" });
+    expect(await verity.store.collectionSettings("plain")).toEqual({ tokenizer: "default" });
     writeFileSync(join(dir, "docs", "more.md"), "# 长城\n\n长城是中国古代的军事防御工程。\n");
     await verity.ingest([join(dir, "docs", "more.md")], { collection: "cjk" });
     expect((await answerTo("长城是什么？")).sources).toEqual([expect.stringMatching(/more\.md$/)]);

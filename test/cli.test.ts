@@ -73,8 +73,8 @@ describe("verity CLI", () => {
     const { location, quote, documentId } = answer.sentences[0].citations[0];
     const { createVerity } = await import("../src/engine.js");
     const verity = createVerity({ dataDir: join(dir, ".verity") });
-    const text = verity.store.getDocumentText(documentId) ?? "";
-    verity.close();
+    const text = (await verity.store.getDocumentText(documentId)) ?? "";
+    await verity.close();
     expect(text.slice(location.charStart, location.charEnd)).toBe(quote);
   });
 

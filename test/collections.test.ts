@@ -34,25 +34,27 @@ beforeEach(async () => {
   await verity.ingest([join(docs, "leave.md")], { collection: "other" });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe("creating a collection", () => {
-  it("creates an empty one with its settings, and returns an existing one's", () => {
-    expect(verity.createCollection("cjk-notes", { tokenizer: "cjk" })).toEqual({ tokenizer: "cjk" });
-    expect(verity.listCollections().find((collection) => collection.name === "cjk-notes")).toMatchObject({
+  it("creates an empty one with its settings, and returns an existing one's", async () => {
+    expect(await verity.createCollection("cjk-notes", { tokenizer: "cjk" })).toEqual({ tokenizer: "cjk" });
+    expect(
+      (await verity.listCollections()).find((collection) => collection.name === "cjk-notes"),
+    ).toMatchObject({
       documentCount: 0,
     });
-    expect(verity.createCollection("cjk-notes")).toEqual({ tokenizer: "cjk" });
+    expect(await verity.createCollection("cjk-notes")).toEqual({ tokenizer: "cjk" });
   });
 
-  it("refuses a name that is not a plain name, and settings that differ from an existing one's", () => {
-    expect(() => verity.createCollection("../etc")).toThrow(
+  it("refuses a name that is not a plain name, and settings that differ from an existing one's", async () => {
+    await expect(verity.createCollection("../etc")).rejects.toThrow(
       expect.objectContaining({ code: "E_INVALID_INPUT", option: "collection" }),
     );
-    expect(() => verity.createCollection("handbook", { tokenizer: "cjk" })).toThrow(
+    await expect(verity.createCollection("handbook", { tokenizer: "cjk" })).rejects.toThrow(
       expect.objectContaining({ code: "E_INVALID_INPUT", option: "tokenizer" }),
     );
   });
@@ -61,65 +63,69 @@ describe("creating a collection", () => {
 describe("removing a collection", () => {
   it("removes everything derived from it, embedding spaces included, and leaves the others", async () => {
     const { space } = await verity.reindex({ collection: "handbook" });
-    verity.store.activateSpace("handbook", space.name);
-    expect(verity.removeCollection("handbook")).toEqual({ collection: "handbook", files: 2, documents: 2 });
-    expect(verity.listCollections().map((collection) => collection.name)).toEqual(["other"]);
-    expect(verity.store.listSpaces()).toEqual([]);
-    expect(verity.stats().store).toMatchObject({ files: 1, documents: 1, chunks: 1 });
+    await verity.store.activateSpace("handbook", space.name);
+    expect(await verity.removeCollection("handbook")).toEqual({
+      collection: "handbook",
+      files: 2,
+      documents: 2,
+    });
+    expect((await verity.listCollections()).map((collection) => collection.name)).toEqual(["other"]);
+    expect(await verity.store.listSpaces()).toEqual([]);
+    expect((await verity.stats()).store).toMatchObject({ files: 1, documents: 1, chunks: 1 });
     const answer = await verity.ask("How many vacation days do new staff get?", { collection: "other" });
     expect(answer.status).toBe("answered");
     // Ingesting again builds it afresh.
     await verity.ingest([docs], { collection: "handbook" });
-    expect(verity.listDocuments("handbook")).toHaveLength(2);
+    expect(await verity.listDocuments("handbook")).toHaveLength(2);
   });
 
-  it("says a collection that does not exist, or that the caller may not read, is not found", () => {
-    expect(() => verity.removeCollection("nowhere")).toThrow(
+  it("says a collection that does not exist, or that the caller may not read, is not found", async () => {
+    await expect(verity.removeCollection("nowhere")).rejects.toThrow(
       expect.objectContaining({ code: "E_NOT_FOUND" }),
     );
-    expect(() =>
+    await expect(
       verity.removeCollection("handbook", { access: { collections: ["other"], groups: "*" } }),
-    ).toThrow(
+    ).rejects.toThrow(
       expect.objectContaining({
         code: "E_NOT_FOUND",
         message: expect.stringContaining('"handbook" does not exist'),
       }),
     );
-    expect(verity.listDocuments("handbook")).toHaveLength(2);
+    expect(await verity.listDocuments("handbook")).toHaveLength(2);
   });
 
-  it("forbids a caller that may not read every group, which would remove documents it cannot see", () => {
-    expect(() => verity.removeCollection("handbook", { access: hr })).toThrow(
+  it("forbids a caller that may not read every group, which would remove documents it cannot see", async () => {
+    await expect(verity.removeCollection("handbook", { access: hr })).rejects.toThrow(
       expect.objectContaining({ code: "E_FORBIDDEN" }),
     );
-    expect(verity.listDocuments("handbook")).toHaveLength(2);
+    expect(await verity.listDocuments("handbook")).toHaveLength(2);
   });
 });
 
 describe("removing files and documents for a caller", () => {
   const salaries = () => join(docs, "hr", "salaries.md");
 
-  it("treats a file or document the caller may not read as not there", () => {
-    const id = verity.getDocument(salaries(), { collection: "handbook" })?.id as string;
+  it("treats a file or document the caller may not read as not there", async () => {
+    const id = (await verity.getDocument(salaries(), { collection: "handbook" }))?.id as string;
     for (const target of [salaries(), id, join(docs, "hr")]) {
-      expect(() => verity.remove(target, "handbook", noGroup)).toThrow(
+      await expect(verity.remove(target, "handbook", noGroup)).rejects.toThrow(
         expect.objectContaining({ code: "E_NOT_FOUND" }),
       );
     }
-    expect(verity.getDocument(id)).toBeDefined();
+    expect(await verity.getDocument(id)).toBeDefined();
   });
 
-  it("removes from a folder only the files the caller may read", () => {
-    expect(verity.remove(docs, "handbook", noGroup)).toEqual({ target: docs, documents: 1 });
-    expect(verity.listDocuments("handbook").map((document) => document.source)).toEqual([salaries()]);
-    expect(verity.remove(salaries(), "handbook", hr)).toEqual({ target: salaries(), documents: 1 });
-    expect(verity.listDocuments("handbook")).toEqual([]);
+  it("removes from a folder only the files the caller may read", async () => {
+    expect(await verity.remove(docs, "handbook", noGroup)).toEqual({ target: docs, documents: 1 });
+    expect((await verity.listDocuments("handbook")).map((document) => document.source)).toEqual([salaries()]);
+    expect(await verity.remove(salaries(), "handbook", hr)).toEqual({ target: salaries(), documents: 1 });
+    expect(await verity.listDocuments("handbook")).toEqual([]);
   });
 
-  it("removes nothing from a collection the caller may not read", () => {
-    expect(() =>
+  it("removes nothing from a collection the caller may not read", async () => {
+    await expect(
       verity.remove(join(docs, "leave.md"), "handbook", { collections: ["other"], groups: "*" }),
-    ).toThrow(expect.objectContaining({ code: "E_NOT_FOUND" }));
-    expect(verity.listDocuments("handbook")).toHaveLength(2);
+    ).rejects.toThrow(expect.objectContaining({ code: "E_NOT_FOUND" }));
+    expect(await verity.listDocuments("handbook")).toHaveLength(2);
   });
 });

@@ -81,9 +81,9 @@ describe("many processes on one data dir", () => {
     try {
       await clean.ingest([join(docs, "keepers.md")]);
       await clean.ingest([docs]);
-      expect(storeCounts(stats)).toEqual(storeCounts(clean.stats()));
+      expect(storeCounts(stats)).toEqual(storeCounts(await clean.stats()));
     } finally {
-      clean.close();
+      await clean.close();
     }
   }, 120_000);
 

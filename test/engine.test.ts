@@ -18,8 +18,8 @@ beforeEach(async () => {
   await verity.ingest([join(dir, "docs")], { collection: "handbook" });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

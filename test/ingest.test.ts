@@ -19,8 +19,8 @@ beforeEach(() => {
   verity = createVerity({ dataDir: join(dir, ".verity") });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -45,12 +45,12 @@ describe("ingest", () => {
   it("re-ingesting identical bytes changes nothing", async () => {
     write("a.md", "# Title\n\nSome text here.");
     await verity.ingest([docs]);
-    const before = verity.listDocuments();
-    const chunks = verity.store.getChunks(before[0]?.id as string);
+    const before = await verity.listDocuments();
+    const chunks = await verity.store.getChunks(before[0]?.id as string);
     const again = await verity.ingest([docs]);
     expect(again).toMatchObject({ added: 0, updated: 0, unchanged: 1 });
-    expect(verity.listDocuments()).toEqual(before);
-    expect(verity.store.getChunks(before[0]?.id as string)).toEqual(chunks);
+    expect(await verity.listDocuments()).toEqual(before);
+    expect(await verity.store.getChunks(before[0]?.id as string)).toEqual(chunks);
   });
 
   it("a changed file replaces its old chunks", async () => {
@@ -59,25 +59,27 @@ describe("ingest", () => {
     write("a.txt", "Bananas grow in the tropics too.");
     const summary = await verity.ingest([path]);
     expect(summary.updated).toBe(1);
-    expect(verity.store.searchBm25({ collection: "default", terms: ["pineapples"], limit: 5 })).toHaveLength(
-      0,
-    );
-    expect(verity.store.searchBm25({ collection: "default", terms: ["bananas"], limit: 5 })).toHaveLength(1);
+    expect(
+      await verity.store.searchBm25({ collection: "default", terms: ["pineapples"], limit: 5 }),
+    ).toHaveLength(0);
+    expect(
+      await verity.store.searchBm25({ collection: "default", terms: ["bananas"], limit: 5 }),
+    ).toHaveLength(1);
   });
 
   it("remove deletes a document and everything derived from it", async () => {
     const path = write("a.txt", "Removable words.");
     await verity.ingest([path]);
-    expect(verity.remove(path).documents).toBe(1);
-    expect(verity.stats().store).toMatchObject({ documents: 0, chunks: 0, files: 0 });
-    expect(() => verity.remove(path)).toThrow(/nothing named/);
+    expect((await verity.remove(path)).documents).toBe(1);
+    expect((await verity.stats()).store).toMatchObject({ documents: 0, chunks: 0, files: 0 });
+    await expect(verity.remove(path)).rejects.toThrow(/nothing named/);
   });
 
   it("remove by folder removes every file under it", async () => {
     write("a.txt", "one");
     write("b.txt", "two");
     await verity.ingest([docs]);
-    expect(verity.remove(docs).documents).toBe(2);
+    expect((await verity.remove(docs)).documents).toBe(2);
   });
 
   it("include and exclude globs filter folder walks", async () => {
@@ -86,7 +88,7 @@ describe("ingest", () => {
     write("note.txt", "text note");
     const summary = await verity.ingest([docs], { include: ["*.md"], exclude: ["drop*"] });
     expect(summary.added).toBe(1);
-    expect(verity.listDocuments().map((document) => document.title)).toEqual(["keep"]);
+    expect((await verity.listDocuments()).map((document) => document.title)).toEqual(["keep"]);
   });
 
   it("reports each bad file with a clear error while the good files still ingest", async () => {
@@ -126,7 +128,7 @@ describe("ingest", () => {
     });
     for (const error of summary.errors) expect(error.error?.message).toContain(error.path.split("/").pop());
     expect(summary.added).toBe(1);
-    expect(verity.listDocuments().map((document) => document.title)).toEqual(["Good"]);
+    expect((await verity.listDocuments()).map((document) => document.title)).toEqual(["Good"]);
   });
 
   it("names an unsupported file given explicitly, and skips unsupported files inside folders", async () => {
@@ -195,7 +197,7 @@ describe("ingest", () => {
     expect(left).toMatchObject({ added: 1, skipped: 1, skippedBy: { outsideFolder: 1 } });
     const followed = await verity.ingest([docs], { followSymlinks: true });
     expect(followed).toMatchObject({ added: 1, unchanged: 1, skipped: 0 });
-    expect(verity.listDocuments().map((document) => document.source)).toContain(
+    expect((await verity.listDocuments()).map((document) => document.source)).toContain(
       join(realpathSync(outside), "shared.md"),
     );
   });
@@ -211,8 +213,8 @@ describe("ingest", () => {
     const summary = await verity.ingest([path]);
     expect(summary).toMatchObject({ added: 1, failed: 0 });
     expect(summary.chunks).toBeGreaterThan(10_000);
-    const [document] = verity.listDocuments();
-    const chunks = verity.store.getChunks(document?.id as string);
+    const [document] = await verity.listDocuments();
+    const chunks = await verity.store.getChunks(document?.id as string);
     expect(Math.max(...chunks.map((chunk) => chunk.text.length))).toBeLessThanOrEqual(1600);
     expect(chunks.at(-1)?.text.endsWith(lines.at(-1) as string)).toBe(true);
   }, 60_000);
@@ -226,8 +228,8 @@ describe("ingest", () => {
     const path = write("manual.txt", wrapped);
     const summary = await verity.ingest([path]);
     expect(summary).toMatchObject({ added: 1, failed: 0 });
-    const [document] = verity.listDocuments();
-    const chunks = verity.store.getChunks(document?.id as string);
+    const [document] = await verity.listDocuments();
+    const chunks = await verity.store.getChunks(document?.id as string);
     expect(chunks.length).toBeGreaterThan(1_000);
     for (const chunk of chunks) {
       expect(chunk.text.length).toBeLessThanOrEqual(800);
@@ -247,7 +249,7 @@ describe("ingest", () => {
     );
     const summary = await verity.ingest([docs]);
     expect(summary).toMatchObject({ added: 1, failed: 0 });
-    const [document] = verity.listDocuments();
+    const [document] = await verity.listDocuments();
     expect(document?.metadata.warnings).toEqual([expect.stringContaining("without main-content detection")]);
     const answer = await verity.ask("What does level 99999 of the nest say?");
     expect(answer.sentences[0]?.text ?? "").toContain("Level 99999");
@@ -261,7 +263,7 @@ describe("ingest", () => {
     expect(summary.failed).toBe(1);
     const answer = await verity.ask("What is the text about lanterns?");
     expect(answer.sentences[0]?.text).toContain("lanterns");
-    expect(verity.store.getFile("default", path)).toBeDefined();
+    expect(await verity.store.getFile("default", path)).toBeDefined();
   });
 
   it("answers hostile and oversized questions with clear outcomes, never a crash", async () => {
@@ -277,12 +279,12 @@ describe("ingest", () => {
       expect(["answered", "abstained"]).toContain(answer.status);
     }
     await expect(verity.ask("x".repeat(5000))).rejects.toThrow(/keep it under 4000/);
-    expect(verity.stats().store.chunks).toBe(1);
+    expect((await verity.stats()).store.chunks).toBe(1);
   });
 
   it("rejects an invalid collection name without storing anything", async () => {
     write("a.txt", "text");
     await expect(verity.ingest([docs], { collection: "../evil" })).rejects.toThrow(/invalid collection name/);
-    expect(verity.stats().store.documents).toBe(0);
+    expect((await verity.stats()).store.documents).toBe(0);
   });
 });

@@ -59,8 +59,8 @@ beforeAll(async () => {
   }
 });
 
-afterAll(() => {
-  verity.close();
+afterAll(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -85,7 +85,8 @@ describe.each(["markdown", "html"])("a %s policy with planted instructions", (co
 
   it("says in the trace which instructions it skipped, and where they are", async () => {
     const answer = await verity.ask("What is the policy for flights?", { collection });
-    const text = verity.store.getDocumentText(answer.sentences[0]?.citations[0]?.documentId ?? "") ?? "";
+    const text =
+      (await verity.store.getDocumentText(answer.sentences[0]?.citations[0]?.documentId ?? "")) ?? "";
     const spans = answer.trace.skippedInstructionSpans ?? [];
     expect(answer.trace.skippedInstructions).toBe(spans.length);
     expect(spans.map((span) => text.slice(span.charStart, span.charEnd))).toContain(plantedFlight);

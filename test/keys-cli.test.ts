@@ -111,7 +111,7 @@ describe("keys and questions from many processes on one data dir", () => {
     const toRevoke = await Promise.all(
       ["r1", "r2", "r3"].map((name) => setup.keys.create({ name, scopes: ["read"] })),
     );
-    setup.close();
+    await setup.close();
 
     const run = (args: string[]) => runCliProcess(["--data-dir", dataDir, ...args]);
     const creates = Array.from({ length: 5 }, (_, index) =>
@@ -132,13 +132,13 @@ describe("keys and questions from many processes on one data dir", () => {
     try {
       for (const output of created) {
         const key = JSON.parse(output.stdout) as { key: string };
-        expect(after.keys.verify(key.key).status).toBe("valid");
+        expect((await after.keys.verify(key.key)).status).toBe("valid");
       }
-      for (const old of toRevoke) expect(after.keys.verify(old.secret).status).toBe("revoked");
-      expect(after.keys.list()).toHaveLength(8);
-      expect(after.stats().answers.answers).toBe(6);
+      for (const old of toRevoke) expect((await after.keys.verify(old.secret)).status).toBe("revoked");
+      expect(await after.keys.list()).toHaveLength(8);
+      expect((await after.stats()).answers.answers).toBe(6);
     } finally {
-      after.close();
+      await after.close();
     }
   });
 });

@@ -28,8 +28,8 @@ beforeEach(() => {
   verity = createVerity({ dataDir: join(dir, "data") });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -61,16 +61,16 @@ describe("creating a key", () => {
   it("never stores or lists the secret: the database files do not hold it", async () => {
     const created = await verity.keys.create({ name: "ci", scopes: ["write"] });
     const secret = keyShape.exec(created.secret)?.[2] as string;
-    expect(JSON.stringify(verity.keys.list())).not.toContain(secret);
-    expect(Object.keys(verity.keys.list()[0] ?? {})).not.toContain("secret");
-    verity.close();
+    expect(JSON.stringify(await verity.keys.list())).not.toContain(secret);
+    expect(Object.keys((await verity.keys.list())[0] ?? {})).not.toContain("secret");
+    await verity.close();
     const database = join(dir, "data", "verity.db");
     for (const path of [database, `${database}-wal`].filter((file) => existsSync(file))) {
       expect(readFileSync(path).includes(secret)).toBe(false);
       expect(readFileSync(path).includes(created.secret)).toBe(false);
     }
     verity = createVerity({ dataDir: join(dir, "data") });
-    expect(verity.keys.verify(created.secret).status).toBe("valid");
+    expect((await verity.keys.verify(created.secret)).status).toBe("valid");
   });
 
   it("gives every key its own id and secret", async () => {
@@ -81,10 +81,10 @@ describe("creating a key", () => {
   });
 
   it("says whether any key was ever created, revoked ones included", async () => {
-    expect(verity.keys.exists()).toBe(false);
+    expect(await verity.keys.exists()).toBe(false);
     const created = await verity.keys.create({ name: "a", scopes: ["admin"] });
-    verity.keys.revoke(created.key.id);
-    expect(verity.keys.exists()).toBe(true);
+    await verity.keys.revoke(created.key.id);
+    expect(await verity.keys.exists()).toBe(true);
   });
 
   it("expires after a duration or at a time, both in the future", async () => {
@@ -140,7 +140,7 @@ describe("refusing a bad key description", () => {
       option,
       message: expect.stringMatching(message),
     });
-    expect(verity.keys.exists()).toBe(false);
+    expect(await verity.keys.exists()).toBe(false);
   });
 });
 
@@ -152,7 +152,7 @@ describe("verifying a key", () => {
       collections: ["handbook"],
       groups: ["hr"],
     });
-    const checked = verity.keys.verify(created.secret);
+    const checked = await verity.keys.verify(created.secret);
     expect(checked).toMatchObject({
       status: "valid",
       key: { id: created.key.id, scopes: ["read", "write"] },
@@ -162,57 +162,59 @@ describe("verifying a key", () => {
 
   it("records when a key was last used", async () => {
     const created = await verity.keys.create({ name: "a", scopes: ["read"] });
-    verity.keys.verify(created.secret);
-    expect(verity.keys.list()[0]?.lastUsedAt).not.toBeNull();
+    await verity.keys.verify(created.secret);
+    expect((await verity.keys.list())[0]?.lastUsedAt).not.toBeNull();
   });
 
   it("rejects a key whose secret was tampered with as unknown", async () => {
     const created = await verity.keys.create({ name: "a", scopes: ["read"] });
-    expect(verity.keys.verify(tampered(created.secret))).toEqual({ status: "unknown" });
+    expect(await verity.keys.verify(tampered(created.secret))).toEqual({ status: "unknown" });
   });
 
   it("rejects a key with another key's id and its own secret as unknown", async () => {
     const first = await verity.keys.create({ name: "a", scopes: ["read"] });
     const second = await verity.keys.create({ name: "b", scopes: ["admin"] });
     const mixed = `vty_${second.key.id}_${keyShape.exec(first.secret)?.[2]}`;
-    expect(verity.keys.verify(mixed)).toEqual({ status: "unknown" });
+    expect(await verity.keys.verify(mixed)).toEqual({ status: "unknown" });
   });
 
   it("tells a string that is not a key apart from an unknown key", async () => {
-    expect(verity.keys.verify("Bearer nonsense")).toEqual({ status: "malformed" });
-    expect(verity.keys.verify("vty_short_secret")).toEqual({ status: "malformed" });
-    expect(verity.keys.verify(`vty_${"a".repeat(16)}_${"b".repeat(43)}`)).toEqual({ status: "unknown" });
+    expect(await verity.keys.verify("Bearer nonsense")).toEqual({ status: "malformed" });
+    expect(await verity.keys.verify("vty_short_secret")).toEqual({ status: "malformed" });
+    expect(await verity.keys.verify(`vty_${"a".repeat(16)}_${"b".repeat(43)}`)).toEqual({
+      status: "unknown",
+    });
   });
 
   it("says a revoked key is revoked, once its secret matches", async () => {
     const created = await verity.keys.create({ name: "a", scopes: ["read"] });
-    const revoked = verity.keys.revoke(created.key.id);
+    const revoked = await verity.keys.revoke(created.key.id);
     expect(revoked.revokedAt).not.toBeNull();
-    expect(verity.keys.verify(created.secret)).toMatchObject({
+    expect(await verity.keys.verify(created.secret)).toMatchObject({
       status: "revoked",
       key: { id: created.key.id },
     });
-    expect(verity.keys.verify(tampered(created.secret))).toEqual({ status: "unknown" });
+    expect(await verity.keys.verify(tampered(created.secret))).toEqual({ status: "unknown" });
   });
 
   it("says an expired key is expired", async () => {
     const created = await verity.keys.create({ name: "a", scopes: ["read"], expires: "1h" });
     const later = new Date(Date.now() + 2 * 3_600_000);
-    expect(verity.store.verifyApiKey(created.secret, later)).toMatchObject({ status: "expired" });
-    expect(verity.keys.verify(created.secret).status).toBe("valid");
+    expect(await verity.store.verifyApiKey(created.secret, later)).toMatchObject({ status: "expired" });
+    expect((await verity.keys.verify(created.secret)).status).toBe("valid");
   });
 
   it("compares secrets in constant time, for unknown ids as for known ones", async () => {
     const created = await verity.keys.create({ name: "a", scopes: ["read"] });
     compared.calls = 0;
-    verity.keys.verify(created.secret);
-    verity.keys.verify(tampered(created.secret));
-    verity.keys.verify(`vty_${"a".repeat(16)}_${"b".repeat(43)}`);
+    await verity.keys.verify(created.secret);
+    await verity.keys.verify(tampered(created.secret));
+    await verity.keys.verify(`vty_${"a".repeat(16)}_${"b".repeat(43)}`);
     expect(compared.calls).toBe(3);
   });
 
-  it("refuses to revoke a key that does not exist", () => {
-    expect(() => verity.keys.revoke("nope")).toThrow(
+  it("refuses to revoke a key that does not exist", async () => {
+    await expect(verity.keys.revoke("nope")).rejects.toThrow(
       expect.objectContaining({ code: "E_NOT_FOUND", message: expect.stringContaining("list the keys") }),
     );
   });

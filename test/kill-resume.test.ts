@@ -65,22 +65,26 @@ describe("killed ingestion", () => {
 
     const verity = createVerity({ dataDir });
     try {
-      expect(verity.stats().jobs[0]?.status).toBe("interrupted");
+      expect((await verity.stats()).jobs[0]?.status).toBe("interrupted");
       const summary = await verity.ingest([docs]);
       expect(summary.failed).toBe(0);
       expect(summary.unchanged).toBeGreaterThanOrEqual(afterKill);
       expect(summary.added + summary.unchanged).toBe(fileCount);
-      const documents = verity.listDocuments();
+      const documents = await verity.listDocuments();
       expect(documents).toHaveLength(fileCount);
       expect(new Set(documents.map((document) => document.source)).size).toBe(fileCount);
       expect(documents.every((document) => document.chunkCount === 1)).toBe(true);
       for (const index of [0, afterKill - 1, afterKill, fileCount - 1]) {
-        const hits = verity.store.searchBm25({ collection: "default", terms: [`marker${index}`], limit: 5 });
+        const hits = await verity.store.searchBm25({
+          collection: "default",
+          terms: [`marker${index}`],
+          limit: 5,
+        });
         expect(hits, `marker${index}`).toHaveLength(1);
       }
-      expect(verity.stats().store.chunks).toBe(fileCount);
+      expect((await verity.stats()).store.chunks).toBe(fileCount);
     } finally {
-      verity.close();
+      await verity.close();
     }
   }, 120_000);
 });

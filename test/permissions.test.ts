@@ -79,16 +79,14 @@ async function buildWorld(dir: string, embedderSpec: string | undefined, without
   if (embedder) {
     for (const collection of ["company", "archive"]) {
       const { space } = await verity.reindex({ collection });
-      verity.store.activateSpace(collection, space.name);
+      await verity.store.activateSpace(collection, space.name);
     }
   }
   const idOf = Object.fromEntries(
-    verity
-      .listDocuments("company")
-      .map((document) => [
-        everyDocument.find((name) => document.source.endsWith(files[name])) as Document,
-        document.id,
-      ]),
+    (await verity.listDocuments("company")).map((document) => [
+      everyDocument.find((name) => document.source.endsWith(files[name])) as Document,
+      document.id,
+    ]),
   ) as Record<Document, string>;
   return { verity, dir, idOf };
 }
@@ -141,63 +139,66 @@ describe.each([
   });
 
   afterAll(async () => {
-    world?.verity.close();
+    await world?.verity.close();
     await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(callerNames)("lists only the documents a caller with %s may read, with their groups", (name) => {
-    const { access, sees } = callers[name] as (typeof callers)[string];
-    const listed = world.verity.listDocuments("company", access);
-    expect(
-      documentsIn(
-        world,
-        listed.map((document) => document.id),
-      ),
-    ).toEqual(sees);
-    const groupsOf = Object.fromEntries(listed.map((document) => [document.id, document.groups]));
-    if (sees.includes("salaries")) expect(groupsOf[world.idOf.salaries]).toEqual(["hr"]);
-    if (sees.includes("handbook")) expect(groupsOf[world.idOf.handbook]).toEqual([]);
-    const everywhere = world.verity.listDocuments(undefined, access).map((document) => document.collection);
-    expect(everywhere.includes("archive")).toBe(
-      access.collections === "*" || access.collections.includes("archive"),
-    );
-  });
+  it.each(callerNames)(
+    "lists only the documents a caller with %s may read, with their groups",
+    async (name) => {
+      const { access, sees } = callers[name] as (typeof callers)[string];
+      const listed = await world.verity.listDocuments("company", access);
+      expect(
+        documentsIn(
+          world,
+          listed.map((document) => document.id),
+        ),
+      ).toEqual(sees);
+      const groupsOf = Object.fromEntries(listed.map((document) => [document.id, document.groups]));
+      if (sees.includes("salaries")) expect(groupsOf[world.idOf.salaries]).toEqual(["hr"]);
+      if (sees.includes("handbook")) expect(groupsOf[world.idOf.handbook]).toEqual([]);
+      const everywhere = (await world.verity.listDocuments(undefined, access)).map(
+        (document) => document.collection,
+      );
+      expect(everywhere.includes("archive")).toBe(
+        access.collections === "*" || access.collections.includes("archive"),
+      );
+    },
+  );
 
   it.each(callerNames)(
     "gives a caller with %s a document, its text and its chunks only when it may read it",
-    (name) => {
+    async (name) => {
       const { access, sees } = callers[name] as (typeof callers)[string];
       for (const document of everyDocument) {
         const id = world.idOf[document];
         const readable = sees.includes(document);
-        const record = world.verity.getDocument(id, { access });
+        const record = await world.verity.getDocument(id, { access });
         expect(record !== undefined).toBe(readable);
-        const bySource = world.verity.getDocument(join(dir, "docs", files[document]), {
+        const bySource = await world.verity.getDocument(join(dir, "docs", files[document]), {
           collection: "company",
           access,
         });
         expect(bySource?.id).toBe(readable ? id : undefined);
         if (readable) expect(record?.file).toBe(join(dir, "docs", files[document]));
-        expect(world.verity.getDocumentText(id, { access })?.includes(secrets[document]) ?? false).toBe(
-          readable,
-        );
-        expect(world.verity.getChunks(id, { access }).length > 0).toBe(readable);
+        expect(
+          (await world.verity.getDocumentText(id, { access }))?.includes(secrets[document]) ?? false,
+        ).toBe(readable);
+        expect((await world.verity.getChunks(id, { access })).length > 0).toBe(readable);
       }
     },
   );
 
   it.each(callerNames)(
     "lists the collections a caller with %s may read, counting what it may read",
-    (name) => {
+    async (name) => {
       const { access, sees } = callers[name] as (typeof callers)[string];
-      const collections = world.verity.listCollections(access);
+      const collections = await world.verity.listCollections(access);
       const company = collections.find((collection) => collection.name === "company");
       expect(company?.documentCount ?? 0).toBe(sees.length);
-      const chunks = sees.reduce(
-        (sum, document) => sum + world.verity.getChunks(world.idOf[document]).length,
-        0,
-      );
+      let chunks = 0;
+      for (const document of sees) chunks += (await world.verity.getChunks(world.idOf[document])).length;
       expect(company?.chunkCount ?? 0).toBe(chunks);
       expect(collections.some((collection) => collection.name === "archive")).toBe(
         access.collections === "*" || access.collections.includes("archive"),
@@ -205,10 +206,10 @@ describe.each([
     },
   );
 
-  it.each(callerNames)("counts in stats only what a caller with %s may read", (name) => {
+  it.each(callerNames)("counts in stats only what a caller with %s may read", async (name) => {
     const { access, sees } = callers[name] as (typeof callers)[string];
     const archive = access.collections === "*" || access.collections.includes("archive") ? 1 : 0;
-    const stats = world.verity.stats({ access });
+    const stats = await world.verity.stats({ access });
     expect(stats.store).toMatchObject({ documents: sees.length + archive, files: sees.length + archive });
     expect(stats.store.databaseBytes > 0).toBe(access.collections === "*" && access.groups === "*");
     // Jobs name the files they stored, of every group.
@@ -286,7 +287,7 @@ describe.each([
         );
       }
     } finally {
-      without.verity.close();
+      await without.verity.close();
     }
   });
 
@@ -334,31 +335,31 @@ describe("the ledger, per caller", () => {
     });
   });
 
-  afterAll(() => {
-    world?.verity.close();
+  afterAll(async () => {
+    await world?.verity.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("lists to a caller that may not read everything only the answers asked with its own key", () => {
+  it("lists to a caller that may not read everything only the answers asked with its own key", async () => {
     const hr = callers["group hr"] as (typeof callers)[string];
-    const own = world.verity.listAnswers({ access: hr.access, apiKey: "key group hr" });
+    const own = await world.verity.listAnswers({ access: hr.access, apiKey: "key group hr" });
     expect(own.map((entry) => entry.apiKey)).toEqual(["key group hr"]);
-    const publicOwn = world.verity.listAnswers({
+    const publicOwn = await world.verity.listAnswers({
       access: (callers["no group"] as (typeof callers)[string]).access,
       apiKey: "key no group",
     });
     expect(publicOwn.map((entry) => entry.apiKey)).toEqual(["key no group"]);
   });
 
-  it("lists every answer to a caller that reads everything", () => {
-    expect(world.verity.listAnswers({ access: { collections: "*", groups: "*" } })).toHaveLength(4);
+  it("lists every answer to a caller that reads everything", async () => {
+    expect(await world.verity.listAnswers({ access: { collections: "*", groups: "*" } })).toHaveLength(4);
   });
 
-  it("sums for a caller only the answers of the collections it may read", () => {
+  it("sums for a caller only the answers of the collections it may read", async () => {
     const limited = (callers["another collection only"] as (typeof callers)[string]).access;
-    expect(world.verity.stats({ access: limited }).answers.answers).toBe(1);
-    expect(world.verity.stats({ access: limited, collection: "company" }).answers.answers).toBe(0);
-    expect(world.verity.stats().answers.answers).toBe(4);
-    expect(world.verity.listAnswers({ access: limited, apiKey: "key group hr" })).toEqual([]);
+    expect((await world.verity.stats({ access: limited })).answers.answers).toBe(1);
+    expect((await world.verity.stats({ access: limited, collection: "company" })).answers.answers).toBe(0);
+    expect((await world.verity.stats()).answers.answers).toBe(4);
+    expect(await world.verity.listAnswers({ access: limited, apiKey: "key group hr" })).toEqual([]);
   });
 });

@@ -41,7 +41,7 @@ beforeAll(async () => {
   const verity = createVerity({ dataDir: original });
   await verity.ingest([docs], { collection: "handbook" });
   await verity.ask("How many vacation days do new staff get?", { collection: "handbook" });
-  verity.close();
+  await verity.close();
 });
 
 afterAll(() => {
@@ -91,10 +91,10 @@ describe("a store opened read-only", () => {
       const answer = await verity.ask("How many vacation days do new staff get?", { collection: "handbook" });
       expect(answer.status).toBe("answered");
       expect(answer.trace.warnings).toEqual([notRecorded]);
-      expect(verity.listDocuments("handbook")).toHaveLength(2);
-      expect(verity.stats()).toMatchObject({ store: { documents: 2 }, answers: { answers: 1 } });
+      expect(await verity.listDocuments("handbook")).toHaveLength(2);
+      expect(await verity.stats()).toMatchObject({ store: { documents: 2 }, answers: { answers: 1 } });
     } finally {
-      verity.close();
+      await verity.close();
     }
     expect(checksum(join(dataDir, "verity.db"))).toBe(before);
   });
@@ -128,15 +128,15 @@ describe("a store opened read-only", () => {
       await expect(verity.ingest([join(docs, "new.md")], { collection: "handbook" })).rejects.toMatchObject(
         readOnlyError,
       );
-      expect(() => verity.remove(join(docs, "leave.md"), "handbook")).toThrow(
+      await expect(verity.remove(join(docs, "leave.md"), "handbook")).rejects.toThrow(
         expect.objectContaining(readOnlyError),
       );
       await expect(verity.reindex({ collection: "handbook", embedder })).rejects.toMatchObject(readOnlyError);
       expect(embedded).toBe(0);
-      expect(verity.listDocuments("handbook")).toHaveLength(2);
-      expect(verity.stats().jobs).toHaveLength(1);
+      expect(await verity.listDocuments("handbook")).toHaveLength(2);
+      expect((await verity.stats()).jobs).toHaveLength(1);
     } finally {
-      verity.close();
+      await verity.close();
       rmSync(join(docs, "new.md"));
     }
     expect(checksum(join(dataDir, "verity.db"))).toBe(before);
@@ -145,7 +145,7 @@ describe("a store opened read-only", () => {
   it("reads the changes still held in a write-ahead log left by a process that did not close", async () => {
     const live = join(dir, "live");
     const writer = createSqliteStore({ path: join(live, "verity.db") });
-    writer.putFile({
+    await writer.putFile({
       collection: "handbook",
       path: "/late.md",
       contentHash: "h",
@@ -167,12 +167,14 @@ describe("a store opened read-only", () => {
     // Copied while the writer is still open, as a crash would leave them.
     expect(existsSync(join(live, "verity.db-wal"))).toBe(true);
     const copy = copyDataDir(live, "crashed");
-    writer.close();
+    await writer.close();
     const reader = createSqliteStore({ path: join(copy, "verity.db"), readOnly: true });
     try {
-      expect(reader.searchBm25({ collection: "handbook", terms: ["lanterns"], limit: 5 })).toHaveLength(1);
+      expect(await reader.searchBm25({ collection: "handbook", terms: ["lanterns"], limit: 5 })).toHaveLength(
+        1,
+      );
     } finally {
-      reader.close();
+      await reader.close();
     }
   });
 });
@@ -226,7 +228,7 @@ describe("a data dir on read-only storage", () => {
     const writer = createVerity({ dataDir: live });
     await writer.ingest([docs], { collection: "handbook" });
     const dataDir = copyDataDir(live, "left-behind-copy", ["verity.db", "verity.db-wal", "verity.db-shm"]);
-    writer.close();
+    await writer.close();
     makeReadOnly(dataDir);
     const run = await verityAsReader(["--data-dir", dataDir, "list", "--json"]);
     expect(run.stderr).toBe("");
@@ -238,7 +240,7 @@ describe("a data dir on read-only storage", () => {
     const writer = createVerity({ dataDir: live });
     await writer.ingest([docs], { collection: "handbook" });
     const dataDir = copyDataDir(live, "no-index-copy", ["verity.db", "verity.db-wal"]);
-    writer.close();
+    await writer.close();
     makeReadOnly(dataDir);
     const run = await verityAsReader(["--data-dir", dataDir, "list"]);
     expect(run.code).toBe(5);

@@ -14,8 +14,8 @@ describe("answering from reference docs", () => {
     verity = createVerity({ dataDir });
     await verity.ingest([join(referenceDocs, "docs")], { collection: "kestrel" });
   });
-  afterAll(() => {
-    verity.close();
+  afterAll(async () => {
+    await verity.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
   const ask = (question: string) => verity.ask(question, { collection: "kestrel" });

@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  verity?.close();
+  await verity?.close();
   verity = undefined;
   await Promise.all(servers.splice(0).map((server) => server.close()));
   rmSync(dir, { recursive: true, force: true });
@@ -125,7 +125,7 @@ describe("cascade routing", () => {
     expect(route.policy).toBe("cascade");
     expect(route.escalations[0]).toContain("small's answer is not grounded");
     expect(answer.trace.costUsd).toBeCloseTo((1000 * 3 + 100 * 15) / 1e6, 9);
-    const summary = v.store.ledgerSummary();
+    const summary = await v.store.ledgerSummary();
     expect(summary).toMatchObject({ answers: 1, answered: 1, escalated: 1 });
     expect(summary.perModel.map((model) => [model.model, model.calls])).toEqual([
       ["large", 1],
@@ -141,8 +141,8 @@ describe("cascade routing", () => {
     });
     expect(calls(first)).toEqual(["small:failed", "large:grounded"]);
     // A fallback after a failure is not an escalation.
-    expect(verity?.store.ledgerSummary()).toMatchObject({ answers: 1, escalated: 0 });
-    verity?.close();
+    expect(await verity?.store.ledgerSummary()).toMatchObject({ answers: 1, escalated: 0 });
+    await verity?.close();
     const slow = await serve(() => ({ content: faithful, delayMs: 2000 }));
     const second = await (await engine(slow, large, {}, { small: { timeoutMs: 200 } })).ask(
       "How much is the Team plan?",
@@ -220,7 +220,7 @@ describe("budgets and data sensitivity", () => {
     expect((answer.trace.route as { escalations: string[] }).escalations[1]).toMatch(
       /daily budget of \$0\.0010 for collection "help"/u,
     );
-    verity?.close();
+    await verity?.close();
     const strict = await engine(small, large, { budget: { daily: 0.001, onExhausted: "error" } });
     await expect(strict.ask("How much is the Team plan?", { collection: "help" })).rejects.toMatchObject({
       code: "E_BUDGET_EXHAUSTED",
@@ -237,8 +237,8 @@ describe("budgets and data sensitivity", () => {
     const other = await v.ask("How much is the Team plan?", { collection: "help", apiKey: "team-b" });
     expect(calls(other)).toEqual(["small:ungrounded", "large:grounded"]);
     const today = new Date().toISOString().slice(0, 10);
-    expect(v.store.spent({ apiKey: "team-b" }, today)).toBeGreaterThan(0);
-    expect(v.store.spent({ apiKey: "team-a" }, today)).toBe(0);
+    expect(await v.store.spent({ apiKey: "team-b" }, today)).toBeGreaterThan(0);
+    expect(await v.store.spent({ apiKey: "team-a" }, today)).toBe(0);
   });
 
   it("counts a free model's paid fallback against the budget", async () => {
@@ -251,9 +251,9 @@ describe("budgets and data sensitivity", () => {
     await v.ask("How much is the Team plan?", { collection: "help" });
     const spent = (2000 * 3 + 200 * 15) / 1e6;
     const today = new Date().toISOString().slice(0, 10);
-    expect(v.store.spent({ collection: "help" }, today)).toBeCloseTo(spent, 9);
-    expect(v.store.spent({ collection: "help" }, today.slice(0, 7))).toBeCloseTo(spent, 9);
-    expect(v.store.spent({ collection: "other" }, today)).toBe(0);
+    expect(await v.store.spent({ collection: "help" }, today)).toBeCloseTo(spent, 9);
+    expect(await v.store.spent({ collection: "help" }, today.slice(0, 7))).toBeCloseTo(spent, 9);
+    expect(await v.store.spent({ collection: "other" }, today)).toBe(0);
   });
 
   it("never sends an on-premise-only collection's passages to a remote model", async () => {
@@ -284,7 +284,7 @@ describe("routing settings", () => {
     await expect(ask(unknownModel)).rejects.toThrow(/routing\.models: no model has id "huge"/u);
     // A configuration error is not cached as if it were an answer: it fails again, the same way.
     await expect(ask(unknownModel)).rejects.toMatchObject({ code: "E_CONFIG" });
-    unknownModel.close();
+    await unknownModel.close();
     await expect(ask(await engine(small, large, { policy: "smart" }))).rejects.toMatchObject({
       code: "E_CONFIG",
     });
@@ -299,7 +299,7 @@ describe("routing settings", () => {
     const route = answer.trace.route as { reason: string; chain: string[] };
     expect(route.reason).toMatch(/^learned: .*0\.\d\d/u);
     expect(route.chain).toHaveLength(2);
-    verity?.close();
+    await verity?.close();
     const missingWeights = await engine(small, large, {
       policy: "learned",
       learned: { weights: join(dir, "nope.json") },

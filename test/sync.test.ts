@@ -28,12 +28,12 @@ beforeEach(() => {
   verity = createVerity({ dataDir: join(dir, "data") });
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const files = () => verity.listDocuments("handbook").map((document) => document.file);
+const files = async () => (await verity.listDocuments("handbook")).map((document) => document.file);
 
 describe("files that are gone", () => {
   it("are reported when their folder is ingested again, and kept", async () => {
@@ -41,7 +41,7 @@ describe("files that are gone", () => {
     unlinkSync(join(docs, "old", "hotels.md"));
     const summary = await verity.ingest([docs], { collection: "handbook" });
     expect(summary).toMatchObject({ gone: [join(docs, "old", "hotels.md")], pruned: 0, failed: 0 });
-    expect(files()).toContain(join(docs, "old", "hotels.md"));
+    expect(await files()).toContain(join(docs, "old", "hotels.md"));
   });
 
   it("are removed with everything derived from them when pruning, a deleted folder's too", async () => {
@@ -51,7 +51,7 @@ describe("files that are gone", () => {
     const summary = await verity.ingest([docs], { collection: "handbook", prune: true });
     expect(summary.gone.sort()).toEqual([join(docs, "old", "hotels.md"), join(docs, "old", "taxis.md")]);
     expect(summary.pruned).toBe(2);
-    expect(files()).toEqual([join(docs, "leave.md")]);
+    expect(await files()).toEqual([join(docs, "leave.md")]);
     const answer = await verity.ask("How much are hotel stays refunded?", { collection: "handbook" });
     expect(
       answer.sentences.flatMap((sentence) => sentence.citations.map((citation) => citation.source)),
@@ -64,7 +64,7 @@ describe("files that are gone", () => {
     unlinkSync(join(docs, "old", "hotels.md"));
     const summary = await verity.ingest([join(docs, "leave.md")], { collection: "handbook", prune: true });
     expect(summary).toMatchObject({ gone: [], pruned: 0 });
-    expect(files()).toContain(join(docs, "old", "hotels.md"));
+    expect(await files()).toContain(join(docs, "old", "hotels.md"));
   });
 });
 
@@ -141,7 +141,9 @@ describe("watch", () => {
       writeFileSync(join(docs, "parking.md"), "# Parking\n\nParking is free for staff.\n");
       mkdirSync(join(docs, "drafts"));
       writeFileSync(join(docs, "drafts", "secret.md"), "# Draft\n\nNot ready.\n");
-      await vi.waitFor(() => expect(files()).toContain(join(docs, "parking.md")), { timeout: 10_000 });
+      await vi.waitFor(async () => expect(await files()).toContain(join(docs, "parking.md")), {
+        timeout: 10_000,
+      });
       writeFileSync(join(docs, "leave.md"), "# Leave\n\nNew staff get 30 vacation days a year.\n");
       await vi.waitFor(
         async () => {
@@ -153,18 +155,18 @@ describe("watch", () => {
         { timeout: 10_000 },
       );
       unlinkSync(join(docs, "old", "hotels.md"));
-      await vi.waitFor(() => expect(files()).not.toContain(join(docs, "old", "hotels.md")), {
+      await vi.waitFor(async () => expect(await files()).not.toContain(join(docs, "old", "hotels.md")), {
         timeout: 10_000,
       });
-      expect(files()).not.toContain(join(docs, "drafts", "secret.md"));
+      expect(await files()).not.toContain(join(docs, "drafts", "secret.md"));
     } finally {
       await watcher.close();
     }
     // Closed: nothing changes any more.
-    const after = files();
+    const after = await files();
     writeFileSync(join(docs, "late.md"), "# Late\n\nToo late.\n");
     await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(files()).toEqual(after);
+    expect(await files()).toEqual(after);
   }, 40_000);
 
   it("the CLI's ingest --watch prints a summary per change and exits 0 on SIGTERM", async () => {

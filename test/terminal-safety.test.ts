@@ -82,8 +82,8 @@ describe("--json", () => {
   it("list --json is byte for byte the stored documents, raw characters and all", async () => {
     const result = await cli(["list", "--json"]);
     const verity = createVerity({ dataDir: join(dir, ".verity") });
-    const documents = verity.listDocuments();
-    verity.close();
+    const documents = await verity.listDocuments();
+    await verity.close();
     expect(result.stdout).toBe(`${JSON.stringify(documents)}\n`);
     const sources = (JSON.parse(result.stdout) as { source: string }[]).map((document) => document.source);
     expect(sources).toContain(join(dir, "docs", hostileName));

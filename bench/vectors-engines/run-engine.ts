@@ -25,9 +25,9 @@ export interface VectorInput {
 
 export interface VectorIndex {
   /** Row numbers of the `limit` nearest vectors by cosine, nearest first. */
-  search(query: Float32Array, limit: number): number[];
+  search(query: Float32Array, limit: number): number[] | Promise<number[]>;
   /** Releases files and handles; called after the queries, before `sizeBytes`. */
-  close?(): void;
+  close?(): void | Promise<void>;
   /** What the index takes at rest, in bytes. */
   sizeBytes(): number;
 }
@@ -95,16 +95,17 @@ export async function runVectorEngine(engine: VectorEngine): Promise<void> {
     const buildSeconds = (performance.now() - started) / 1000;
     process.stderr.write(`  ${engine.name}: built ${count} in ${buildSeconds.toFixed(1)} s\n`);
 
-    for (let row = 0; row < Math.min(warmUpQueries, queryCount); row++) index.search(query(row), neighbours);
+    for (let row = 0; row < Math.min(warmUpQueries, queryCount); row++)
+      await index.search(query(row), neighbours);
     const results: number[][] = [];
     const latencies: number[] = [];
     for (let row = 0; row < queryCount; row++) {
       const before = performance.now();
-      results.push(index.search(query(row), neighbours));
+      results.push(await index.search(query(row), neighbours));
       latencies.push(performance.now() - before);
     }
     const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-    index.close?.();
+    await index.close?.();
     const measurement: VectorMeasurement = {
       engine: engine.name,
       version: engine.version,

@@ -10,7 +10,7 @@ const idBytes = "chk_00000000000000000000\n".length;
 const filesOf = 10_000;
 
 /** Stores `count` one-chunk documents (source `v<row>`) in a new database at `path`, ids in `idsPath`. */
-export function createChunkDatabase(path: string, idsPath: string, count: number): void {
+export async function createChunkDatabase(path: string, idsPath: string, count: number): Promise<void> {
   const store = createSqliteStore({ path });
   try {
     for (let start = 0; start < count; start += filesOf) {
@@ -26,7 +26,7 @@ export function createChunkDatabase(path: string, idsPath: string, count: number
           chunks: [{ ordinal: 0, text, location: { charStart: 0, charEnd: text.length } }],
         });
       }
-      store.putFile({
+      await store.putFile({
         collection,
         path: `vectors-${start}.txt`,
         contentHash: `vectors-${start}`,
@@ -37,7 +37,7 @@ export function createChunkDatabase(path: string, idsPath: string, count: number
     }
     // The chunks a space lacks come back oldest first: vector order. A probe space lists them.
     const probe = "bench:probe";
-    store.createSpace({
+    await store.createSpace({
       collection,
       name: probe,
       provider: "bench",
@@ -47,8 +47,8 @@ export function createChunkDatabase(path: string, idsPath: string, count: number
       version: "1",
       quantization: "binary",
     });
-    const chunks = store.chunksToEmbed(collection, probe, count);
-    store.removeSpace(collection, probe);
+    const chunks = await store.chunksToEmbed(collection, probe, count);
+    await store.removeSpace(collection, probe);
     chunks.forEach((chunk, row) => {
       if (chunk.text !== `synthetic vector ${row}` || chunk.chunkId.length + 1 !== idBytes) {
         throw new Error(
@@ -59,7 +59,7 @@ export function createChunkDatabase(path: string, idsPath: string, count: number
     if (chunks.length !== count) throw new Error(`stored ${chunks.length} chunks, expected ${count}`);
     writeFileSync(idsPath, chunks.map((chunk) => `${chunk.chunkId}\n`).join(""));
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -41,7 +41,7 @@ await runVectorEngine({
     const started = performance.now();
     const store = createSqliteStore({ path: join(dir, databaseName), vectorIndex });
     const space = "bench:synthetic:hnsw";
-    store.createSpace({
+    await store.createSpace({
       collection,
       name: space,
       provider: "bench",
@@ -56,7 +56,7 @@ await runVectorEngine({
       const rows = vectors.length / dimensions;
       const chunkIds = readChunkIds(ids, start, rows);
       probe ??= vectors.slice(0, dimensions);
-      const stored = store.putVectors(
+      const stored = await store.putVectors(
         collection,
         space,
         chunkIds.map((chunkId, row) => ({
@@ -68,17 +68,17 @@ await runVectorEngine({
     }
     const inserted = performance.now();
     const vector = probe as Float32Array;
-    while (store.searchVectors({ collection, space, vector, limit: 1 })[0]?.method !== "ann") {
+    while ((await store.searchVectors({ collection, space, vector, limit: 1 }))[0]?.method !== "ann") {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const ready = performance.now();
     split = `. Build split: insert ${((inserted - started) / 1000).toFixed(1)} s, index ${((ready - inserted) / 1000).toFixed(1)} s (${((ready - inserted) / (inserted - started)).toFixed(1)}x the insert)`;
     process.stderr.write(`  Verity HNSW${split}\n`);
     return {
-      search: (query, limit) =>
-        store
-          .searchVectors({ collection, space, vector: query, limit })
-          .map((hit) => Number(hit.document.source.slice(1))),
+      search: async (query, limit) =>
+        (await store.searchVectors({ collection, space, vector: query, limit })).map((hit) =>
+          Number(hit.document.source.slice(1)),
+        ),
       close: () => store.close(),
       sizeBytes: () => folderBytes(dir) - statSync(chunks).size,
     };

@@ -33,10 +33,10 @@ await runVectorEngine({
   setUp({ dir }) {
     copyFileSync(chunks, join(dir, databaseName));
   },
-  build({ dir, batches }) {
+  async build({ dir, batches }) {
     const store = createSqliteStore({ path: join(dir, databaseName) });
     const space = `bench:synthetic:${quantization}`;
-    store.createSpace({
+    await store.createSpace({
       collection,
       name: space,
       provider: "bench",
@@ -49,7 +49,7 @@ await runVectorEngine({
     for (const { start, vectors } of batches(batch)) {
       const rows = vectors.length / dimensions;
       const chunkIds = readChunkIds(ids, start, rows);
-      const stored = store.putVectors(
+      const stored = await store.putVectors(
         collection,
         space,
         chunkIds.map((chunkId, row) => ({
@@ -60,10 +60,10 @@ await runVectorEngine({
       if (stored !== rows) throw new Error(`stored ${stored} of ${rows} vectors from row ${start}`);
     }
     return {
-      search: (vector, limit) =>
-        store
-          .searchVectors({ collection, space, vector, limit })
-          .map((hit) => Number(hit.document.source.slice(1))),
+      search: async (vector, limit) =>
+        (await store.searchVectors({ collection, space, vector, limit })).map((hit) =>
+          Number(hit.document.source.slice(1)),
+        ),
       close: () => store.close(),
       sizeBytes: () => folderBytes(dir) - statSync(chunks).size,
     };

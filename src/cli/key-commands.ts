@@ -97,7 +97,7 @@ export function addKeyCommands(program: Command, context: KeyCommandContext): vo
     .description("list API keys (never their secrets)")
     .option("--json", "print JSON")
     .action(async (options) => {
-      const list = (await context.open()).keys.list();
+      const list = await (await context.open()).keys.list();
       if (options.json) context.write(JSON.stringify(list));
       else
         context.write(
@@ -112,7 +112,7 @@ export function addKeyCommands(program: Command, context: KeyCommandContext): vo
     .description("revoke an API key by id; requests with it are refused from then on")
     .argument("<id>", "the key's id (see verity keys list)")
     .action(async (id: string) => {
-      const key = (await context.open()).keys.revoke(id);
+      const key = await (await context.open()).keys.revoke(id);
       context.write(`revoked ${key.id} ("${terminalLine(key.name)}")`);
     });
 }

@@ -28,7 +28,7 @@ export function addMcpCommand(program: Command, context: McpCommandContext): voi
     .action(async (options: { key?: string }) => {
       const verity = await context.open();
       const key = options.key || context.io.env.VERITY_API_KEY || undefined;
-      const caller = key === undefined ? { access: fullAccess } : keyCaller(verity, key);
+      const caller = key === undefined ? { access: fullAccess } : await keyCaller(verity, key);
       const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
         import("../server/mcp/mcp-tools.js"),
         import("@modelcontextprotocol/sdk/server/stdio.js"),
@@ -52,8 +52,8 @@ export function addMcpCommand(program: Command, context: McpCommandContext): voi
 }
 
 /** The access of a presented key, checked against the keys stored in the data dir. */
-function keyCaller(verity: Verity, key: string): { access: Access; keyId: string } {
-  const verification = verity.keys.verify(key);
+async function keyCaller(verity: Verity, key: string): Promise<{ access: Access; keyId: string }> {
+  const verification = await verity.keys.verify(key);
   if (verification.status === "valid") return { access: verification.access, keyId: verification.key.id };
   const why = {
     malformed: "is not a Verity API key (they start with vty_)",

@@ -106,9 +106,9 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
             `space ${result.space.name} is incomplete (${result.space.embeddedChunks}/${result.space.totalChunks}); run reindex again before activating`,
           );
         }
-        verity.store.activateSpace(options.collection, result.space.name);
+        await verity.store.activateSpace(options.collection, result.space.name);
       }
-      const space = verity.store.getSpace(options.collection, result.space.name) as EmbeddingSpace;
+      const space = (await verity.store.getSpace(options.collection, result.space.name)) as EmbeddingSpace;
       if (!forPeople) {
         context.write(JSON.stringify({ ...result, space, ...(comparison ? { comparison } : {}) }));
       } else {
@@ -125,7 +125,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .option("-c, --collection <name>", "only this collection")
     .option("--json", "print JSON")
     .action(async (options) => {
-      const list = (await context.open()).store.listSpaces(options.collection);
+      const list = await (await context.open()).store.listSpaces(options.collection);
       if (options.json) context.write(JSON.stringify(list));
       else
         context.write(
@@ -139,7 +139,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .argument("<name>", "space to switch queries to")
     .option("-c, --collection <name>", "collection", defaultCollection)
     .action(async (name: string, options) => {
-      (await context.open()).store.activateSpace(options.collection, name);
+      await (await context.open()).store.activateSpace(options.collection, name);
       context.write(`queries in "${terminalLine(options.collection)}" now use ${terminalLine(name)}`);
     });
   spaces
@@ -147,7 +147,7 @@ export function addSpaceCommands(program: Command, context: SpaceCommandContext)
     .argument("<name>", "space to drop with its vectors (not the active one)")
     .option("-c, --collection <name>", "collection", defaultCollection)
     .action(async (name: string, options) => {
-      (await context.open()).store.removeSpace(options.collection, name);
+      await (await context.open()).store.removeSpace(options.collection, name);
       context.write(`removed ${terminalLine(name)} from "${terminalLine(options.collection)}"`);
     });
 }

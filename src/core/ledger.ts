@@ -74,17 +74,17 @@ export interface LedgerQuery {
 }
 
 export interface Ledger {
-  recordAnswer(record: AnswerRecord): void;
+  recordAnswer(record: AnswerRecord): Promise<void>;
   /**
    * Money spent by a collection, or by an API key, in one UTC day (`2026-11-29`) or month (`2026-11`).
    */
-  spent(scope: { collection: string } | { apiKey: string }, period: string): number;
-  ledgerSummary(options?: LedgerQuery): LedgerSummary;
+  spent(scope: { collection: string } | { apiKey: string }, period: string): Promise<number>;
+  ledgerSummary(options?: LedgerQuery): Promise<LedgerSummary>;
   /** The summary's answers per UTC day, oldest first; days without answers are left out. */
-  ledgerDays(options?: LedgerQuery): LedgerDay[];
+  ledgerDays(options?: LedgerQuery): Promise<LedgerDay[]>;
   /**
    * Recorded answers, newest first (default the last 50, at most 1000). With an access that may not
    * read everything, only the answers asked with `apiKey` (none without one), in collections it may read.
    */
-  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): StoredAnswer[];
+  listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): Promise<StoredAnswer[]>;
 }

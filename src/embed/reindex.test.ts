@@ -54,8 +54,8 @@ beforeEach(async () => {
   await verity.ingest([join(dir, "docs")]);
 });
 
-afterEach(() => {
-  verity.close();
+afterEach(async () => {
+  await verity.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -82,7 +82,7 @@ describe("reindex", () => {
   it("resumes an interrupted build without embedding anything twice", async () => {
     const failing = bagOfWords({ failAfter: 1 });
     await expect(verity.reindex({ collection: "default", embedder: failing })).rejects.toThrow(/went away/);
-    expect(verity.store.getSpace("default", "test:bag-of-words:1")?.embeddedChunks).toBe(4);
+    expect((await verity.store.getSpace("default", "test:bag-of-words:1"))?.embeddedChunks).toBe(4);
     const resumed = bagOfWords();
     const result = await verity.reindex({ collection: "default", embedder: resumed });
     expect(result.embeddedNow).toBe(6);
@@ -92,7 +92,7 @@ describe("reindex", () => {
   it("keeps answering from the active space while another is built, and switches only when asked", async () => {
     const first = bagOfWords({ model: "first" });
     await verity.reindex({ collection: "default", embedder: first });
-    verity.store.activateSpace("default", "test:first:1");
+    await verity.store.activateSpace("default", "test:first:1");
     const asking = createVerity({ store: verity.store, embedder: first });
     let answeredDuringBuild: unknown;
     const second = bagOfWords({
@@ -104,13 +104,15 @@ describe("reindex", () => {
     await verity.reindex({ collection: "default", embedder: second });
     const during = await (answeredDuringBuild as ReturnType<Verity["ask"]>);
     expect(during.trace).toMatchObject({ retrieval: "hybrid", space: "test:first:1" });
-    expect(verity.store.listSpaces("default").find((space) => space.active)?.name).toBe("test:first:1");
-    verity.store.activateSpace("default", "test:second:1");
+    expect((await verity.store.listSpaces("default")).find((space) => space.active)?.name).toBe(
+      "test:first:1",
+    );
+    await verity.store.activateSpace("default", "test:second:1");
     const after = await createVerity({ store: verity.store, embedder: second }).ask(
       "Which note talks about topic3?",
     );
     expect(after.trace).toMatchObject({ retrieval: "hybrid", space: "test:second:1" });
-    expect(verity.store.listSpaces("default").map((space) => space.name)).toEqual([
+    expect((await verity.store.listSpaces("default")).map((space) => space.name)).toEqual([
       "test:first:1",
       "test:second:1",
     ]);
@@ -118,7 +120,7 @@ describe("reindex", () => {
 
   it("falls back to BM25 with a note when the embedder fails or does not match the active space", async () => {
     await verity.reindex({ collection: "default", embedder: bagOfWords() });
-    verity.store.activateSpace("default", "test:bag-of-words:1");
+    await verity.store.activateSpace("default", "test:bag-of-words:1");
     const broken = createVerity({ store: verity.store, embedder: bagOfWords({ failAfter: 0 }) });
     const answer = await broken.ask("Which note talks about topic3?");
     expect(answer.trace.retrieval).toBe("bm25");
@@ -130,11 +132,11 @@ describe("reindex", () => {
   it("embeds newly ingested chunks into the active space when its embedder is configured", async () => {
     const embedder = bagOfWords();
     await verity.reindex({ collection: "default", embedder });
-    verity.store.activateSpace("default", "test:bag-of-words:1");
+    await verity.store.activateSpace("default", "test:bag-of-words:1");
     const withEmbedder = createVerity({ store: verity.store, embedder });
     writeFileSync(join(dir, "docs", "new.md"), "# New\n\nA fresh note about candles.");
     await withEmbedder.ingest([join(dir, "docs")]);
-    expect(verity.store.getSpace("default", "test:bag-of-words:1")).toMatchObject({
+    expect(await verity.store.getSpace("default", "test:bag-of-words:1")).toMatchObject({
       embeddedChunks: 11,
       totalChunks: 11,
     });

@@ -41,7 +41,7 @@ export function defaultSpaceName(embedder: Pick<Embedder, "provider" | "model">,
 
 export async function reindexCollection(store: Store, options: ReindexOptions): Promise<ReindexResult> {
   const { collection, embedder } = options;
-  if (!store.hasCollection(collection)) {
+  if (!(await store.hasCollection(collection))) {
     throw new VerityError(
       "E_NOT_FOUND",
       `collection "${collection}" does not exist; ingest documents into it first`,
@@ -50,11 +50,11 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
   const version = options.version ?? "1";
   const name = options.space ?? defaultSpaceName(embedder, version);
   const started = performance.now();
-  if (!store.getSpace(collection, name)) {
+  if (!(await store.getSpace(collection, name))) {
     const spec = await describeEmbeddingSpace(embedder, { version, signal: options.signal });
-    store.createSpace({ ...spec, collection, name, quantization: options.quantization ?? "float32" });
+    await store.createSpace({ ...spec, collection, name, quantization: options.quantization ?? "float32" });
   }
-  const job = store.startJob("reindex", collection, { space: name });
+  const job = await store.startJob("reindex", collection, { space: name });
   const batchSize = Math.max(1, options.batchSize ?? embedder.maxBatchSize);
   let embeddedNow = 0;
   let cursor = 0;
@@ -62,7 +62,7 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
     for (;;) {
       options.signal?.throwIfAborted();
       // The cursor keeps each listing from rescanning chunks already done (quadratic at a million).
-      const batch = store.chunksToEmbed(collection, name, batchSize, cursor);
+      const batch = await store.chunksToEmbed(collection, name, batchSize, cursor);
       if (batch.length === 0) break;
       cursor = (batch[batch.length - 1] as { cursor: number }).cursor;
       const { embeddings } = await embedAll(
@@ -70,7 +70,7 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
         batch.map((chunk) => chunk.text),
         options.signal ? { signal: options.signal } : {},
       );
-      const stored = store.putVectors(
+      const stored = await store.putVectors(
         collection,
         name,
         batch.map((chunk, index) => ({
@@ -79,7 +79,7 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
         })),
       );
       embeddedNow += stored;
-      const current = store.getSpace(collection, name) as EmbeddingSpace;
+      const current = (await store.getSpace(collection, name)) as EmbeddingSpace;
       const remaining = current.totalChunks - current.embeddedChunks;
       const elapsed = performance.now() - started;
       options.onProgress?.({
@@ -90,14 +90,18 @@ export async function reindexCollection(store: Store, options: ReindexOptions): 
       });
     }
   } catch (error) {
-    store.finishJob(job.id, "failed", {
+    await store.finishJob(job.id, "failed", {
       space: name,
       embedded: embeddedNow,
       error: (error as Error).message,
     });
     throw error;
   }
-  const space = store.getSpace(collection, name) as EmbeddingSpace;
-  store.finishJob(job.id, "succeeded", { space: name, embedded: embeddedNow, total: space.totalChunks });
+  const space = (await store.getSpace(collection, name)) as EmbeddingSpace;
+  await store.finishJob(job.id, "succeeded", {
+    space: name,
+    embedded: embeddedNow,
+    total: space.totalChunks,
+  });
   return { space, embeddedNow, durationMs: Math.round(performance.now() - started) };
 }

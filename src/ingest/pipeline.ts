@@ -137,7 +137,7 @@ export async function ingestPaths(
     extensions: supportedExtensions(options.fileLoaders),
     followSymlinks: options.followSymlinks,
   });
-  const job = store.startJob("ingest", options.collection, { paths: [...paths] });
+  const job = await store.startJob("ingest", options.collection, { paths: [...paths] });
   const outcomes: FileOutcome[] = discovery.problems.map((problem) => ({
     path: problem.path,
     status: "failed",
@@ -161,21 +161,21 @@ export async function ingestPaths(
       });
     }
   } catch (error) {
-    store.finishJob(job.id, "failed", { error: (error as Error).message });
+    await store.finishJob(job.id, "failed", { error: (error as Error).message });
     throw error;
   }
   let gone: GoneFiles;
   try {
     gone = await goneFiles(store, options.collection, paths, { prune: options.prune === true });
   } catch (error) {
-    store.finishJob(job.id, "failed", { error: (error as Error).message });
+    await store.finishJob(job.id, "failed", { error: (error as Error).message });
     throw error;
   }
   const summary = {
     ...summarise(job.id, options.collection, outcomes, discovery.skipped, bytesDone, started),
     ...gone,
   };
-  store.finishJob(job.id, summary.failed > 0 ? "failed" : "succeeded", {
+  await store.finishJob(job.id, summary.failed > 0 ? "failed" : "succeeded", {
     ...summary,
     errors: summary.errors.length,
   });
@@ -204,8 +204,8 @@ async function ingestFile(
   let loader: Loader | FileLoader;
   let stored: SourceFile | undefined;
   /** The same bytes as stored: only the file's access groups may need to change. */
-  const unchanged = (): FileOutcome =>
-    store.setFileGroups(options.collection, path, groups) > 0
+  const unchanged = async (): Promise<FileOutcome> =>
+    (await store.setFileGroups(options.collection, path, groups)) > 0
       ? { path, status: "updated", documents: 0, chunks: 0, regrouped: true }
       : { path, status: "unchanged", documents: 0, chunks: 0 };
   try {
@@ -215,14 +215,14 @@ async function ingestFile(
       // loader's version (its transcription engine) is part of the hash, so another engine re-ingests.
       size = await fileSize(path, loader.maxFileBytes);
       contentHash = `${await hashFile(path)}:${loader.version}`;
-      stored = store.getFile(options.collection, path);
+      stored = await store.getFile(options.collection, path);
       if (stored?.contentHash === contentHash) return unchanged();
       extracted = await loader.loadFile({ path, limits, onProgress: options.onFileProgress });
     } else {
       const bytes = await readBytes(path, limits.maxFileBytes);
       contentHash = createHash("sha256").update(bytes).digest("hex");
       size = bytes.byteLength;
-      stored = store.getFile(options.collection, path);
+      stored = await store.getFile(options.collection, path);
       if (stored?.contentHash === contentHash) return unchanged();
       const loaded = await loader.load({ path, bytes, limits });
       extracted = loadedDocuments(loaded);
@@ -239,7 +239,7 @@ async function ingestFile(
   // Store failures (disk full, database locked) are not the file's fault: they stop the job.
   let result: PutFileResult;
   try {
-    result = storeDocuments(store, {
+    result = await storeDocuments(store, {
       collection: options.collection,
       path,
       contentHash,
@@ -316,17 +316,17 @@ export async function goneFiles(
 ): Promise<GoneFiles> {
   const gone = await findGone(store, collection, paths);
   let pruned = 0;
-  if (options.prune) for (const path of gone) pruned += store.removeFile(collection, path);
+  if (options.prune) for (const path of gone) pruned += await store.removeFile(collection, path);
   return { gone, pruned };
 }
 
 async function findGone(store: Store, collection: string, paths: readonly string[]): Promise<string[]> {
-  if (paths.length === 0 || !store.hasCollection(collection)) return [];
+  if (paths.length === 0 || !(await store.hasCollection(collection))) return [];
   const roots = await Promise.all(paths.map((path) => realpath(resolve(path)).catch(() => resolve(path))));
   const under = (file: string) =>
     roots.some((root) => file === root || file.startsWith(root.endsWith(sep) ? root : `${root}${sep}`));
   const gone: string[] = [];
-  for (const file of store.listFiles(collection)) {
+  for (const file of await store.listFiles(collection)) {
     if (!under(file.path)) continue;
     const exists = await lstat(file.path).then(
       () => true,

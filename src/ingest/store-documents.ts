@@ -1,6 +1,6 @@
 // Chunking extracted documents and storing them as one unit of replacement (a file's whole content).
 import { validateCollection } from "../core/document.js";
-import type { Store } from "../store/store.js";
+import type { PutFileResult, Store } from "../store/store.js";
 import { type ChunkerOptions, chunkDocument } from "./chunker.js";
 import type { ExtractedDocument } from "./extracted.js";
 
@@ -18,7 +18,7 @@ export interface StoreDocumentsInput {
 }
 
 /** Chunks extracted documents and stores them as the file's full content, in one transaction. */
-export function storeDocuments(store: Store, input: StoreDocumentsInput) {
+export async function storeDocuments(store: Store, input: StoreDocumentsInput): Promise<PutFileResult> {
   validateCollection(input.collection);
   const single = input.documents.length === 1 && input.documents[0]?.recordId === undefined;
   return store.putFile({

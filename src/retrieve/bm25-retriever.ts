@@ -52,16 +52,16 @@ export interface SearchTerms {
 }
 
 /** The question's terms, and which of them anchor the search, by the index's own statistics. */
-export function searchTerms(
+export async function searchTerms(
   store: Store,
   question: string,
   pruning: TermPruning = defaultTermPruning,
   access?: Access,
-): SearchTerms {
+): Promise<SearchTerms> {
   const terms = queryTerms(question);
   if (terms.length <= pruning.minAnchors) return { terms, anchors: terms };
   const stems = terms.map(stem);
-  const statistics = store.termStatistics([...new Set(stems)], access);
+  const statistics = await store.termStatistics([...new Set(stems)], access);
   const byRarity = terms
     .map((term, index) => ({ term, chunks: statistics.documentFrequency.get(stems[index] as string) ?? 0 }))
     .sort((a, b) => a.chunks - b.chunks);
@@ -75,26 +75,30 @@ export function searchTerms(
   return { terms, anchors };
 }
 
-export function retrieveBm25(
+export async function retrieveBm25(
   store: Store,
   question: string,
   options: RetrieveOptions & { perDocument?: boolean },
-): RetrievedPassage[] {
-  const { terms, anchors } = searchTerms(store, question, options.pruning, options.access);
+): Promise<RetrievedPassage[]> {
+  const { terms, anchors } = await searchTerms(store, question, options.pruning, options.access);
   if (terms.length === 0) return [];
   const { collection, limit, perDocument, access } = options;
-  return store
-    .searchBm25({ collection, terms, anchors, limit, perDocument, ...(access ? { access } : {}) })
-    .map((hit, rank) => ({ ...hit, rank }));
+  return (
+    await store.searchBm25({ collection, terms, anchors, limit, perDocument, ...(access ? { access } : {}) })
+  ).map((hit, rank) => ({ ...hit, rank }));
 }
 
 /**
  * Inverse document frequency of each of the question's content terms (by stem) over the whole index:
  * rare terms tell an answer apart, common ones hardly at all.
  */
-export function questionTermWeights(store: Store, question: string, access?: Access): Map<string, number> {
+export async function questionTermWeights(
+  store: Store,
+  question: string,
+  access?: Access,
+): Promise<Map<string, number>> {
   const stems = [...new Set(queryTerms(question).map(stem))];
-  const statistics = store.termStatistics(stems, access);
+  const statistics = await store.termStatistics(stems, access);
   const total = statistics.chunks;
   const weights = new Map<string, number>();
   for (const term of stems) {
@@ -122,6 +126,6 @@ export function retrieveDocuments(
   store: Store,
   question: string,
   options: RetrieveOptions,
-): RetrievedPassage[] {
+): Promise<RetrievedPassage[]> {
   return retrieveBm25(store, question, { ...options, perDocument: true });
 }

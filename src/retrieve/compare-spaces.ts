@@ -38,7 +38,7 @@ export interface SpaceComparison {
 }
 
 export async function compareSpaces(store: Store, options: CompareSpacesOptions): Promise<SpaceComparison> {
-  const active = store.listSpaces(options.collection).find((space) => space.active);
+  const active = (await store.listSpaces(options.collection)).find((space) => space.active);
   const currentUsesVectors =
     active !== undefined &&
     options.currentEmbedder !== undefined &&

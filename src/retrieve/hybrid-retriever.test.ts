@@ -21,8 +21,8 @@ const embedder: Embedder = {
 
 let dir: string | undefined;
 let store: Store | undefined;
-afterEach(() => {
-  store?.close();
+afterEach(async () => {
+  await store?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -34,13 +34,13 @@ describe("hybrid retrieval", () => {
       vectorIndex: { threshold: 0, buildDelayMs: 0 },
     });
     store = opened;
-    annFixture.putFile(
+    await annFixture.putFile(
       opened,
       "/f",
       Array.from({ length: 50 }, (_, seed) => seed),
     );
-    annFixture.embed(opened);
-    opened.activateSpace("c", annFixture.space);
+    await annFixture.embed(opened);
+    await opened.activateSpace("c", annFixture.space);
     const retrieve = () => retrieveHybrid(opened, "seed 7", { collection: "c", limit: 5, embedder });
     const first = await retrieve();
     expect(first).toMatchObject({ mode: "hybrid", vectorSearch: "exact" });

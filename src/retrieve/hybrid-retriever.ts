@@ -60,11 +60,11 @@ export async function retrieveHybrid(
     );
   }
   options.signal?.throwIfAborted();
-  const bm25 = retrieveBm25(store, question, options);
+  const bm25 = await retrieveBm25(store, question, options);
   if (options.space === null) return { passages: bm25, mode: "bm25", warnings: [] };
-  const space = store
-    .listSpaces(options.collection)
-    .find((candidate) => (options.space === undefined ? candidate.active : candidate.name === options.space));
+  const space = (await store.listSpaces(options.collection)).find((candidate) =>
+    options.space === undefined ? candidate.active : candidate.name === options.space,
+  );
   if (!space) return { passages: bm25, mode: "bm25", warnings: [] };
   const { embedder } = options;
   if (!embedder) {
@@ -91,18 +91,17 @@ export async function retrieveHybrid(
     const { embeddings } = await embedder.doEmbed({ texts: [question], signal: options.signal });
     options.signal?.throwIfAborted();
     const vector = normalise(embeddings[0] as Float32Array);
-    dense = store
-      .searchVectors({
-        collection: options.collection,
-        space: space.name,
-        vector,
-        limit: options.limit,
-        ...(options.access ? { access: options.access } : {}),
-      })
-      .map(({ method, ...hit }, rank) => {
-        if (method === "ann") vectorSearch = "ann";
-        return { ...hit, rank };
-      });
+    const hits = await store.searchVectors({
+      collection: options.collection,
+      space: space.name,
+      vector,
+      limit: options.limit,
+      ...(options.access ? { access: options.access } : {}),
+    });
+    dense = hits.map(({ method, ...hit }, rank) => {
+      if (method === "ann") vectorSearch = "ann";
+      return { ...hit, rank };
+    });
   } catch (error) {
     // The caller gave up: that is not a vector failure to fall back from.
     if (options.signal?.aborted) throw options.signal.reason;

@@ -20,8 +20,11 @@ export interface Reservation {
 }
 
 export interface BudgetGuard {
-  /** Holds `worstCaseUsd` against every scope, or says which budget it would break. */
-  reserve(scopes: readonly BudgetScope[], worstCaseUsd: number): Reservation | { exceeded: string };
+  /**
+   * Holds `worstCaseUsd` against every scope, or says which budget it would break. Questions asked at
+   * once are checked one after another: together they never pass a budget one of them would break.
+   */
+  reserve(scopes: readonly BudgetScope[], worstCaseUsd: number): Promise<Reservation | { exceeded: string }>;
   /** Forgets what this answer holds, once the ledger has recorded it. */
   release(reservations: readonly Reservation[]): void;
 }
@@ -50,26 +53,51 @@ export function createBudgetGuard(ledger: Ledger, now: () => Date = () => new Da
   const holds = new WeakMap<Reservation, Map<string, number>>();
   const add = (key: string, usd: number) => pending.set(key, (pending.get(key) ?? 0) + usd);
 
+  // Holds released while a question was reading the ledger: the answer they were for may be recorded
+  // after its read, so that question counts them again (over-counting for a moment is safe).
+  let releases = 0;
+  const released: { seq: number; key: string; usd: number }[] = [];
+  const reading = new Map<number, number>();
+
   return {
-    reserve(scopes, worstCaseUsd) {
+    async reserve(scopes, worstCaseUsd) {
       const at = now();
-      const keys: string[] = [];
-      for (const scope of scopes) {
-        const periods = [
+      const checks = scopes.flatMap((scope) =>
+        [
           { name: "daily", limit: scope.budget.daily, period: dayOf(at) },
           { name: "monthly", limit: scope.budget.monthly, period: monthOf(at) },
-        ];
-        for (const period of periods) {
-          if (period.limit === undefined) continue;
-          const key = `${JSON.stringify(scope.ledger)}|${period.period}`;
-          const spent = ledger.spent(scope.ledger, period.period) + (pending.get(key) ?? 0);
-          if (spent + worstCaseUsd > period.limit) {
-            return {
-              exceeded: `the ${period.name} budget of ${money(period.limit)} for ${scope.label} has ${money(Math.max(0, period.limit - spent))} left, and this call could cost up to ${money(worstCaseUsd)}`,
-            };
-          }
-          keys.push(key);
+        ].flatMap(({ name, limit, period }) =>
+          limit === undefined
+            ? []
+            : [{ name, limit, period, scope, key: `${JSON.stringify(scope.ledger)}|${period}` }],
+        ),
+      );
+      // The ledger is read first; the check and the hold then happen without awaiting, so questions
+      // asked at once cannot both pass on the same remainder.
+      const since = releases;
+      reading.set(since, (reading.get(since) ?? 0) + 1);
+      const recorded: number[] = [];
+      try {
+        for (const check of checks) recorded.push(await ledger.spent(check.scope.ledger, check.period));
+      } finally {
+        const left = (reading.get(since) ?? 1) - 1;
+        if (left > 0) reading.set(since, left);
+        else reading.delete(since);
+      }
+      const releasedSince = (key: string) =>
+        released.reduce((sum, entry) => (entry.seq > since && entry.key === key ? sum + entry.usd : sum), 0);
+      const extra = checks.map((check) => releasedSince(check.key));
+      const oldest = Math.min(releases, ...reading.keys());
+      while (released.length > 0 && (released[0] as { seq: number }).seq <= oldest) released.shift();
+      const keys: string[] = [];
+      for (const [index, check] of checks.entries()) {
+        const spent = (recorded[index] as number) + (extra[index] as number) + (pending.get(check.key) ?? 0);
+        if (spent + worstCaseUsd > check.limit) {
+          return {
+            exceeded: `the ${check.name} budget of ${money(check.limit)} for ${check.scope.label} has ${money(Math.max(0, check.limit - spent))} left, and this call could cost up to ${money(worstCaseUsd)}`,
+          };
         }
+        keys.push(check.key);
       }
       const held = new Map(keys.map((key) => [key, worstCaseUsd]));
       for (const key of keys) add(key, worstCaseUsd);
@@ -86,8 +114,12 @@ export function createBudgetGuard(ledger: Ledger, now: () => Date = () => new Da
     },
 
     release(reservations) {
+      releases++;
       for (const reservation of reservations) {
-        for (const [key, amount] of holds.get(reservation) ?? []) add(key, -amount);
+        for (const [key, amount] of holds.get(reservation) ?? []) {
+          add(key, -amount);
+          if (reading.size > 0) released.push({ seq: releases, key, usd: amount });
+        }
         holds.delete(reservation);
       }
     },

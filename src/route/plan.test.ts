@@ -97,8 +97,8 @@ describe("route plans", () => {
 describe("budget guard", () => {
   function ledgerWith(spent: number): Ledger {
     return {
-      recordAnswer: (_: AnswerRecord) => {},
-      spent: () => spent,
+      recordAnswer: async (_: AnswerRecord) => {},
+      spent: async () => spent,
       ledgerSummary: () => {
         throw new Error("not used");
       },
@@ -116,21 +116,51 @@ describe("budget guard", () => {
     budget: { daily: 1, onExhausted: "cheaper" as const },
   };
 
-  it("holds the worst case until settled, then counts what was spent until the ledger has it", () => {
+  it("holds the worst case until settled, then counts what was spent until the ledger has it", async () => {
     const guard = createBudgetGuard(ledgerWith(0.5), () => new Date("2026-11-29T12:00:00Z"));
-    const first = guard.reserve([scope], 0.3);
+    const first = await guard.reserve([scope], 0.3);
     expect("exceeded" in first).toBe(false);
-    const second = guard.reserve([scope], 0.3);
+    const second = await guard.reserve([scope], 0.3);
     expect(second).toMatchObject({
       exceeded: expect.stringContaining('daily budget of $1.00 for collection "c" has $0.2000 left'),
     });
     if ("exceeded" in first) return;
     first.settle(0.05);
-    const third = guard.reserve([scope], 0.3);
+    const third = await guard.reserve([scope], 0.3);
     expect("exceeded" in third).toBe(false);
     guard.release([first]);
     if (!("exceeded" in third)) guard.release([third]);
-    expect("exceeded" in guard.reserve([scope], 0.49)).toBe(false);
+    expect("exceeded" in (await guard.reserve([scope], 0.49))).toBe(false);
+  });
+
+  it("lets only one of two questions asked at once through a remainder that fits one", async () => {
+    const guard = createBudgetGuard(ledgerWith(0.5), () => new Date("2026-11-29T12:00:00Z"));
+    const both = await Promise.all([guard.reserve([scope], 0.3), guard.reserve([scope], 0.3)]);
+    expect(both.filter((reservation) => !("exceeded" in reservation))).toHaveLength(1);
+  });
+
+  it("counts an answer released while another question was reading the ledger", async () => {
+    // The ledger is read before the answer is recorded, and answers after it was released: the
+    // released hold must still count, or the second question would spend the same money again.
+    let spent = 0.5;
+    let reading: (() => void) | undefined;
+    const ledger = ledgerWith(0);
+    ledger.spent = () =>
+      new Promise((resolve) => {
+        const seen = spent;
+        reading = () => resolve(seen);
+      });
+    const guard = createBudgetGuard(ledger, () => new Date("2026-11-29T12:00:00Z"));
+    const firstAsked = guard.reserve([scope], 0.3);
+    (reading as () => void)();
+    const first = await firstAsked;
+    if ("exceeded" in first) throw new Error("the first question should pass");
+    const secondAsked = guard.reserve([scope], 0.3);
+    first.settle(0.3);
+    spent = 0.8; // recorded in the ledger, after the second question's read began
+    guard.release([first]);
+    (reading as () => void)();
+    expect(await secondAsked).toMatchObject({ exceeded: expect.stringContaining("daily budget") });
   });
 
   it("prices the worst case from the prompt and the longest answer, capped by the context window", () => {

@@ -132,10 +132,10 @@ export function createRouter(options: RouterOptions) {
     let costUsd = 0;
 
     /** Why `model` may not be called now (open breaker, budget), or a hold on the budget for it. */
-    function admit(model: ModelEntry): Reservation | string {
+    async function admit(model: ModelEntry): Promise<Reservation | string> {
       const breaker = options.breakers?.for(providerKey(model));
       if (breaker && breaker.state() === "open") return breaker.unavailableError().message;
-      const reservation = options.budget.reserve(
+      const reservation = await options.budget.reserve(
         question.budgetScopes,
         worstCaseCost(model, promptCharacters),
       );
@@ -182,7 +182,7 @@ export function createRouter(options: RouterOptions) {
     for (let step = 0; step < route.chain.length; step++) {
       question.signal?.throwIfAborted();
       const model = route.chain[step] as ModelEntry;
-      const admitted = admit(model);
+      const admitted = await admit(model);
       if (typeof admitted === "string") {
         calls.push({ model: model.id, outcome: "skipped", costUsd: 0, latencyMs: 0 });
         skipped.push(`${model.id}: ${admitted}`);
@@ -194,7 +194,7 @@ export function createRouter(options: RouterOptions) {
       let answeredBy = model;
       const next = route.chain[step + 1];
       const hedgeAfterMs = question.route.hedgeAfterMs;
-      const hedgeWith = step === 0 && next && hedgeAfterMs !== undefined ? admit(next) : undefined;
+      const hedgeWith = step === 0 && next && hedgeAfterMs !== undefined ? await admit(next) : undefined;
       if (hedgeWith !== undefined && typeof hedgeWith !== "string" && next && hedgeAfterMs !== undefined) {
         // Hedged: the next model starts too if the first has sent no token after hedgeAfterMs.
         const pair = [model, next];

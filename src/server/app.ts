@@ -129,10 +129,13 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
       typeof token === "string"
     ) {
       const { name, id } = request.params as { name?: string; id?: string };
-      request.caller = mediaTokens.authenticate(token, { collection: name ?? "", documentId: id ?? "" });
+      request.caller = await mediaTokens.authenticate(token, {
+        collection: name ?? "",
+        documentId: id ?? "",
+      });
       return;
     }
-    request.caller = context.authenticate(request.headers.authorization);
+    request.caller = await context.authenticate(request.headers.authorization);
   });
   // One log line and one metric per request: no headers, bodies, questions or answers, and no URL
   // (its route pattern only), so a media link's token never reaches the log.
@@ -182,7 +185,12 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
   });
 
   const routes = createRouteTable(app);
-  addHealthRoutes(routes, { metrics, checkReady: () => void options.verity.store.hasCollection("") });
+  addHealthRoutes(routes, {
+    metrics,
+    checkReady: async () => {
+      await options.verity.store.hasCollection("");
+    },
+  });
   addCollectionRoutes(routes, context, uploads, jobs);
   addDocumentRoutes(routes, context, uploads, jobs, mediaTokens);
   const endJobStreams = addJobRoutes(routes, jobs);

@@ -24,7 +24,7 @@ export interface ServerContext {
    * The caller behind an `Authorization: Bearer <key>` header (undefined when absent). Throws
    * E_UNAUTHORIZED for a missing, unknown, revoked or expired key when keys are required.
    */
-  authenticate(authorization: string | undefined): Caller;
+  authenticate(authorization: string | undefined): Promise<Caller>;
 }
 
 /** Throws E_FORBIDDEN unless the caller holds `scope` (admin holds every scope). */

@@ -66,7 +66,7 @@ export async function startServer({
   );
   const verity = createVerity({ ...options, logger: logger.child({ component: "engine" }) });
   try {
-    if (!noAuth && !isLoopback(settings.host) && !verity.keys.exists()) {
+    if (!noAuth && !isLoopback(settings.host) && !(await verity.keys.exists())) {
       throw new VerityError(
         "E_CONFIG",
         `no API key exists, so a server on ${settings.host} would let anyone on the network read and change everything. Create a key first (verity keys create --name admin --scope admin --group '*'), listen on 127.0.0.1, or pass --no-auth to serve without keys`,
@@ -92,10 +92,10 @@ export async function startServer({
     const address = served.app.server.address();
     const port = typeof address === "object" && address ? address.port : settings.port;
     const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
-    const resumed = served.jobs.resumeInterrupted();
+    const resumed = await served.jobs.resumeInterrupted();
     if (resumed.length > 0) logger.info({ jobs: resumed.map((job) => job.id) }, "resumed interrupted jobs");
     logger.info(
-      { url, auth: noAuth ? "off" : verity.keys.exists() ? "keys" : "none yet (loopback)" },
+      { url, auth: noAuth ? "off" : (await verity.keys.exists()) ? "keys" : "none yet (loopback)" },
       "listening",
     );
 
@@ -112,7 +112,7 @@ export async function startServer({
         ]);
         clearTimeout(timer);
       } finally {
-        verity.close();
+        await verity.close();
         logger.info({}, "stopped");
         logger.flush();
       }
@@ -126,7 +126,7 @@ export async function startServer({
       },
     };
   } catch (error) {
-    verity.close();
+    await verity.close();
     throw error;
   }
 }

@@ -56,18 +56,18 @@ export type ApiKeyVerification =
 
 export interface ApiKeyStore {
   /** Stores a new key (already checked: see `parseNewApiKey`) and returns it with its secret, once. */
-  createApiKey(key: NewApiKey): CreatedApiKey;
+  createApiKey(key: NewApiKey): Promise<CreatedApiKey>;
   /** Checks a presented key; `now` is the time expiry is judged at (default the clock). */
-  verifyApiKey(presented: string, now?: Date): ApiKeyVerification;
+  verifyApiKey(presented: string, now?: Date): Promise<ApiKeyVerification>;
   /** Every key, newest first; never a secret or a hash. */
-  listApiKeys(): ApiKey[];
+  listApiKeys(): Promise<ApiKey[]>;
   /** Revokes a key by id (revoking again keeps the first time); undefined when there is no such key. */
-  revokeApiKey(id: string): ApiKey | undefined;
+  revokeApiKey(id: string): Promise<ApiKey | undefined>;
   /**
    * Whether any key was ever created, revoked and expired ones included: a server that has had keys
    * keeps requiring them after the last one is revoked.
    */
-  hasApiKeys(): boolean;
+  hasApiKeys(): Promise<boolean>;
 }
 
 /** What a key may read. */

@@ -129,54 +129,54 @@ export interface Store extends VectorStore, Ledger, ApiKeyStore {
    */
   readonly readOnly: boolean;
   /** Collections the caller may read, with the counts of the documents and chunks it may read. */
-  listCollections(access?: Access): Collection[];
+  listCollections(access?: Access): Promise<Collection[]>;
   /** Whether the collection exists (whoever may read it: check the caller's access as well). */
-  hasCollection(name: string): boolean;
+  hasCollection(name: string): Promise<boolean>;
   /**
    * Creates an empty collection with these settings (defaults for those not given), or returns an
    * existing one's; E_INVALID_INPUT when it exists with other settings. Writing into a collection
    * that does not exist creates it with the defaults.
    */
-  createCollection(name: string, settings?: Partial<CollectionSettings>): CollectionSettings;
+  createCollection(name: string, settings?: Partial<CollectionSettings>): Promise<CollectionSettings>;
   /** The collection's settings, or undefined when there is no such collection. */
-  collectionSettings(name: string): CollectionSettings | undefined;
+  collectionSettings(name: string): Promise<CollectionSettings | undefined>;
   /**
    * Removes a collection and everything derived from it (files, documents, chunks, embedding spaces
    * and their vectors). The ledger keeps its answers. Returns what was removed, or undefined when
    * there is no such collection.
    */
-  removeCollection(name: string): { files: number; documents: number } | undefined;
+  removeCollection(name: string): Promise<{ files: number; documents: number } | undefined>;
   /** A stored file, when the caller may read every document it holds. */
-  getFile(collection: string, path: string, access?: Access): SourceFile | undefined;
+  getFile(collection: string, path: string, access?: Access): Promise<SourceFile | undefined>;
   /** The collection's stored files the caller may read (every document of each), by path. */
-  listFiles(collection: string, access?: Access): SourceFile[];
+  listFiles(collection: string, access?: Access): Promise<SourceFile[]>;
   /**
    * Gives every document of a stored file these access groups, without touching its chunks (a
    * re-ingest of unchanged bytes under other groups). Returns the number of documents changed;
    * writes nothing when none differ.
    */
-  setFileGroups(collection: string, path: string, groups: readonly string[]): number;
+  setFileGroups(collection: string, path: string, groups: readonly string[]): Promise<number>;
   /**
    * Makes the file's documents exactly `documents`, in one transaction: unchanged documents are
    * kept, changed ones replaced with their chunks, ones no longer in the file removed.
    */
-  putFile(input: PutFileInput): PutFileResult;
+  putFile(input: PutFileInput): Promise<PutFileResult>;
   /**
    * Removes a file and every document and chunk derived from it. Returns the number of documents
    * removed: 0 when there is no such file, or `access` may not read every document of it.
    */
-  removeFile(collection: string, path: string, access?: Access): number;
+  removeFile(collection: string, path: string, access?: Access): Promise<number>;
   /** Removes one document (by id or source) and everything derived from it, if `access` may read it. */
-  removeDocument(collection: string, idOrSource: string, access?: Access): boolean;
+  removeDocument(collection: string, idOrSource: string, access?: Access): Promise<boolean>;
   /** Documents the caller may read, of one collection or all, by collection and source. */
-  listDocuments(collection?: string, access?: Access): DocumentRecord[];
+  listDocuments(collection?: string, access?: Access): Promise<DocumentRecord[]>;
   /** A document by id or source, undefined alike when there is none and when the caller may not read it. */
-  getDocument(idOrSource: string, collection?: string, access?: Access): DocumentRecord | undefined;
+  getDocument(idOrSource: string, collection?: string, access?: Access): Promise<DocumentRecord | undefined>;
   /** The document's full extracted text, when the caller may read it. */
-  getDocumentText(documentId: string, access?: Access): string | undefined;
+  getDocumentText(documentId: string, access?: Access): Promise<string | undefined>;
   /** The document's chunks in order; none when the caller may not read it. */
-  getChunks(documentId: string, access?: Access): Chunk[];
-  searchBm25(query: Bm25Query): Bm25Hit[];
+  getChunks(documentId: string, access?: Access): Promise<Chunk[]>;
+  searchBm25(query: Bm25Query): Promise<Bm25Hit[]>;
   /**
    * Index statistics for already-stemmed terms (Porter, lower case), for IDF weighting. Counted over
    * the whole index, whatever `access` says: they are counts, never text, and scoping them to a
@@ -184,15 +184,19 @@ export interface Store extends VectorStore, Ledger, ApiKeyStore {
    * caller may read back from its scores how many chunks of the whole index hold a word; never which
    * document, nor anything it says.
    */
-  termStatistics(stems: readonly string[], access?: Access): TermStatistics;
-  startJob(kind: string, collection: string, summary?: Record<string, unknown>): Job;
-  finishJob(id: string, status: Exclude<JobStatus, "running">, summary: Record<string, unknown>): void;
+  termStatistics(stems: readonly string[], access?: Access): Promise<TermStatistics>;
+  startJob(kind: string, collection: string, summary?: Record<string, unknown>): Promise<Job>;
+  finishJob(
+    id: string,
+    status: Exclude<JobStatus, "running">,
+    summary: Record<string, unknown>,
+  ): Promise<void>;
   /**
    * Recent jobs, newest first. Job summaries name files of every group, so a caller sees the jobs of
    * the collections it may read only when it may read every group.
    */
-  listJobs(limit?: number, access?: Access): Job[];
+  listJobs(limit?: number, access?: Access): Promise<Job[]>;
   /** Counts over what the caller may read. */
-  stats(access?: Access): StoreStats;
-  close(): void;
+  stats(access?: Access): Promise<StoreStats>;
+  close(): Promise<void>;
 }

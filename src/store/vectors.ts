@@ -67,20 +67,20 @@ export interface VectorHit {
 
 export interface VectorStore {
   /** Creates the space, or returns it if one of that name exists with the same spec. */
-  createSpace(space: NewEmbeddingSpace): EmbeddingSpace;
-  listSpaces(collection?: string): EmbeddingSpace[];
-  getSpace(collection: string, name: string): EmbeddingSpace | undefined;
+  createSpace(space: NewEmbeddingSpace): Promise<EmbeddingSpace>;
+  listSpaces(collection?: string): Promise<EmbeddingSpace[]>;
+  getSpace(collection: string, name: string): Promise<EmbeddingSpace | undefined>;
   /** Chunks of the space's collection with no vector in it yet, oldest first, after the cursor `after`. */
-  chunksToEmbed(collection: string, space: string, limit: number, after?: number): ChunkToEmbed[];
+  chunksToEmbed(collection: string, space: string, limit: number, after?: number): Promise<ChunkToEmbed[]>;
   /** Stores vectors in one transaction; chunks deleted meanwhile are skipped. Returns how many were stored. */
   putVectors(
     collection: string,
     space: string,
     vectors: readonly { chunkId: string; vector: Float32Array }[],
-  ): number;
+  ): Promise<number>;
   /** Makes `space` the collection's active space, atomically. */
-  activateSpace(collection: string, space: string): void;
+  activateSpace(collection: string, space: string): Promise<void>;
   /** Drops a space and its vectors (not the active one). */
-  removeSpace(collection: string, space: string): void;
-  searchVectors(query: VectorQuery): VectorHit[];
+  removeSpace(collection: string, space: string): Promise<void>;
+  searchVectors(query: VectorQuery): Promise<VectorHit[]>;
 }

@@ -57,7 +57,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     onRequest: (request) => process.stdout.write(`${JSON.stringify({ request })}\n`),
   });
   process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
-  process.once("SIGTERM", () => {
-    server.close().then(() => process.exit(0));
+  process.once("SIGTERM", async () => {
+    await server.close().then(() => process.exit(0));
   });
 }

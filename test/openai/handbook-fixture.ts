@@ -58,7 +58,7 @@ export async function createHandbook(options: { models?: ModelCatalogue } = {}):
   const context: ServerContext = {
     verity,
     logger: noopLogger,
-    authenticate(authorization) {
+    async authenticate(authorization) {
       const key = authorization?.replace(/^Bearer /u, "");
       const caller = key === undefined ? undefined : callers[key];
       if (!caller)
@@ -67,8 +67,8 @@ export async function createHandbook(options: { models?: ModelCatalogue } = {}):
     },
   };
   let open = true;
-  const closeEngine = () => {
-    if (open) verity.close();
+  const closeEngine = async () => {
+    if (open) await verity.close();
     open = false;
   };
   return {
@@ -77,8 +77,8 @@ export async function createHandbook(options: { models?: ModelCatalogue } = {}):
     verity,
     context,
     closeEngine,
-    close() {
-      closeEngine();
+    async close() {
+      await closeEngine();
       rmSync(dir, { recursive: true, force: true });
     },
   };

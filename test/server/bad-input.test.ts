@@ -37,14 +37,14 @@ function rawGet(url: string, path: string): Promise<{ status: number; body: stri
 }
 
 /** Nothing in the uploads folder (staging included), no document, no job. */
-function expectNothingStored(target: TestServer): void {
+async function expectNothingStored(target: TestServer): Promise<void> {
   const uploads = join(target.dataDir, "uploads");
   const files = existsSync(uploads)
     ? readdirSync(uploads, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile())
     : [];
   expect(files).toEqual([]);
-  expect(target.verity.listDocuments()).toEqual([]);
-  expect(target.jobs.list(10)).toEqual([]);
+  expect(await target.verity.listDocuments()).toEqual([]);
+  expect(await target.jobs.list(10)).toEqual([]);
 }
 
 describe("bodies", () => {
@@ -125,7 +125,7 @@ describe("uploads", () => {
       code: "E_TOO_LARGE",
       message: expect.stringContaining("server.limits.uploadBytes"),
     });
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 
   it("more files than the limit is E_TOO_LARGE (413), and nothing is kept", async () => {
@@ -141,7 +141,7 @@ describe("uploads", () => {
       code: "E_TOO_LARGE",
       message: expect.stringContaining("server.limits.uploadFiles"),
     });
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 
   it("a client that disconnects in the middle of an upload leaves nothing behind", async () => {
@@ -181,7 +181,7 @@ describe("uploads", () => {
       body: uploadForm([{ name: "..", contents: "# Dots\n\nText.\n" }]),
     });
     expect(await errorOf(dots)).toMatchObject({ status: 400, code: "E_INVALID_INPUT" });
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 
   it("a bad access group in the form is E_INVALID_INPUT, and the files are not kept", async () => {
@@ -196,7 +196,7 @@ describe("uploads", () => {
       code: "E_INVALID_INPUT",
       message: expect.stringContaining("access group"),
     });
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 });
 
@@ -215,7 +215,7 @@ describe("names and ids", () => {
     ];
     for (const response of responses)
       expect(await errorOf(response)).toMatchObject({ status: 404, code: "E_NOT_FOUND" });
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 
   it("path traversal in collection names and document ids is E_INVALID_INPUT before anything is read", async () => {
@@ -281,7 +281,7 @@ describe("API keys", () => {
     const auth = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
     const reader = await server.verity.keys.create({ name: "reader", scopes: ["read"] });
     const revoked = await server.verity.keys.create({ name: "old", scopes: ["read"] });
-    server.verity.keys.revoke(revoked.key.id);
+    await server.verity.keys.revoke(revoked.key.id);
     const expiring = await server.verity.keys.create({ name: "temp", scopes: ["read"], expires: "1h" });
     const forged = `${reader.secret.slice(0, -4)}AAAA`;
 
@@ -356,6 +356,6 @@ describe("API keys", () => {
     });
     const writeMissing = await server.send("/api/v1/collections", { name: "nowhere" }, { key: sales.secret });
     expect((await errorOf(writeMissing)).status).toBe(403);
-    expectNothingStored(server);
+    await expectNothingStored(server);
   });
 });

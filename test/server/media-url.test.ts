@@ -167,7 +167,7 @@ describe("a media link", () => {
     const reader = await server.verity.keys.create({ name: "reader", scopes: ["read"] });
     const url = await linkTo(keyed, id, reader.secret);
     expect((await server.fetch(url)).status).toBe(200);
-    server.verity.keys.revoke(reader.key.id);
+    await server.verity.keys.revoke(reader.key.id);
     const response = await server.fetch(url);
     expect(response.status).toBe(401);
     expect((await json(response)).error).toMatchObject({

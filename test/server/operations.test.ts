@@ -40,7 +40,7 @@ describe("health", () => {
 
   it("/readyz is 503 E_STORE once the store is closed", async () => {
     server = await startTestServer();
-    server.verity.store.close();
+    await server.verity.store.close();
     const response = await server.fetch("/readyz");
     expect(response.status).toBe(503);
     expect((await json(response)).error.code).toBe("E_STORE");

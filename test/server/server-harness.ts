@@ -79,7 +79,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     async close() {
       await served.drain(5000);
       await served.jobs.stop();
-      verity.close();
+      await verity.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -74,10 +74,12 @@ beforeAll(async () => {
   hrDocument = await upload("hr", "leave.md", "# Leave\n\nNew staff get 25 vacation days a year.\n");
   secretDocument = await upload("sales", "bonus.md", "# Bonus\n\nThe bonus pool is secret.\n", "board");
   const store = server.verity.store;
-  store.recordAnswer(answer("hr", daysAgo(2), { latencyMs: 200 }));
-  store.recordAnswer(answer("hr", daysAgo(2), { status: "abstained", costUsd: 0.002, escalated: true }));
-  store.recordAnswer(answer("hr", new Date().toISOString(), { costUsd: 0.1 }));
-  store.recordAnswer(answer("sales", new Date().toISOString(), { costUsd: 0.3, apiKey: salesId }));
+  await store.recordAnswer(answer("hr", daysAgo(2), { latencyMs: 200 }));
+  await store.recordAnswer(
+    answer("hr", daysAgo(2), { status: "abstained", costUsd: 0.002, escalated: true }),
+  );
+  await store.recordAnswer(answer("hr", new Date().toISOString(), { costUsd: 0.1 }));
+  await store.recordAnswer(answer("sales", new Date().toISOString(), { costUsd: 0.3, apiKey: salesId }));
 });
 afterAll(async () => server?.close());
 

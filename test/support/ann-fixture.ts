@@ -17,8 +17,13 @@ function vector(seed: number): Float32Array {
 }
 
 /** Stores one file of documents, one chunk each, for `seeds`. */
-function putFile(store: Store, path: string, seeds: readonly number[], groups?: readonly string[]): void {
-  store.putFile({
+async function putFile(
+  store: Store,
+  path: string,
+  seeds: readonly number[],
+  groups?: readonly string[],
+): Promise<void> {
+  await store.putFile({
     collection: "c",
     path,
     contentHash: `${path}:${seeds.join(",")}`,
@@ -40,8 +45,8 @@ function putFile(store: Store, path: string, seeds: readonly number[], groups?: 
 }
 
 /** Creates the space (once) and embeds every chunk without a vector. */
-function embed(store: Store): void {
-  store.createSpace({
+async function embed(store: Store): Promise<void> {
+  await store.createSpace({
     collection: "c",
     name: space,
     provider: "test",
@@ -52,9 +57,9 @@ function embed(store: Store): void {
     quantization: "float32",
   });
   for (;;) {
-    const pending = store.chunksToEmbed("c", space, 1000);
+    const pending = await store.chunksToEmbed("c", space, 1000);
     if (pending.length === 0) return;
-    store.putVectors(
+    await store.putVectors(
       "c",
       space,
       pending.map((chunk) => ({ chunkId: chunk.chunkId, vector: vector(Number(chunk.text.split(" ")[1])) })),

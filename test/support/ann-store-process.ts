@@ -14,10 +14,10 @@ if (command === "write") {
     path: databasePath,
     vectorIndex: { threshold: Number.POSITIVE_INFINITY },
   });
-  annFixture.putFile(store, "/added", [900_001, 900_002]);
-  annFixture.embed(store);
-  store.removeFile("c", "/f0");
-  store.close();
+  await annFixture.putFile(store, "/added", [900_001, 900_002]);
+  await annFixture.embed(store);
+  await store.removeFile("c", "/f0");
+  await store.close();
 } else {
   const store = createSqliteStore({
     path: databasePath,
@@ -31,6 +31,11 @@ if (command === "write") {
       error() {},
     },
   });
-  store.searchVectors({ collection: "c", space: annFixture.space, vector: annFixture.vector(1), limit: 3 });
+  await store.searchVectors({
+    collection: "c",
+    space: annFixture.space,
+    vector: annFixture.vector(1),
+    limit: 3,
+  });
   setInterval(() => {}, 1000);
 }

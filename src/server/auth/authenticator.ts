@@ -18,16 +18,16 @@ export interface AuthenticatorOptions {
 export function createAuthenticator({
   keys,
   disabled,
-}: AuthenticatorOptions): (authorization: string | undefined) => Caller {
-  return (authorization) => {
+}: AuthenticatorOptions): (authorization: string | undefined) => Promise<Caller> {
+  return async (authorization) => {
     if (disabled) return openCaller;
     if (authorization === undefined || authorization.trim() === "") {
-      if (!keys.exists()) return openCaller;
+      if (!(await keys.exists())) return openCaller;
       throw unauthorized("this server needs an API key: send Authorization: Bearer <key>");
     }
     const match = /^Bearer\s+(\S+)\s*$/iu.exec(authorization);
     if (!match?.[1]) throw unauthorized("send the API key as Authorization: Bearer <key>");
-    const verification = keys.verify(match[1]);
+    const verification = await keys.verify(match[1]);
     switch (verification.status) {
       case "valid":
         return { keyId: verification.key.id, scopes: verification.key.scopes, access: verification.access };

@@ -35,7 +35,7 @@ export interface MediaTokens {
    * The caller a token stands for, on the document it names. E_UNAUTHORIZED for a malformed,
    * tampered or expired token, one made for another document, or one whose key was revoked or expired.
    */
-  authenticate(token: string, target: MediaTarget): Caller;
+  authenticate(token: string, target: MediaTarget): Promise<Caller>;
 }
 
 export const defaultMediaTokenLifetimeMs = 10 * 60 * 1000;
@@ -63,7 +63,7 @@ export function createMediaTokens(options: MediaTokensOptions): MediaTokens {
       return { token: `v1.${expires}.${keyId}.${mac}`, expiresAt: new Date(expires * 1000) };
     },
 
-    authenticate(token, target) {
+    async authenticate(token, target) {
       const [, expiresText = "", keyId = "", mac = ""] = tokenPattern.exec(token) ?? [];
       const expires = Number(expiresText);
       const presented = Buffer.from(mac, "base64url");
@@ -80,12 +80,12 @@ export function createMediaTokens(options: MediaTokensOptions): MediaTokens {
       }
       if (disabled) return openCaller;
       if (keyId === noKey) {
-        if (keys.exists()) {
+        if (await keys.exists()) {
           throw unauthorized("this media link was made before the server needed API keys; ask for a new one");
         }
         return openCaller;
       }
-      const key = keys.list().find((entry) => entry.id === keyId);
+      const key = (await keys.list()).find((entry) => entry.id === keyId);
       if (!key) throw unauthorized("the API key this media link was made with no longer exists");
       if (key.revokedAt !== null) {
         throw unauthorized(

@@ -30,7 +30,9 @@ export function addSessionRoute(routes: RouteTable, context: ServerContext): voi
     responses: { 200: { description: "The caller", schema: sessionSchema }, ...keyedErrors },
     handler: async ({ caller }) => {
       const key =
-        caller.keyId === undefined ? undefined : keys.list().find((entry) => entry.id === caller.keyId);
+        caller.keyId === undefined
+          ? undefined
+          : (await keys.list()).find((entry) => entry.id === caller.keyId);
       return {
         keyRequired: caller.keyId !== undefined,
         key: key ? { id: key.id, name: key.name } : null,

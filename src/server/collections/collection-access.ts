@@ -15,9 +15,9 @@ export function collectionNotFound(name: string): VerityError {
 }
 
 /** The collection as the caller may see it (its counts over the documents it may read), or 404. */
-export function readableCollection(verity: Verity, caller: Caller, name: string): Collection {
+export async function readableCollection(verity: Verity, caller: Caller, name: string): Promise<Collection> {
   const collection = mayReadCollection(caller.access, name)
-    ? verity.listCollections(caller.access).find((candidate) => candidate.name === name)
+    ? (await verity.listCollections(caller.access)).find((candidate) => candidate.name === name)
     : undefined;
   if (!collection) throw collectionNotFound(name);
   return collection;
@@ -27,13 +27,13 @@ export function readableCollection(verity: Verity, caller: Caller, name: string)
  * Checks that the caller holds `scope` and that its key covers the collection (403 otherwise, whether
  * or not it exists), then that the collection exists (404) unless `mayBeNew`.
  */
-export function writableCollection(
+export async function writableCollection(
   verity: Verity,
   caller: Caller,
   name: string,
   scope: Scope = "write",
   mayBeNew = false,
-): void {
+): Promise<void> {
   requireScope(caller, scope);
   if (!mayReadCollection(caller.access, name)) {
     throw new VerityError(
@@ -41,5 +41,5 @@ export function writableCollection(
       `this API key does not cover collection "${name}"; use a key whose collections include it`,
     );
   }
-  if (!mayBeNew && !verity.store.hasCollection(name)) throw collectionNotFound(name);
+  if (!mayBeNew && !(await verity.store.hasCollection(name))) throw collectionNotFound(name);
 }

@@ -52,9 +52,9 @@ export function addCollectionRoutes(
   jobs: JobRunner,
 ): void {
   const { verity } = context;
-  const withSettings = (collection: { name: string }) => ({
+  const withSettings = async <T extends { name: string }>(collection: T) => ({
     ...collection,
-    settings: verity.store.collectionSettings(collection.name) ?? { tokenizer: "default" },
+    settings: (await verity.store.collectionSettings(collection.name)) ?? { tokenizer: "default" as const },
   });
 
   routes.add({
@@ -67,7 +67,9 @@ export function addCollectionRoutes(
       200: { description: "Collections", schema: z.object({ collections: z.array(collectionSchema) }) },
       ...keyedErrors,
     },
-    handler: async ({ caller }) => ({ collections: verity.listCollections(caller.access).map(withSettings) }),
+    handler: async ({ caller }) => ({
+      collections: await Promise.all((await verity.listCollections(caller.access)).map(withSettings)),
+    }),
   });
 
   routes.add({
@@ -83,11 +85,11 @@ export function addCollectionRoutes(
       ...keyedErrors,
     },
     handler: async ({ body, caller, reply }) => {
-      writableCollection(verity, caller, body.name, "write", true);
-      const existed = verity.store.hasCollection(body.name);
-      verity.createCollection(body.name, { tokenizer: body.tokenizer });
+      await writableCollection(verity, caller, body.name, "write", true);
+      const existed = await verity.store.hasCollection(body.name);
+      await verity.createCollection(body.name, { tokenizer: body.tokenizer });
       reply.code(existed ? 200 : 201);
-      return withSettings(readableCollection(verity, caller, body.name));
+      return withSettings(await readableCollection(verity, caller, body.name));
     },
   });
 
@@ -103,7 +105,8 @@ export function addCollectionRoutes(
       404: { description: "No such collection, or not one this key may read", schema: errorSchema },
       ...keyedErrors,
     },
-    handler: async ({ params, caller }) => withSettings(readableCollection(verity, caller, params.name)),
+    handler: async ({ params, caller }) =>
+      withSettings(await readableCollection(verity, caller, params.name)),
   });
 
   routes.add({
@@ -123,8 +126,8 @@ export function addCollectionRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => {
-      writableCollection(verity, caller, params.name, "admin");
-      const { files, documents } = verity.removeCollection(params.name, { access: caller.access });
+      await writableCollection(verity, caller, params.name, "admin");
+      const { files, documents } = await verity.removeCollection(params.name, { access: caller.access });
       await uploads.discardCollection(params.name);
       return { files, documents };
     },
@@ -145,8 +148,8 @@ export function addCollectionRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, body, caller, reply }) => {
-      writableCollection(verity, caller, params.name);
-      const job = jobs.startReindex({
+      await writableCollection(verity, caller, params.name);
+      const job = await jobs.startReindex({
         collection: params.name,
         ...body,
         ...(caller.keyId ? { keyId: caller.keyId } : {}),

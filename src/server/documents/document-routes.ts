@@ -34,16 +34,16 @@ function documentNotFound(id: string, collection: string): VerityError {
 }
 
 /** The document if the caller may read it; 404 alike when it does not exist and when it may not. */
-function readableDocument(verity: Verity, caller: Caller, collection: string, id: string) {
-  readableCollection(verity, caller, collection);
-  const document = verity.getDocument(id, { collection, access: caller.access });
+async function readableDocument(verity: Verity, caller: Caller, collection: string, id: string) {
+  await readableCollection(verity, caller, collection);
+  const document = await verity.getDocument(id, { collection, access: caller.access });
   if (!document || document.id !== id) throw documentNotFound(id, collection);
   return document;
 }
 
 /** A readable document whose original file may be served: its file holds no other documents. */
-function servedDocument(verity: Verity, caller: Caller, collection: string, id: string) {
-  const document = readableDocument(verity, caller, collection, id);
+async function servedDocument(verity: Verity, caller: Caller, collection: string, id: string) {
+  const document = await readableDocument(verity, caller, collection, id);
   if (document.source !== document.file) {
     // The file holds other records too, which may belong to groups this key may not read.
     throw new VerityError(
@@ -101,13 +101,11 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => {
-      readableCollection(verity, caller, params.name);
-      const documents = verity
-        .listDocuments(params.name, caller.access)
+      await readableCollection(verity, caller, params.name);
+      const documents = (await verity.listDocuments(params.name, caller.access))
         .filter((document) => mayReadDocument(caller.access, document.groups))
         .map((document) => ({ ...document, status: "indexed" as const }));
-      const pending = jobs
-        .list(50)
+      const pending = (await jobs.list(50))
         .filter(
           ({ job, keyId }) =>
             job.kind === "upload" &&
@@ -158,13 +156,13 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, query, caller, request, reply }) => {
-      writableCollection(verity, caller, params.name);
+      await writableCollection(verity, caller, params.name);
       let groups: string[] = [];
       const received = await uploads.receive(params.name, request.parts(), (fields) => {
         groups = groupsField(fields.groups);
         checkGroups(caller, groups);
       });
-      const job = jobs.startUpload({
+      const job = await jobs.startUpload({
         collection: params.name,
         paths: received.files.map((file) => file.path),
         names: received.files.map((file) => file.name),
@@ -178,11 +176,13 @@ export function addDocumentRoutes(
         sha256,
       }));
       if (query.wait === "true") {
-        const finished = await new Promise((resolve) =>
-          jobs.subscribe(job.id, (current, done) => {
-            if (done) resolve(current);
-          }),
-        );
+        const finished = await new Promise((resolve, reject) => {
+          jobs
+            .subscribe(job.id, (current, done) => {
+              if (done) resolve(current);
+            })
+            .catch(reject);
+        });
         return reply.code(201).send({ job: finished, files });
       }
       reply.code(202).header("location", `/api/v1/jobs/${job.id}`);
@@ -203,7 +203,7 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => ({
-      ...readableDocument(verity, caller, params.name, params.id),
+      ...(await readableDocument(verity, caller, params.name, params.id)),
       status: "indexed" as const,
     }),
   });
@@ -225,8 +225,8 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => {
-      const document = readableDocument(verity, caller, params.name, params.id);
-      const text = verity.getDocumentText(document.id, { access: caller.access });
+      const document = await readableDocument(verity, caller, params.name, params.id);
+      const text = await verity.getDocumentText(document.id, { access: caller.access });
       if (text === undefined) throw documentNotFound(params.id, params.name);
       return { id: document.id, title: document.title, mediaType: document.mediaType, text };
     },
@@ -246,10 +246,12 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => {
-      writableCollection(verity, caller, params.name);
-      const document = readableDocument(verity, caller, params.name, params.id);
-      verity.remove(document.id, params.name, caller.access);
-      const stillUsed = verity.listDocuments(params.name).some((other) => other.file === document.file);
+      await writableCollection(verity, caller, params.name);
+      const document = await readableDocument(verity, caller, params.name, params.id);
+      await verity.remove(document.id, params.name, caller.access);
+      const stillUsed = (await verity.listDocuments(params.name)).some(
+        (other) => other.file === document.file,
+      );
       if (!stillUsed) await uploads.discard(document.file);
       return { removed: document.id };
     },
@@ -298,7 +300,7 @@ export function addDocumentRoutes(
       },
     },
     handler: async ({ params, caller, request, reply }) => {
-      const document = servedDocument(verity, caller, params.name, params.id);
+      const document = await servedDocument(verity, caller, params.name, params.id);
       return sendFile(reply, { path: document.file, mediaType: document.mediaType }, request.headers.range);
     },
   });
@@ -326,7 +328,7 @@ export function addDocumentRoutes(
       ...keyedErrors,
     },
     handler: async ({ params, caller }) => {
-      const document = servedDocument(verity, caller, params.name, params.id);
+      const document = await servedDocument(verity, caller, params.name, params.id);
       const { token, expiresAt } = mediaTokens.issue(caller, {
         collection: params.name,
         documentId: document.id,

@@ -22,8 +22,8 @@ function visible(caller: Caller, found: { job: ServerJob; keyId?: string }): boo
 /** Adds the routes; the function returned ends every open event stream (the server is closing). */
 export function addJobRoutes(routes: RouteTable, jobs: JobRunner): () => void {
   const open = new Set<EventStream>();
-  const visibleJob = (caller: Caller, id: string): ServerJob => {
-    const found = jobs.get(id);
+  const visibleJob = async (caller: Caller, id: string): Promise<ServerJob> => {
+    const found = await jobs.get(id);
     if (!found || !visible(caller, found)) {
       throw new VerityError(
         "E_NOT_FOUND",
@@ -45,8 +45,7 @@ export function addJobRoutes(routes: RouteTable, jobs: JobRunner): () => void {
       ...keyedErrors,
     },
     handler: async ({ caller, query }) => ({
-      jobs: jobs
-        .list(query.limit * 2)
+      jobs: (await jobs.list(query.limit * 2))
         .filter((found) => visible(caller, found))
         .slice(0, query.limit)
         .map((found) => found.job),
@@ -85,13 +84,13 @@ export function addJobRoutes(routes: RouteTable, jobs: JobRunner): () => void {
       ...keyedErrors,
     },
     handler: async ({ caller, params, reply, request }) => {
-      visibleJob(caller, params.id);
+      await visibleJob(caller, params.id);
       reply.hijack();
       const stream = openEventStream(reply.raw, { "x-request-id": request.id });
       open.add(stream);
       reply.raw.on("close", () => open.delete(stream));
       let unsubscribe = () => undefined as unknown;
-      unsubscribe = jobs.subscribe(params.id, (job, finished) => {
+      unsubscribe = await jobs.subscribe(params.id, (job, finished) => {
         stream.send(finished ? "done" : "progress", job);
         if (finished) {
           stream.end();

@@ -47,16 +47,16 @@ export interface FoundJob {
 export type JobListener = (job: ServerJob, finished: boolean) => void;
 
 export interface JobRunner {
-  startUpload(request: UploadJobRequest): ServerJob;
-  startReindex(request: ReindexJobRequest): ServerJob;
+  startUpload(request: UploadJobRequest): Promise<ServerJob>;
+  startReindex(request: ReindexJobRequest): Promise<ServerJob>;
   /** A job of this server or from the store, with the key that started it (and an upload's file names). */
-  get(id: string): FoundJob | undefined;
+  get(id: string): Promise<FoundJob | undefined>;
   /** Recent server jobs, newest first, with the keys that started them. */
-  list(limit: number): FoundJob[];
+  list(limit: number): Promise<FoundJob[]>;
   /** Calls `listener` with the job now and at each change until it finishes; returns the unsubscribe. */
-  subscribe(id: string, listener: JobListener): () => void;
+  subscribe(id: string, listener: JobListener): Promise<() => void>;
   /** Runs again the server jobs a killed or stopped server left unfinished. */
-  resumeInterrupted(): ServerJob[];
+  resumeInterrupted(): Promise<ServerJob[]>;
   /** Stops starting jobs and resolves when the running ones end (queued ones wait for the next start). */
   stop(): Promise<void>;
 }
@@ -93,8 +93,12 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
     for (const listener of entry.listeners) listener(entry.job, finished);
   };
 
-  function accept(kind: ServerJobKind, collection: string, persisted: PersistedJobSummary): Entry {
-    const stored = store.startJob(storedKind(kind), collection, persisted as Record<string, unknown>);
+  async function accept(
+    kind: ServerJobKind,
+    collection: string,
+    persisted: PersistedJobSummary,
+  ): Promise<Entry> {
+    const stored = await store.startJob(storedKind(kind), collection, persisted as Record<string, unknown>);
     const entry: Entry = {
       job: {
         id: stored.id,
@@ -135,7 +139,7 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
       emit(entry);
       try {
         const result = await work(entry);
-        finish(entry, result.failed ? "failed" : "succeeded", { result });
+        await finish(entry, result.failed ? "failed" : "succeeded", { result });
       } catch (error) {
         if (stopping.signal.aborted) return; // stopped mid-way: resumed at the next start
         const failure = {
@@ -146,7 +150,7 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
           { job: entry.job.id, kind: entry.job.kind, code: failure.code, error: failure.message },
           "job failed",
         );
-        finish(entry, "failed", { error: failure });
+        await finish(entry, "failed", { error: failure });
       } finally {
         running--;
         metrics.setRunningJobs(running);
@@ -155,14 +159,17 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
     lanes.set(entry.job.kind, next);
   }
 
-  function finish(
+  async function finish(
     entry: Entry,
     status: "succeeded" | "failed",
     outcome: Pick<ServerJob, "result" | "error">,
-  ): void {
+  ): Promise<void> {
     Object.assign(entry.job, outcome, { status, finishedAt: new Date().toISOString() });
     try {
-      store.finishJob(entry.job.id, status, { ...entry.persisted, ...outcome } as Record<string, unknown>);
+      await store.finishJob(entry.job.id, status, { ...entry.persisted, ...outcome } as Record<
+        string,
+        unknown
+      >);
     } catch (error) {
       logger.error({ job: entry.job.id, error: (error as Error).message }, "could not record the job's end");
     }
@@ -183,7 +190,13 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
         emit(entry);
       },
     });
-    const result = uploadResult(verity, entry.job.collection, paths, entry.persisted.names ?? [], summary);
+    const result = await uploadResult(
+      verity,
+      entry.job.collection,
+      paths,
+      entry.persisted.names ?? [],
+      summary,
+    );
     // A file that could not be ingested is not kept: nothing refers to it.
     for (const file of result.files) if (file.documents.length === 0) await uploads.discard(file.path);
     return { ...result, failed: summary.failed, files: result.files.map(({ path: _path, ...file }) => file) };
@@ -208,17 +221,17 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
       },
     });
     const complete = result.space.embeddedChunks === result.space.totalChunks;
-    if (activate && complete) store.activateSpace(entry.job.collection, result.space.name);
+    if (activate && complete) await store.activateSpace(entry.job.collection, result.space.name);
     return {
-      space: store.getSpace(entry.job.collection, result.space.name) ?? result.space,
+      space: (await store.getSpace(entry.job.collection, result.space.name)) ?? result.space,
       embeddedNow: result.embeddedNow,
       activated: Boolean(activate && complete),
     };
   }
 
   const runner: JobRunner = {
-    startUpload(request) {
-      const entry = accept("upload", request.collection, {
+    async startUpload(request) {
+      const entry = await accept("upload", request.collection, {
         paths: request.paths,
         names: request.names,
         groups: request.groups,
@@ -229,9 +242,9 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
       return entry.job;
     },
 
-    startReindex(request) {
+    async startReindex(request) {
       const { collection, keyId, resumedFrom, ...settings } = request;
-      const entry = accept("reindex", collection, {
+      const entry = await accept("reindex", collection, {
         ...settings,
         ...(keyId ? { keyId } : {}),
         ...(resumedFrom ? { resumedFrom } : {}),
@@ -240,27 +253,30 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
       return entry.job;
     },
 
-    get(id) {
+    async get(id) {
       const entry = entries.get(id);
       if (entry) return found(entry.job, entry.persisted);
-      const stored = store.listJobs(500).find((job) => job.id === id);
+      const stored = (await store.listJobs(500)).find((job) => job.id === id);
       const kind = stored ? serverKindOf(stored.kind) : undefined;
       if (!stored || !kind) return undefined;
       return found(jobFromStore(stored, kind), stored.summary as PersistedJobSummary);
     },
 
-    list(limit) {
-      return store
-        .listJobs(Math.max(limit * 4, 100))
+    async list(limit) {
+      const stored = (await store.listJobs(Math.max(limit * 4, 100)))
         .filter((job) => serverKindOf(job.kind))
-        .slice(0, limit)
-        .map((job) => runner.get(job.id))
-        .filter((found) => found !== undefined);
+        .slice(0, limit);
+      const listed: FoundJob[] = [];
+      for (const job of stored) {
+        const each = await runner.get(job.id);
+        if (each) listed.push(each);
+      }
+      return listed;
     },
 
-    subscribe(id, listener) {
+    async subscribe(id, listener) {
       const entry = entries.get(id);
-      const found = entry ? { job: entry.job } : runner.get(id);
+      const found = entry ? { job: entry.job } : await runner.get(id);
       if (!found) return () => undefined;
       const finished = found.job.finishedAt !== null || found.job.status === "interrupted";
       listener(found.job, finished);
@@ -269,16 +285,16 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
       return () => entry.listeners.delete(listener);
     },
 
-    resumeInterrupted() {
+    async resumeInterrupted() {
       const resumed: ServerJob[] = [];
-      for (const stored of store.listJobs(500)) {
+      for (const stored of await store.listJobs(500)) {
         const kind = serverKindOf(stored.kind);
         const summary = stored.summary as PersistedJobSummary;
         if (!kind || stored.status !== "interrupted" || summary.resumedBy) continue;
         const job =
           kind === "upload"
-            ? resumeUpload(stored.id, stored.collection, summary)
-            : runner.startReindex({
+            ? await resumeUpload(stored.id, stored.collection, summary)
+            : await runner.startReindex({
                 collection: stored.collection,
                 ...(summary.space ? { space: summary.space } : {}),
                 ...(summary.version ? { version: summary.version } : {}),
@@ -289,7 +305,7 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
                 ...(summary.keyId ? { keyId: summary.keyId } : {}),
                 resumedFrom: stored.id,
               });
-        store.finishJob(stored.id, "interrupted", {
+        await store.finishJob(stored.id, "interrupted", {
           ...summary,
           resumedBy: job?.id ?? "nothing left to ingest",
         });
@@ -305,7 +321,11 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
   };
 
   /** An upload job again, for the files that were stored before the server stopped. */
-  function resumeUpload(id: string, collection: string, summary: PersistedJobSummary): ServerJob | undefined {
+  async function resumeUpload(
+    id: string,
+    collection: string,
+    summary: PersistedJobSummary,
+  ): Promise<ServerJob | undefined> {
     const paths = summary.paths ?? [];
     const present = paths
       .map((path, index) => ({ path, name: summary.names?.[index] ?? path }))

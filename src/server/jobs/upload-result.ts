@@ -14,15 +14,21 @@ export interface UploadedFileResult {
   error?: { code: ErrorCode; message: string };
 }
 
-export function uploadResult(
+export async function uploadResult(
   verity: Verity,
   collection: string,
   paths: readonly string[],
   names: readonly string[],
   summary: IngestSummary,
-): { files: UploadedFileResult[]; added: number; updated: number; unchanged: number; chunks: number } {
+): Promise<{
+  files: UploadedFileResult[];
+  added: number;
+  updated: number;
+  unchanged: number;
+  chunks: number;
+}> {
   const byFile = new Map<string, string[]>();
-  for (const document of verity.listDocuments(collection)) {
+  for (const document of await verity.listDocuments(collection)) {
     const ids = byFile.get(document.file);
     if (ids) ids.push(document.id);
     else byFile.set(document.file, [document.id]);

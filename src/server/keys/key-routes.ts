@@ -81,7 +81,7 @@ export function addKeyRoutes(routes: RouteTable, context: ServerContext): void {
     },
     handler: async ({ caller }) => {
       requireFullAdmin(caller);
-      return { keys: keys.list() };
+      return { keys: await keys.list() };
     },
   });
 

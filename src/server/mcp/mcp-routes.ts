@@ -28,7 +28,7 @@ export function mcpRoutes(context: ServerContext): FastifyPluginAsync {
     });
 
     app.post("/mcp", async (request, reply) => {
-      const caller = readerOf(context, request);
+      const caller = await readerOf(context, request);
       const server = createMcpServer(context.verity, {
         access: caller.access,
         ...(caller.keyId !== undefined ? { keyId: caller.keyId } : {}),
@@ -52,7 +52,7 @@ export function mcpRoutes(context: ServerContext): FastifyPluginAsync {
     });
 
     const withoutSessions = async (request: FastifyRequest, reply: FastifyReply) => {
-      readerOf(context, request);
+      await readerOf(context, request);
       return reply
         .code(405)
         .header("allow", "POST")
@@ -68,11 +68,11 @@ export function mcpRoutes(context: ServerContext): FastifyPluginAsync {
   };
 }
 
-function readerOf(context: ServerContext, request: FastifyRequest): Caller {
+async function readerOf(context: ServerContext, request: FastifyRequest): Promise<Caller> {
   // The server's auth hook may have identified the caller already; standalone, this plugin asks.
   const caller =
     (request as FastifyRequest & { caller?: Caller }).caller ??
-    context.authenticate(request.headers.authorization);
+    (await context.authenticate(request.headers.authorization));
   requireScope(caller, "read");
   return caller;
 }

@@ -78,14 +78,14 @@ export function createMcpServer(verity: Verity, options: McpToolsOptions): McpSe
     },
     async () =>
       toolResult(async () => {
-        const collections = verity
-          .listCollections(access)
-          .map(({ name, documentCount, chunkCount, createdAt }) => ({
+        const collections = (await verity.listCollections(access)).map(
+          ({ name, documentCount, chunkCount, createdAt }) => ({
             name,
             documentCount,
             chunkCount,
             createdAt,
-          }));
+          }),
+        );
         const text =
           collections.length === 0
             ? "No collections you may read."
@@ -246,14 +246,17 @@ export function createMcpServer(verity: Verity, options: McpToolsOptions): McpSe
     },
     async ({ document, collection, offset, maxChars }) =>
       toolResult(async () => {
-        const record = verity.getDocument(document, { collection: collection ?? defaultCollection, access });
+        const record = await verity.getDocument(document, {
+          collection: collection ?? defaultCollection,
+          access,
+        });
         if (!record) {
           throw new VerityError(
             "E_NOT_FOUND",
             `no document "${document}" in collection "${collection ?? defaultCollection}"; search or ask to find documents, and pass the id or source they cite`,
           );
         }
-        const fullText = verity.getDocumentText(record.id, { access }) ?? "";
+        const fullText = (await verity.getDocumentText(record.id, { access })) ?? "";
         const start = Math.min(offset ?? 0, fullText.length);
         const end = Math.min(fullText.length, start + (maxChars ?? maxTextChars));
         const text = fullText.slice(start, end);

@@ -32,31 +32,31 @@ export function openAiRoutes(context: ServerContext): FastifyPluginAsync {
       return reply.code(status).headers(errorHeaders(error, status)).send(body);
     });
 
-    const readerOf = (request: FastifyRequest): Caller => {
+    const readerOf = async (request: FastifyRequest): Promise<Caller> => {
       // The server's auth hook may have identified the caller already; standalone, this plugin asks.
       const caller =
         (request as FastifyRequest & { caller?: Caller }).caller ??
-        context.authenticate(request.headers.authorization);
+        (await context.authenticate(request.headers.authorization));
       requireScope(caller, "read");
       return caller;
     };
 
     app.get("/v1/models", async (request) => {
-      const caller = readerOf(request);
-      return { object: "list", data: context.verity.listCollections(caller.access).map(modelOf) };
+      const caller = await readerOf(request);
+      return { object: "list", data: (await context.verity.listCollections(caller.access)).map(modelOf) };
     });
 
     // Model ids hold a slash (`verity/handbook`), so the rest of the path is the id.
     app.get("/v1/models/*", async (request) => {
-      const caller = readerOf(request);
+      const caller = await readerOf(request);
       const id = (request.params as { "*": string })["*"];
-      return modelOf(readableCollection(context, caller, id));
+      return modelOf(await readableCollection(context, caller, id));
     });
 
     app.post("/v1/chat/completions", async (request, reply) => {
-      const caller = readerOf(request);
+      const caller = await readerOf(request);
       const chat = parseChatRequest(request.body);
-      readableCollection(context, caller, chat.model);
+      await readableCollection(context, caller, chat.model);
       // The engine stops work (and a model call) when the client goes away.
       const controller = new AbortController();
       reply.raw.on("close", () => {
@@ -89,12 +89,16 @@ function modelOf(collection: Collection) {
 }
 
 /** The collection a model names, when the caller may read it; otherwise the model does not exist. */
-function readableCollection(context: ServerContext, caller: Caller, model: string): Collection {
+async function readableCollection(
+  context: ServerContext,
+  caller: Caller,
+  model: string,
+): Promise<Collection> {
   const name = model.startsWith(modelPrefix) ? model.slice(modelPrefix.length) : undefined;
   const collection =
     name === undefined
       ? undefined
-      : context.verity.listCollections(caller.access).find((candidate) => candidate.name === name);
+      : (await context.verity.listCollections(caller.access)).find((candidate) => candidate.name === name);
   if (!collection) throw new ModelNotFoundError(model);
   return collection;
 }

@@ -66,34 +66,35 @@ export async function dailyStats(
     access: query.access,
     ...(query.collection !== undefined ? { collection: query.collection } : {}),
   };
-  const days = store.ledgerDays(ledgerQuery);
-  const models = store.ledgerSummary(ledgerQuery).perModel;
+  const days = await store.ledgerDays(ledgerQuery);
+  const models = (await store.ledgerSummary(ledgerQuery)).perModel;
 
   const budgets: BudgetUse[] = [];
   const found = await routing();
   if (found) {
     const day = now.toISOString().slice(0, 10);
     const month = day.slice(0, 7);
-    const use = (
+    const use = async (
       kind: BudgetUse["kind"],
       name: string,
       budget: BudgetSettings,
       scope: { collection: string } | { apiKey: string },
-    ): BudgetUse => ({
+    ): Promise<BudgetUse> => ({
       kind,
       name,
-      daily: { spentUsd: store.spent(scope, day), limitUsd: budget.daily ?? null },
-      monthly: { spentUsd: store.spent(scope, month), limitUsd: budget.monthly ?? null },
+      daily: { spentUsd: await store.spent(scope, day), limitUsd: budget.daily ?? null },
+      monthly: { spentUsd: await store.spent(scope, month), limitUsd: budget.monthly ?? null },
     });
-    for (const collection of store.listCollections(query.access)) {
+    for (const collection of await store.listCollections(query.access)) {
       if (query.collection !== undefined && collection.name !== query.collection) continue;
       if (!mayReadCollection(query.access, collection.name)) continue;
       const budget = found.routeFor(collection.name).budget;
-      if (budget) budgets.push(use("collection", collection.name, budget, { collection: collection.name }));
+      if (budget)
+        budgets.push(await use("collection", collection.name, budget, { collection: collection.name }));
     }
     for (const [keyId, budget] of Object.entries(found.settings.apiKeys)) {
       if (keyId === query.keyId || readsEverything(query.access))
-        budgets.push(use("apiKey", keyId, budget, { apiKey: keyId }));
+        budgets.push(await use("apiKey", keyId, budget, { apiKey: keyId }));
     }
   }
   return { since, days, models, budgets };

@@ -122,7 +122,7 @@ export function addStatsRoutes(routes: RouteTable, context: ServerContext, routi
     query: ledgerQuery,
     responses: { 200: { description: "Answers in the ledger", schema: ledgerSchema }, ...keyedErrors },
     handler: async ({ query, caller }) => ({
-      answers: verity.listAnswers({
+      answers: await verity.listAnswers({
         ...(query.since ? { since: query.since } : {}),
         ...(query.collection ? { collection: query.collection } : {}),
         limit: query.limit,

@@ -49,6 +49,7 @@ function securityHeaders(set: (name: string, value: string) => void): void {
 
 /** Registers the app's files (or the missing-build page) at `/`; every route it adds is public. */
 export async function addWebApp(app: FastifyInstance, root: string = defaultWebRoot): Promise<void> {
+  // biome-ignore lint/nursery/noMisusedPromises: Fastify awaits an async plugin (its types allow both).
   await app.register(async (scope) => {
     scope.addHook("onRoute", (route) => {
       route.config = Object.assign(route.config ?? {}, { public: true });

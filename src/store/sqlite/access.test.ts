@@ -43,7 +43,7 @@ function fileOf(
 }
 
 let store: Store;
-afterEach(() => store?.close());
+afterEach(async () => await store?.close());
 
 function open(): Store {
   store = createSqliteStore({ path: ":memory:" });
@@ -53,34 +53,34 @@ function open(): Store {
 const sources = (hits: readonly { document: { source: string } }[]) => hits.map((hit) => hit.document.source);
 
 describe("BM25 search with an access", () => {
-  it("skips restricted chunks that outrank every readable one, however many there are", () => {
+  it("skips restricted chunks that outrank every readable one, however many there are", async () => {
     open();
     // Forty restricted documents say "salary" three times; the one public document only once.
     for (let index = 0; index < 40; index++) {
-      store.putFile(fileOf(`/hr/${index}.txt`, [`salary salary salary review ${index}`], ["hr"]));
+      await store.putFile(fileOf(`/hr/${index}.txt`, [`salary salary salary review ${index}`], ["hr"]));
     }
-    store.putFile(fileOf("/public.txt", ["the salary review is yearly for everyone"]));
+    await store.putFile(fileOf("/public.txt", ["the salary review is yearly for everyone"]));
     const search = (access: Access, perDocument: boolean) =>
       store.searchBm25({ collection: "c", terms: ["salary"], limit: 1, perDocument, access });
-    expect(sources(search(publicOnly, false))).toEqual(["/public.txt"]);
-    expect(sources(search(publicOnly, true))).toEqual(["/public.txt"]);
-    expect(sources(search(hr, false))[0]).toMatch(/^\/hr\//u);
+    expect(sources(await search(publicOnly, false))).toEqual(["/public.txt"]);
+    expect(sources(await search(publicOnly, true))).toEqual(["/public.txt"]);
+    expect(sources(await search(hr, false))[0]).toMatch(/^\/hr\//u);
   });
 
-  it("returns documents a caller shares one group with, and none of another group", () => {
+  it("returns documents a caller shares one group with, and none of another group", async () => {
     open();
-    store.putFile(fileOf("/hr.txt", ["bonus rules"], ["hr"]));
-    store.putFile(fileOf("/both.txt", ["bonus budget"], ["finance", "hr"]));
-    store.putFile(fileOf("/finance.txt", ["bonus accounts"], ["finance"]));
-    const found = store.searchBm25({ collection: "c", terms: ["bonus"], limit: 10, access: hr });
+    await store.putFile(fileOf("/hr.txt", ["bonus rules"], ["hr"]));
+    await store.putFile(fileOf("/both.txt", ["bonus budget"], ["finance", "hr"]));
+    await store.putFile(fileOf("/finance.txt", ["bonus accounts"], ["finance"]));
+    const found = await store.searchBm25({ collection: "c", terms: ["bonus"], limit: 10, access: hr });
     expect(sources(found).sort()).toEqual(["/both.txt", "/hr.txt"]);
   });
 
-  it("finds nothing in a collection the caller may not read", () => {
+  it("finds nothing in a collection the caller may not read", async () => {
     open();
-    store.putFile(fileOf("/a.txt", ["lantern oil"]));
+    await store.putFile(fileOf("/a.txt", ["lantern oil"]));
     expect(
-      store.searchBm25({ collection: "c", terms: ["lantern"], limit: 5, access: otherCollection }),
+      await store.searchBm25({ collection: "c", terms: ["lantern"], limit: 5, access: otherCollection }),
     ).toEqual([]);
   });
 });
@@ -96,19 +96,19 @@ describe("vector search with an access", () => {
   };
 
   for (const quantization of ["float32", "int8"] as const satisfies readonly Quantization[]) {
-    it(`returns the nearest readable chunk when more restricted ones are nearer than it over-fetches (${quantization})`, () => {
+    it(`returns the nearest readable chunk when more restricted ones are nearer than it over-fetches (${quantization})`, async () => {
       open();
       // 60 restricted chunks nearer the query than the one public chunk: more than the over-fetch
       // window, so the store must search again with the readable chunks as its filter.
-      store.putFile(
+      await store.putFile(
         fileOf(
           "/hr.txt",
           Array.from({ length: 60 }, (_, index) => `secret ${index}`),
           ["hr"],
         ),
       );
-      store.putFile(fileOf("/public.txt", ["open"]));
-      store.createSpace({
+      await store.putFile(fileOf("/public.txt", ["open"]));
+      await store.createSpace({
         collection: "c",
         name: "s",
         provider: "test",
@@ -118,8 +118,8 @@ describe("vector search with an access", () => {
         version: "1",
         quantization,
       });
-      const pending = store.chunksToEmbed("c", "s", 100);
-      store.putVectors(
+      const pending = await store.chunksToEmbed("c", "s", 100);
+      await store.putVectors(
         "c",
         "s",
         pending.map((chunk) => ({
@@ -128,56 +128,60 @@ describe("vector search with an access", () => {
         })),
       );
       const query = { collection: "c", space: "s", vector: tilted(0), limit: 1 };
-      expect(sources(store.searchVectors({ ...query, access: publicOnly }))).toEqual(["/public.txt"]);
-      expect(sources(store.searchVectors({ ...query, access: hr }))).toEqual(["/hr.txt"]);
-      expect(store.searchVectors({ ...query, access: otherCollection })).toEqual([]);
+      expect(sources(await store.searchVectors({ ...query, access: publicOnly }))).toEqual(["/public.txt"]);
+      expect(sources(await store.searchVectors({ ...query, access: hr }))).toEqual(["/hr.txt"]);
+      expect(await store.searchVectors({ ...query, access: otherCollection })).toEqual([]);
     });
   }
 });
 
 describe("documents, files and counts with an access", () => {
-  function seeded(): Store {
+  async function seeded(): Promise<Store> {
     open();
-    store.putFile(fileOf("/public.txt", ["open text"]));
-    store.putFile(fileOf("/hr.txt", ["hr text"], ["hr"]));
-    store.putFile(fileOf("/other.txt", ["other text"], [], "other"));
+    await store.putFile(fileOf("/public.txt", ["open text"]));
+    await store.putFile(fileOf("/hr.txt", ["hr text"], ["hr"]));
+    await store.putFile(fileOf("/other.txt", ["other text"], [], "other"));
     return store;
   }
-  const idOf = (source: string) => store.getDocument(source)?.id as string;
+  const idOf = async (source: string) => (await store.getDocument(source))?.id as string;
 
-  it("lists, gets and reads only documents the caller may read", () => {
-    seeded();
-    expect(store.listDocuments("c", publicOnly).map((document) => document.source)).toEqual(["/public.txt"]);
-    expect(store.listDocuments(undefined, otherCollection).map((document) => document.source)).toEqual([
-      "/other.txt",
+  it("lists, gets and reads only documents the caller may read", async () => {
+    await seeded();
+    expect((await store.listDocuments("c", publicOnly)).map((document) => document.source)).toEqual([
+      "/public.txt",
     ]);
-    const hrId = idOf("/hr.txt");
-    expect(store.getDocument(hrId, undefined, publicOnly)).toBeUndefined();
-    expect(store.getDocument("/hr.txt", "c", hr)?.groups).toEqual(["hr"]);
-    expect(store.getDocumentText(hrId, publicOnly)).toBeUndefined();
-    expect(store.getDocumentText(hrId, hr)).toBe("hr text");
-    expect(store.getChunks(hrId, publicOnly)).toEqual([]);
-    expect(store.getChunks(hrId, hr)).toHaveLength(1);
+    expect(
+      (await store.listDocuments(undefined, otherCollection)).map((document) => document.source),
+    ).toEqual(["/other.txt"]);
+    const hrId = await idOf("/hr.txt");
+    expect(await store.getDocument(hrId, undefined, publicOnly)).toBeUndefined();
+    expect((await store.getDocument("/hr.txt", "c", hr))?.groups).toEqual(["hr"]);
+    expect(await store.getDocumentText(hrId, publicOnly)).toBeUndefined();
+    expect(await store.getDocumentText(hrId, hr)).toBe("hr text");
+    expect(await store.getChunks(hrId, publicOnly)).toEqual([]);
+    expect(await store.getChunks(hrId, hr)).toHaveLength(1);
   });
 
-  it("lists only files whose every document the caller may read, and removes nothing else", () => {
-    seeded();
-    expect(store.listFiles("c", publicOnly).map((file) => file.path)).toEqual(["/public.txt"]);
-    expect(store.getFile("c", "/hr.txt", publicOnly)).toBeUndefined();
-    expect(store.removeFile("c", "/hr.txt", publicOnly)).toBe(0);
-    expect(store.removeDocument("c", "/hr.txt", publicOnly)).toBe(false);
-    expect(store.getDocument("/hr.txt")).toBeDefined();
-    expect(store.removeDocument("c", "/hr.txt", hr)).toBe(true);
+  it("lists only files whose every document the caller may read, and removes nothing else", async () => {
+    await seeded();
+    expect((await store.listFiles("c", publicOnly)).map((file) => file.path)).toEqual(["/public.txt"]);
+    expect(await store.getFile("c", "/hr.txt", publicOnly)).toBeUndefined();
+    expect(await store.removeFile("c", "/hr.txt", publicOnly)).toBe(0);
+    expect(await store.removeDocument("c", "/hr.txt", publicOnly)).toBe(false);
+    expect(await store.getDocument("/hr.txt")).toBeDefined();
+    expect(await store.removeDocument("c", "/hr.txt", hr)).toBe(true);
   });
 
-  it("counts collections, files, documents, chunks and text over what the caller may read", () => {
-    seeded();
-    expect(store.listCollections(publicOnly)).toMatchObject([
+  it("counts collections, files, documents, chunks and text over what the caller may read", async () => {
+    await seeded();
+    expect(await store.listCollections(publicOnly)).toMatchObject([
       { name: "c", documentCount: 1, chunkCount: 1 },
       { name: "other", documentCount: 1, chunkCount: 1 },
     ]);
-    expect(store.listCollections(otherCollection).map((collection) => collection.name)).toEqual(["other"]);
-    expect(store.stats(publicOnly)).toMatchObject({
+    expect((await store.listCollections(otherCollection)).map((collection) => collection.name)).toEqual([
+      "other",
+    ]);
+    expect(await store.stats(publicOnly)).toMatchObject({
       collections: 2,
       files: 2,
       documents: 2,
@@ -185,56 +189,56 @@ describe("documents, files and counts with an access", () => {
       textBytes: "open text".length + "other text".length,
       databaseBytes: 0,
     });
-    expect(store.stats(otherCollection)).toMatchObject({ collections: 1, files: 1, documents: 1 });
-    expect(store.stats().databaseBytes).toBeGreaterThan(0);
+    expect(await store.stats(otherCollection)).toMatchObject({ collections: 1, files: 1, documents: 1 });
+    expect((await store.stats()).databaseBytes).toBeGreaterThan(0);
   });
 
-  it("shows jobs only to a caller that reads every group, of the collections it may read", () => {
-    seeded();
-    store.startJob("ingest", "c");
-    store.startJob("ingest", "other");
-    expect(store.listJobs(10, publicOnly)).toEqual([]);
-    expect(store.listJobs(10, otherCollection).map((job) => job.collection)).toEqual(["other"]);
-    expect(store.listJobs(10)).toHaveLength(2);
+  it("shows jobs only to a caller that reads every group, of the collections it may read", async () => {
+    await seeded();
+    await store.startJob("ingest", "c");
+    await store.startJob("ingest", "other");
+    expect(await store.listJobs(10, publicOnly)).toEqual([]);
+    expect((await store.listJobs(10, otherCollection)).map((job) => job.collection)).toEqual(["other"]);
+    expect(await store.listJobs(10)).toHaveLength(2);
   });
 });
 
 describe("access groups as stored", () => {
-  it("changes an unchanged document's groups without chunking it again", () => {
+  it("changes an unchanged document's groups without chunking it again", async () => {
     open();
-    store.putFile(fileOf("/a.txt", ["alpha"], ["hr"]));
-    const chunksBefore = store.getChunks(store.getDocument("/a.txt")?.id as string);
-    const result = store.putFile(fileOf("/a.txt", ["alpha"], ["finance"]));
+    await store.putFile(fileOf("/a.txt", ["alpha"], ["hr"]));
+    const chunksBefore = await store.getChunks((await store.getDocument("/a.txt"))?.id as string);
+    const result = await store.putFile(fileOf("/a.txt", ["alpha"], ["finance"]));
     expect(result).toMatchObject({ unchanged: 1, regrouped: 1, chunks: 0 });
-    expect(store.getDocument("/a.txt")?.groups).toEqual(["finance"]);
-    expect(store.getChunks(store.getDocument("/a.txt")?.id as string)).toEqual(chunksBefore);
+    expect((await store.getDocument("/a.txt"))?.groups).toEqual(["finance"]);
+    expect(await store.getChunks((await store.getDocument("/a.txt"))?.id as string)).toEqual(chunksBefore);
   });
 
-  it("regroups a stored file's documents and says how many changed", () => {
+  it("regroups a stored file's documents and says how many changed", async () => {
     open();
-    store.putFile(fileOf("/a.txt", ["alpha"]));
-    expect(store.setFileGroups("c", "/a.txt", ["hr", "hr", "finance"])).toBe(1);
-    expect(store.getDocument("/a.txt")?.groups).toEqual(["finance", "hr"]);
-    expect(store.setFileGroups("c", "/a.txt", ["finance", "hr"])).toBe(0);
+    await store.putFile(fileOf("/a.txt", ["alpha"]));
+    expect(await store.setFileGroups("c", "/a.txt", ["hr", "hr", "finance"])).toBe(1);
+    expect((await store.getDocument("/a.txt"))?.groups).toEqual(["finance", "hr"]);
+    expect(await store.setFileGroups("c", "/a.txt", ["finance", "hr"])).toBe(0);
   });
 
-  it("rejects an access group name that is not a plain word", () => {
+  it("rejects an access group name that is not a plain word", async () => {
     open();
-    expect(() => store.putFile(fileOf("/a.txt", ["alpha"], ["hr team"]))).toThrow(
+    await expect(store.putFile(fileOf("/a.txt", ["alpha"], ["hr team"]))).rejects.toThrow(
       expect.objectContaining({ code: "E_INVALID_INPUT", option: "groups" }),
     );
   });
 
-  it("checks groups on a read-only store without writing, and refuses to change them there", () => {
+  it("checks groups on a read-only store without writing, and refuses to change them there", async () => {
     const dir = mkdtempSync(join(tmpdir(), "verity-groups-read-only-"));
     try {
       const path = join(dir, "verity.db");
       const writable = createSqliteStore({ path });
-      writable.putFile(fileOf("/a.txt", ["alpha"], ["hr"]));
-      writable.close();
+      await writable.putFile(fileOf("/a.txt", ["alpha"], ["hr"]));
+      await writable.close();
       store = createSqliteStore({ path, readOnly: true });
-      expect(store.setFileGroups("c", "/a.txt", ["hr"])).toBe(0);
-      expect(() => store.setFileGroups("c", "/a.txt", ["finance"])).toThrow(
+      expect(await store.setFileGroups("c", "/a.txt", ["hr"])).toBe(0);
+      await expect(store.setFileGroups("c", "/a.txt", ["finance"])).rejects.toThrow(
         expect.objectContaining({ code: "E_STORE" }),
       );
     } finally {
@@ -244,11 +248,11 @@ describe("access groups as stored", () => {
 });
 
 describe("removing a collection", () => {
-  it("removes its files, documents, chunks, groups and embedding spaces, and leaves the others", () => {
+  it("removes its files, documents, chunks, groups and embedding spaces, and leaves the others", async () => {
     open();
-    store.putFile(fileOf("/a.txt", ["alpha beta"], ["hr"]));
-    store.putFile(fileOf("/b.txt", ["alpha gamma"], [], "other"));
-    store.createSpace({
+    await store.putFile(fileOf("/a.txt", ["alpha beta"], ["hr"]));
+    await store.putFile(fileOf("/b.txt", ["alpha gamma"], [], "other"));
+    await store.createSpace({
       collection: "c",
       name: "s",
       provider: "test",
@@ -258,12 +262,12 @@ describe("removing a collection", () => {
       version: "1",
       quantization: "int8",
     });
-    expect(store.removeCollection("c")).toEqual({ files: 1, documents: 1 });
-    expect(store.hasCollection("c")).toBe(false);
-    expect(store.listSpaces()).toEqual([]);
-    expect(store.searchBm25({ collection: "other", terms: ["alpha"], limit: 5 })).toHaveLength(1);
-    expect(store.stats()).toMatchObject({ collections: 1, files: 1, documents: 1, chunks: 1 });
-    expect(store.removeCollection("c")).toBeUndefined();
+    expect(await store.removeCollection("c")).toEqual({ files: 1, documents: 1 });
+    expect(await store.hasCollection("c")).toBe(false);
+    expect(await store.listSpaces()).toEqual([]);
+    expect(await store.searchBm25({ collection: "other", terms: ["alpha"], limit: 5 })).toHaveLength(1);
+    expect(await store.stats()).toMatchObject({ collections: 1, files: 1, documents: 1, chunks: 1 });
+    expect(await store.removeCollection("c")).toBeUndefined();
   });
 });
 
@@ -281,29 +285,36 @@ describe("the ledger with an access", () => {
     calls: [{ model: "m", outcome: "grounded", costUsd: 0.5, latencyMs: 3 }],
   });
 
-  it("sums only the answers of collections the caller may read", () => {
+  it("sums only the answers of collections the caller may read", async () => {
     open();
-    store.recordAnswer(answer("c", "k1"));
-    store.recordAnswer(answer("other", "k2"));
-    expect(store.ledgerSummary({ access: otherCollection })).toMatchObject({ answers: 1, costUsd: 0.5 });
-    expect(store.ledgerSummary()).toMatchObject({ answers: 2, costUsd: 1 });
+    await store.recordAnswer(answer("c", "k1"));
+    await store.recordAnswer(answer("other", "k2"));
+    expect(await store.ledgerSummary({ access: otherCollection })).toMatchObject({
+      answers: 1,
+      costUsd: 0.5,
+    });
+    expect(await store.ledgerSummary()).toMatchObject({ answers: 2, costUsd: 1 });
   });
 
-  it("lists a restricted caller's own answers only, and every answer to a caller that reads everything", () => {
+  it("lists a restricted caller's own answers only, and every answer to a caller that reads everything", async () => {
     open();
-    store.recordAnswer(answer("c", "k1"));
-    store.recordAnswer(answer("c", "k2"));
-    store.recordAnswer(answer("c"));
-    expect(store.listAnswers({ access: hr, apiKey: "k1" }).map((entry) => entry.apiKey)).toEqual(["k1"]);
-    expect(store.listAnswers({ access: hr })).toEqual([]);
-    expect(store.listAnswers({ access: otherCollection, apiKey: "k1" })).toEqual([]);
-    const all = store.listAnswers();
+    await store.recordAnswer(answer("c", "k1"));
+    await store.recordAnswer(answer("c", "k2"));
+    await store.recordAnswer(answer("c"));
+    expect((await store.listAnswers({ access: hr, apiKey: "k1" })).map((entry) => entry.apiKey)).toEqual([
+      "k1",
+    ]);
+    expect(await store.listAnswers({ access: hr })).toEqual([]);
+    expect(await store.listAnswers({ access: otherCollection, apiKey: "k1" })).toEqual([]);
+    const all = await store.listAnswers();
     expect(all).toHaveLength(3);
     expect(all[0]).toMatchObject({ collection: "c", calls: [{ model: "m", outcome: "grounded" }] });
   });
 
-  it("rejects a listing limit outside 1 to 1000", () => {
+  it("rejects a listing limit outside 1 to 1000", async () => {
     open();
-    expect(() => store.listAnswers({ limit: 0 })).toThrow(expect.objectContaining({ option: "limit" }));
+    await expect(store.listAnswers({ limit: 0 })).rejects.toThrow(
+      expect.objectContaining({ option: "limit" }),
+    );
   });
 });

@@ -23,8 +23,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), "verity-ann-"));
   databasePath = join(dir, "verity.db");
 });
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -40,11 +40,11 @@ function open(options: AnnOptions = {}, logger?: Logger): Store {
 }
 
 /** Five files of 60 documents: /f0 … /f4, seeds 0–299. */
-function fill(store: Store, groups?: (file: number) => readonly string[] | undefined): void {
+async function fill(store: Store, groups?: (file: number) => readonly string[] | undefined): Promise<void> {
   for (let file = 0; file < 5; file++) {
-    annFixture.putFile(store, `/f${file}`, seeds(file * 60, 60), groups?.(file));
+    await annFixture.putFile(store, `/f${file}`, seeds(file * 60, 60), groups?.(file));
   }
-  annFixture.embed(store);
+  await annFixture.embed(store);
 }
 
 const search = (
@@ -81,8 +81,8 @@ function expectExactNeighbours(approximate: readonly VectorHit[], exact: readonl
 /** Searches until the space's index answers (built in the background meanwhile). */
 async function untilIndexed(store: Store, seed = 1): Promise<VectorHit[]> {
   return vi.waitFor(
-    () => {
-      const hits = search(store, seed);
+    async () => {
+      const hits = await search(store, seed);
       if (hits[0]?.method !== "ann") throw new Error("the index is not ready yet");
       return hits;
     },
@@ -120,13 +120,13 @@ function runProcess(args: readonly string[]): Promise<{ code: number | null; std
 describe("HNSW index of a large embedding space", () => {
   it("is built past the threshold, and its top 10 equals the exact scan's", async () => {
     const store = open();
-    fill(store);
-    expect(search(store, 5)[0]?.method).toBe("exact");
+    await fill(store);
+    expect((await search(store, 5))[0]?.method).toBe("exact");
     await untilIndexed(store);
     for (const seed of [5, 77, 150, 299, 1234, 5678]) {
-      const approximate = search(store, seed);
+      const approximate = await search(store, seed);
       expect(approximate.every((hit) => hit.method === "ann")).toBe(true);
-      expectExactNeighbours(approximate, search(store, seed, { exact: true }));
+      expectExactNeighbours(approximate, await search(store, seed, { exact: true }));
     }
     expect(readdirSync(join(dir, "vector-indexes")).some((name) => name.endsWith(".usearch"))).toBe(true);
   });
@@ -134,75 +134,76 @@ describe("HNSW index of a large embedding space", () => {
   it("is not built below the threshold, nor when the threshold is Infinity", async () => {
     for (const threshold of [301, Number.POSITIVE_INFINITY]) {
       const store = open({ threshold });
-      if (threshold === 301) fill(store);
+      if (threshold === 301) await fill(store);
       await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(search(store, 5).map((hit) => hit.method)).toEqual(Array(10).fill("exact"));
-      store.close();
+      expect((await search(store, 5)).map((hit) => hit.method)).toEqual(Array(10).fill("exact"));
+      await store.close();
     }
     expect(existsSync(join(dir, "vector-indexes"))).toBe(false);
   });
 
   it("never returns removed chunks, and returns chunks stored after it was built", async () => {
     const store = open();
-    fill(store);
+    await fill(store);
     await untilIndexed(store);
-    store.removeFile("c", "/f0");
-    annFixture.putFile(store, "/late", [700_001]);
-    annFixture.embed(store);
+    await store.removeFile("c", "/f0");
+    await annFixture.putFile(store, "/late", [700_001]);
+    await annFixture.embed(store);
     for (let seed = 0; seed < 60; seed++) {
-      const hits = search(store, seed);
+      const hits = await search(store, seed);
       expect(hits[0]?.method).toBe("ann");
       expect(texts(hits)).not.toContain(`seed ${seed}`);
-      expectExactNeighbours(hits, search(store, seed, { exact: true }));
+      expectExactNeighbours(hits, await search(store, seed, { exact: true }));
     }
-    expect(search(store, 700_001)[0]?.chunk.text).toBe("seed 700001");
+    expect((await search(store, 700_001))[0]?.chunk.text).toBe("seed 700001");
   });
 
   it("returns only chunks the caller may read, the same as the exact scan", async () => {
     const store = open();
-    fill(store, (file) => (file === 0 ? undefined : [`g${file}`]));
+    await fill(store, (file) => (file === 0 ? undefined : [`g${file}`]));
     await untilIndexed(store);
     const access: Access = { collections: "*", groups: ["g2"] };
     for (const seed of [3, 61, 130, 170, 250]) {
-      const hits = search(store, seed, { access });
+      const hits = await search(store, seed, { access });
       expect(hits).toHaveLength(10);
       for (const hit of hits) {
         const seedOf = Number(hit.chunk.text.split(" ")[1]);
         expect(seedOf < 60 || (seedOf >= 120 && seedOf < 180)).toBe(true);
       }
-      expectExactNeighbours(hits, search(store, seed, { access, exact: true }));
+      expectExactNeighbours(hits, await search(store, seed, { access, exact: true }));
     }
   });
 
   it("falls back to the exact scan when too few readable chunks are among the candidates", async () => {
     const store = open();
-    fill(store, (file) => (file === 4 ? ["rare"] : ["common"]));
+    await fill(store, (file) => (file === 4 ? ["rare"] : ["common"]));
     await untilIndexed(store);
-    const hits = search(store, 10, { access: { collections: "*", groups: ["rare"] }, limit: 20 });
+    const hits = await search(store, 10, { access: { collections: "*", groups: ["rare"] }, limit: 20 });
     expect(hits).toHaveLength(20);
     expect(hits.every((hit) => hit.method === "exact")).toBe(true);
   });
 
   it("sees what another process wrote: its new chunks found, its removed chunks gone", async () => {
     const store = open();
-    fill(store);
+    await fill(store);
     await untilIndexed(store);
     const writer = await runProcess(["write", databasePath]);
     expect(writer.stderr).toBe("");
     expect(writer.code).toBe(0);
-    const found = search(store, 900_001);
+    const found = await search(store, 900_001);
     expect(found[0]?.method).toBe("ann");
     expect(found[0]?.chunk.text).toBe("seed 900001");
     for (let seed = 0; seed < 60; seed += 7) {
-      expect(texts(search(store, seed))).not.toContain(`seed ${seed}`);
+      expect(texts(await search(store, seed))).not.toContain(`seed ${seed}`);
     }
   });
 
   it("a process killed during the background build leaves the store usable, and the next open rebuilds", async () => {
     const store = open({ threshold: Number.POSITIVE_INFINITY });
-    for (let file = 0; file < 20; file++) annFixture.putFile(store, `/big${file}`, seeds(file * 1000, 1000));
-    annFixture.embed(store);
-    store.close();
+    for (let file = 0; file < 20; file++)
+      await annFixture.putFile(store, `/big${file}`, seeds(file * 1000, 1000));
+    await annFixture.embed(store);
+    await store.close();
 
     const child = spawn(process.execPath, ["--import", "tsx", processScript, "build", databasePath], {
       cwd: root,
@@ -219,16 +220,16 @@ describe("HNSW index of a large embedding space", () => {
     await killed;
 
     const reopened = open({ expansionSearch: 200 });
-    expect(search(reopened, 42)[0]?.chunk.text).toBe("seed 42");
+    expect((await search(reopened, 42))[0]?.chunk.text).toBe("seed 42");
     const hits = await untilIndexed(reopened, 42);
     expect(hits[0]?.chunk.text).toBe("seed 42");
   });
 
   it("a damaged index file is rebuilt, with a warning", async () => {
     const first = open();
-    fill(first);
+    await fill(first);
     await untilIndexed(first);
-    first.close();
+    await first.close();
     const folder = join(dir, "vector-indexes");
     const stamp = JSON.parse(readFileSync(join(folder, "space-1.json"), "utf8")) as {
       file: string;
@@ -238,17 +239,17 @@ describe("HNSW index of a large embedding space", () => {
 
     const logger = capturingLogger();
     const reopened = open({}, logger);
-    expect(search(reopened, 9)[0]?.method).toBe("exact");
+    expect((await search(reopened, 9))[0]?.method).toBe("exact");
     const hits = await untilIndexed(reopened, 9);
-    expectExactNeighbours(hits, search(reopened, 9, { exact: true }));
+    expectExactNeighbours(hits, await search(reopened, 9, { exact: true }));
     expect(logger.warnings.join("\n")).toMatch(/unusable and has been rebuilt.*checksum/);
   });
 
   it("a store reopened on a current index answers through it without rebuilding", async () => {
     const first = open();
-    fill(first);
+    await fill(first);
     await untilIndexed(first);
-    first.close();
+    await first.close();
     const stampBefore = readFileSync(join(dir, "vector-indexes", "space-1.json"), "utf8");
     const reopened = open();
     await untilIndexed(reopened);
@@ -264,11 +265,11 @@ describe("HNSW index of a large embedding space", () => {
 
   it("removing the space removes its index files", async () => {
     const store = open();
-    fill(store);
+    await fill(store);
     await untilIndexed(store);
-    store.createSpace({ ...spaceSpec(), name: "other" });
-    store.activateSpace("c", "other");
-    store.removeSpace("c", space);
+    await store.createSpace({ ...spaceSpec(), name: "other" });
+    await store.activateSpace("c", "other");
+    await store.removeSpace("c", space);
     expect(readdirSync(join(dir, "vector-indexes"))).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import {
   apiKeyPrefix,
   keyAccess,
 } from "../api-keys.js";
+import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
 interface KeyRow {
@@ -69,7 +70,11 @@ function parseKey(presented: string): { id: string; secret: string } | undefined
   return idPattern.test(id) && secretPattern.test(secret) ? { id, secret } : undefined;
 }
 
-export function createApiKeyStore(db: Database.Database, writer: Writer, now: () => string): ApiKeyStore {
+export function createApiKeyStore(
+  db: Database.Database,
+  writer: Writer,
+  now: () => string,
+): Synchronous<ApiKeyStore> {
   const byId = db.prepare<[string], KeyRow>("SELECT * FROM api_keys WHERE id = ?");
   const all = db.prepare<[], KeyRow>("SELECT * FROM api_keys ORDER BY created_at DESC, id");
   const anyKey = db.prepare<[], { found: number }>("SELECT EXISTS (SELECT 1 FROM api_keys) AS found");

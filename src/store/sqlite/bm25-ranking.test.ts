@@ -31,10 +31,10 @@ function corpus(documents: number): string[] {
   });
 }
 
-function fill(store: Store, texts: readonly string[]): void {
-  texts.forEach((text, index) => {
+async function fill(store: Store, texts: readonly string[]): Promise<void> {
+  for (const [index, text] of texts.entries()) {
     const source = `/doc-${index}.txt`;
-    store.putFile({
+    await store.putFile({
       collection: index % 5 === 0 ? "other" : "main",
       path: source,
       contentHash: String(index),
@@ -51,24 +51,24 @@ function fill(store: Store, texts: readonly string[]): void {
         },
       ],
     });
-  });
+  }
 }
 
 describe("verity_bm25 ranking", () => {
   const stores: Store[] = [];
-  afterEach(() => {
-    for (const store of stores.splice(0)) store.close();
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
   });
 
-  it("ranks and scores exactly as FTS5's bm25(), anchored or not, with words only FTS5 can count", () => {
+  it("ranks and scores exactly as FTS5's bm25(), anchored or not, with words only FTS5 can count", async () => {
     const texts = corpus(1500);
     const native = createSqliteStore({ path: ":memory:", ranking: "verity_bm25", titleWeight: 2 });
     const builtin = createSqliteStore({ path: ":memory:", ranking: "bm25", titleWeight: 2 });
     stores.push(native, builtin);
-    fill(native, texts);
-    fill(builtin, texts);
-    expect(native.stats().bm25Ranking).toBe("verity_bm25");
-    expect(builtin.stats().bm25Ranking).toBe("bm25");
+    await fill(native, texts);
+    await fill(builtin, texts);
+    expect((await native.stats()).bm25Ranking).toBe("verity_bm25");
+    expect((await builtin.stats()).bm25Ranking).toBe("bm25");
 
     let compared = 0;
     for (let index = 0; index < 60; index++) {
@@ -76,8 +76,8 @@ describe("verity_bm25 ranking", () => {
       const anchorSets = [undefined, terms.slice(-2), [terms[0] ?? ""]];
       for (const anchors of anchorSets) {
         const query = { collection: "main", terms, anchors, limit: 20 };
-        const expected = builtin.searchBm25(query);
-        const actual = native.searchBm25(query);
+        const expected = await builtin.searchBm25(query);
+        const actual = await native.searchBm25(query);
         expect(actual.map((hit) => hit.chunk.id)).toEqual(expected.map((hit) => hit.chunk.id));
         for (const [rank, hit] of actual.entries()) {
           expect(hit.score).toBeCloseTo(expected[rank]?.score ?? Number.NaN, 9);

@@ -11,6 +11,7 @@ import { indexForm } from "./documents.js";
 import type { Bm25Ranking } from "./ranking-kind.js";
 import { type Bm25Row, rowToChunk } from "./rows.js";
 import { createStatementCache } from "./statement-cache.js";
+import type { Synchronous } from "./store-errors.js";
 
 export interface Bm25SearchContext {
   db: Database.Database;
@@ -23,7 +24,7 @@ export interface Bm25SearchContext {
 
 export type RankedRow = { rowid: number; score: number };
 
-export interface Bm25Search extends Pick<Store, "searchBm25" | "termStatistics"> {
+export interface Bm25Search extends Synchronous<Pick<Store, "searchBm25" | "termStatistics">> {
   /** Hits for ranked rowids that belong to `collection` and that `access` may read, in rank order. */
   hydrate(ranked: readonly RankedRow[], collection: number, access?: Access): Bm25Hit[];
 }

@@ -26,20 +26,23 @@ import {
   type SourceFileRow,
 } from "./rows.js";
 import { createStatementCache } from "./statement-cache.js";
+import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
-export type DocumentStore = Pick<
-  Store,
-  | "getFile"
-  | "listFiles"
-  | "setFileGroups"
-  | "putFile"
-  | "removeFile"
-  | "removeDocument"
-  | "listDocuments"
-  | "getDocument"
-  | "getDocumentText"
-  | "getChunks"
+export type DocumentStore = Synchronous<
+  Pick<
+    Store,
+    | "getFile"
+    | "listFiles"
+    | "setFileGroups"
+    | "putFile"
+    | "removeFile"
+    | "removeDocument"
+    | "listDocuments"
+    | "getDocument"
+    | "getDocumentText"
+    | "getChunks"
+  >
 >;
 
 export interface DocumentContext {

@@ -5,9 +5,10 @@ import type Database from "better-sqlite3";
 import { fullAccess } from "../../core/access.js";
 import type { Job, Store } from "../store.js";
 import type { JobRow } from "./rows.js";
+import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
-export type JobStore = Pick<Store, "startJob" | "finishJob" | "listJobs">;
+export type JobStore = Synchronous<Pick<Store, "startJob" | "finishJob" | "listJobs">>;
 
 export function createJobStore(db: Database.Database, writer: Writer, now: () => string): JobStore {
   const insertJob = db.prepare(

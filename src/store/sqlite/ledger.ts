@@ -12,6 +12,7 @@ import type {
   StoredAnswer,
 } from "../../core/ledger.js";
 import { collectionCondition, readsEverything, type SqlCondition } from "./access-filter.js";
+import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
 /** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
@@ -64,7 +65,7 @@ interface CallRow {
   latency_ms: number;
 }
 
-export function createLedger(db: Database.Database, writer: Writer): Ledger {
+export function createLedger(db: Database.Database, writer: Writer): Synchronous<Ledger> {
   const insertAnswer = db.prepare(
     `INSERT INTO answers (at, collection, api_key, status, answerer, escalated, cost_usd, latency_ms, strongest_cost_usd, trace)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -38,8 +38,8 @@ describe("opening the embedded store", () => {
     after.close();
   });
 
-  it("asks for a newer Verity when the database was written by one", () => {
-    createSqliteStore({ path }).close();
+  it("asks for a newer Verity when the database was written by one", async () => {
+    await createSqliteStore({ path }).close();
     const raw = new Database(path);
     raw.pragma("user_version = 99");
     raw.close();
@@ -48,8 +48,8 @@ describe("opening the embedded store", () => {
     );
   });
 
-  it("read-only, says an older schema must be upgraded once where it is writable", () => {
-    createSqliteStore({ path }).close();
+  it("read-only, says an older schema must be upgraded once where it is writable", async () => {
+    await createSqliteStore({ path }).close();
     const raw = new Database(path);
     raw.exec("DROP TRIGGER vector_changes_chunk_delete");
     raw.exec("DROP TABLE vector_changes");
@@ -64,16 +64,16 @@ describe("opening the embedded store", () => {
       /older Verity \(schema 4; this one uses 8\) and is read-only, so it cannot be upgraded; open it once where it is writable/,
     );
     const upgraded = createSqliteStore({ path });
-    expect(upgraded.listCollections()).toEqual([]);
-    upgraded.close();
+    expect(await upgraded.listCollections()).toEqual([]);
+    await upgraded.close();
   });
 
-  it("turns a write that waits out the busy timeout into E_STORE naming busyTimeoutMs, storing nothing", () => {
+  it("turns a write that waits out the busy timeout into E_STORE naming busyTimeoutMs, storing nothing", async () => {
     const store = createSqliteStore({ path, busyTimeoutMs: 50 });
     const other = new Database(path);
     other.exec("BEGIN IMMEDIATE");
     try {
-      expect(() => store.putFile(file("a.txt"))).toThrow(
+      await expect(store.putFile(file("a.txt"))).rejects.toThrow(
         expect.objectContaining({
           code: "E_STORE",
           option: "busyTimeoutMs",
@@ -84,9 +84,9 @@ describe("opening the embedded store", () => {
       other.exec("ROLLBACK");
       other.close();
     }
-    expect(store.getFile("default", "/a.txt")).toBeUndefined();
-    store.putFile(file("a.txt"));
-    expect(store.getFile("default", "/a.txt")).toBeDefined();
-    store.close();
+    expect(await store.getFile("default", "/a.txt")).toBeUndefined();
+    await store.putFile(file("a.txt"));
+    expect(await store.getFile("default", "/a.txt")).toBeDefined();
+    await store.close();
   });
 });

@@ -16,7 +16,7 @@ import { createJobStore, markAbandonedJobs } from "./jobs.js";
 import { createLedger } from "./ledger.js";
 import { openDatabase } from "./open-database.js";
 import type { Bm25Ranking } from "./ranking-kind.js";
-import { guardStoreErrors, storeError } from "./store-errors.js";
+import { asyncStore, type Synchronous, storeError } from "./store-errors.js";
 import { createSqliteVectorIndex } from "./vector-index.js";
 import { createWriter } from "./writer.js";
 
@@ -174,7 +174,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     return counts;
   }
 
-  const store: Store = {
+  const store: Synchronous<Store> = {
     readOnly: writer.readOnly,
     ...vectorStore,
     ...createLedger(db, writer),
@@ -215,7 +215,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
       if (db.open) db.close();
     },
   };
-  return guardStoreErrors(store, errorContext);
+  return asyncStore<Store>(store, errorContext);
 }
 
 function now(): string {

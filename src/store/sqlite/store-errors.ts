@@ -73,20 +73,32 @@ export function storeError(error: unknown, context: StoreErrorContext): unknown 
   return error;
 }
 
-/** `target` with every method's SQLite failures turned into VerityErrors. */
-export function guardStoreErrors<T extends object>(target: T, context: StoreErrorContext): T {
-  const guarded: Record<string, unknown> = {};
+/**
+ * The store's methods as the SQLite parts implement them: better-sqlite3 is synchronous, so each part
+ * returns its value directly, and `asyncStore` turns the whole into the asynchronous Store contract.
+ */
+export type Synchronous<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => Promise<infer R> ? (...args: A) => R : T[K];
+};
+
+/**
+ * `target`'s methods as Promises, with every SQLite failure turned into a VerityError (a rejection,
+ * never a throw: callers await). The work itself still runs synchronously, inside the call, so a
+ * caller that awaits one method before the next sees the same order as before.
+ */
+export function asyncStore<T extends object>(target: Synchronous<T>, context: StoreErrorContext): T {
+  const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(target)) {
-    guarded[name] =
+    wrapped[name] =
       typeof value === "function"
         ? (...args: unknown[]) => {
             try {
-              return (value as (...args: unknown[]) => unknown)(...args);
+              return Promise.resolve((value as (...args: unknown[]) => unknown)(...args));
             } catch (error) {
-              throw storeError(error, context);
+              return Promise.reject(storeError(error, context));
             }
           }
         : value;
   }
-  return guarded as T;
+  return wrapped as T;
 }

@@ -16,6 +16,7 @@ import type {
 } from "../vectors.js";
 import { groupCondition } from "./access-filter.js";
 import type { AnnIndexes } from "./ann-index.js";
+import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
 /** Candidates fetched per wanted result from a quantised index, before exact rescoring. */
@@ -52,7 +53,7 @@ export interface VectorIndexContext {
   ann: AnnIndexes;
 }
 
-export interface SqliteVectorIndex extends VectorStore {
+export interface SqliteVectorIndex extends Synchronous<VectorStore> {
   /** Drops the tables of every space of a collection (inside the caller's write transaction). */
   dropSpacesOf(collection: string): void;
 }
