@@ -31,6 +31,7 @@ import { retrieveHybrid } from "./retrieve/hybrid-retriever.js";
 import type { RoutedAnswer } from "./route/routing.js";
 import type { NewApiKeyInput } from "./store/api-key-input.js";
 import type { ApiKey, ApiKeyVerification, CreatedApiKey } from "./store/api-keys.js";
+import { lazyStore } from "./store/lazy-store.js";
 import { type AnnOptions, createSqliteStore } from "./store/sqlite/sqlite-store.js";
 import type { CollectionSettings, CollectionTokenizer, Job, Store, StoreStats } from "./store/store.js";
 import type { Transcriber } from "./transcribe/transcriber.js";
@@ -40,6 +41,12 @@ export { defaultCollection, defaultDataDir };
 export interface VerityOptions {
   /** Folder holding the embedded database; default `./.verity`. Ignored when `store` is given. */
   dataDir?: string;
+  /**
+   * A PostgreSQL database to keep everything in instead of the embedded one (`postgres://user@host/db`,
+   * any managed Postgres; pgvector for vector search). The password may come from PGPASSWORD. Opened on
+   * first use; ignored when `store` is given.
+   */
+  databaseUrl?: string;
   store?: Store;
   /**
    * HNSW indexes of large embedding spaces in the embedded store (ignored when `store` is given):
@@ -315,8 +322,14 @@ function once<T>(load: () => Promise<T>): () => Promise<T> {
 
 export function createVerity(options: VerityOptions = {}): Verity {
   const logger = options.logger ?? noopLogger;
+  const databaseUrl = options.databaseUrl;
   const store =
     options.store ??
+    (databaseUrl !== undefined
+      ? lazyStore(async () =>
+          (await import("./store/postgres/index.js")).createPostgresStore({ url: databaseUrl, logger }),
+        )
+      : undefined) ??
     createSqliteStore({
       path: join(resolve(options.dataDir ?? defaultDataDir), "verity.db"),
       logger,

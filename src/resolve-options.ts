@@ -15,6 +15,13 @@ import type { ModelCatalogue } from "./models/catalogue.js";
 export interface OptionSources {
   /** Where the embedded database lives; else the config file's, else VERITY_DATA_DIR, else `./.verity`. */
   dataDir?: string;
+  /**
+   * A PostgreSQL database (`postgres://user@host:5432/verity`) to use instead of the embedded one; else
+   * the config file's, else VERITY_DATABASE_URL, else none. The data dir still holds uploads and keys'
+   * media-link secret. A password goes in PGPASSWORD (or the URL given as a flag or variable), never in
+   * the config file.
+   */
+  databaseUrl?: string;
   /** Embedder spec (`ollama:nomic-embed-text`…); else the config file's, else VERITY_EMBEDDER, else none. */
   embedder?: string;
   /** Transcriber spec (`pocketsphinx`, `openai:whisper-1`…); else the config file's, else VERITY_TRANSCRIBER. */
@@ -51,6 +58,7 @@ export type ResolvedOptions = VerityOptions & { dataDir: string; env: Environmen
 
 interface ConfigFileContents {
   dataDir?: string;
+  databaseUrl?: string;
   models?: string | Record<string, unknown>;
   embedder?: string;
   transcriber?: string;
@@ -69,6 +77,8 @@ export async function resolveVerityOptions(sources: OptionSources): Promise<Reso
   const dataDir = sources.dataDir
     ? resolve(cwd, sources.dataDir)
     : (fromFile(file?.contents.dataDir) ?? resolve(cwd, env.VERITY_DATA_DIR || defaultDataDir));
+  const databaseUrl = setting(sources.databaseUrl, file?.contents.databaseUrl, env.VERITY_DATABASE_URL);
+  if (databaseUrl !== undefined) checkDatabaseUrl(databaseUrl);
   const embedderSpec = setting(sources.embedder, file?.contents.embedder, env.VERITY_EMBEDDER);
   const transcriberSpec = setting(sources.transcriber, file?.contents.transcriber, env.VERITY_TRANSCRIBER);
 
@@ -93,6 +103,7 @@ export async function resolveVerityOptions(sources: OptionSources): Promise<Reso
   return {
     dataDir,
     env,
+    ...(databaseUrl ? { databaseUrl } : {}),
     ...(sources.logger ? { logger: sources.logger } : {}),
     ...(embedder ? { embedder } : {}),
     ...(transcriber ? { transcriber } : {}),
@@ -132,6 +143,13 @@ async function readConfigFile(path: string): Promise<{ path: string; contents: C
       /** Lets editors validate the file; ignored. */
       $schema: z.string().optional(),
       dataDir: z.string().min(1).optional(),
+      databaseUrl: z
+        .string()
+        .min(1)
+        .refine((url) => !/^postgres(ql)?:\/\/[^/@]*:[^/@]*@/.test(url), {
+          error: "holds a password; put it in PGPASSWORD instead (the config file is not for secrets)",
+        })
+        .optional(),
       models: z
         .union([z.string().min(1), section], {
           error: "give a catalogue file path or the catalogue itself (an object with models)",
@@ -159,4 +177,21 @@ async function readConfigFile(path: string): Promise<{ path: string; contents: C
 /** The first value given; an empty string counts as unset. */
 function setting(...values: (string | undefined)[]): string | undefined {
   return values.find((value) => value !== undefined && value !== "") || undefined;
+}
+
+/** E_CONFIG unless `url` is a postgres:// (or postgresql://) URL; the message never repeats a password. */
+function checkDatabaseUrl(url: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")) {
+    throw new VerityError(
+      "E_CONFIG",
+      "the database URL is not a postgres:// URL; give one like postgres://verity@db.example.com:5432/verity (the password in PGPASSWORD), or leave it unset to use the embedded database",
+      { option: "databaseUrl" },
+    );
+  }
 }

@@ -21,6 +21,7 @@ import { addServeCommand } from "./serve-command.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { stopSignal } from "./stop-signal.js";
 import { terminalName, terminalText } from "./terminal-text.js";
+import { addWorkerCommand } from "./worker-command.js";
 
 export type { CliIo };
 
@@ -37,6 +38,7 @@ const flagFor: Record<string, string> = {
   transcriber: "--transcriber <spec>",
   models: "--models <file>",
   dataDir: "--data-dir <dir>",
+  databaseUrl: "--database-url <url>",
   collection: "--collection <name>",
   limit: "--limit <n>",
   tokenizer: "--tokenizer <name>",
@@ -64,6 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   let exitCode = 0;
   const open = async (options: {
     dataDir?: string;
+    databaseUrl?: string;
     verbose?: boolean;
     embedder?: string;
     models?: string;
@@ -89,6 +92,10 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       'Grounded answers from your own documents: every sentence cites its source, or "I don\'t know".',
     )
     .option("--data-dir <dir>", `where the database lives (env VERITY_DATA_DIR; default ./${defaultDataDir})`)
+    .option(
+      "--database-url <url>",
+      "keep everything in PostgreSQL instead, e.g. postgres://verity@db:5432/verity (env VERITY_DATABASE_URL; password in PGPASSWORD)",
+    )
     .option("--verbose", "log debug details to stderr")
     .option(
       "--embedder <spec>",
@@ -260,7 +267,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     .option("-c, --collection <name>", "only this collection")
     .option("--json", "print JSON")
     .action(async (options) => {
-      const documents = (await open(program.opts())).listDocuments(options.collection);
+      const documents = await (await open(program.opts())).listDocuments(options.collection);
       write(options.json ? JSON.stringify(documents) : formatDocuments(documents, io.cwd));
     });
 
@@ -276,7 +283,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       for (const target of targets) {
         // A target that is not an existing path is a document id or source, passed as given.
         const path = resolve(io.cwd, target);
-        const result = engine.remove(existsSync(path) ? path : target, options.collection);
+        const result = await engine.remove(existsSync(path) ? path : target, options.collection);
         write(
           `removed ${displayPath(result.target, io.cwd)} (${result.documents} document${result.documents === 1 ? "" : "s"})`,
         );
@@ -299,7 +306,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         );
       }
       const since = options.since === undefined ? undefined : new Date(options.since).toISOString();
-      const stats = (await open(program.opts())).stats({
+      const stats = await (await open(program.opts())).stats({
         ...(since ? { since } : {}),
         ...(options.collection ? { collection: options.collection } : {}),
       });
@@ -309,6 +316,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   addSpaceCommands(program, { open: () => open(program.opts()), write, io });
   addKeyCommands(program, { open: () => open(program.opts()), write, io });
   addServeCommand(program, { io });
+  addWorkerCommand(program, { io });
   addMcpCommand(program, { open: () => open(program.opts()), io });
 
   try {
@@ -328,7 +336,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       exitCode = 1;
     }
   } finally {
-    verity?.close();
+    await verity?.close();
   }
   return exitCode;
 }

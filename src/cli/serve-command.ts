@@ -16,6 +16,7 @@ interface ServeOptions {
   dataDir?: string;
   config?: string;
   auth: boolean;
+  worker: boolean;
 }
 
 function port(value: string | undefined, from: string): number | undefined {
@@ -47,10 +48,15 @@ export function addServeCommand(program: Command, context: ServeCommandContext):
       "JSON config file: models, embedder, transcriber, server settings (env VERITY_CONFIG)",
     )
     .option("--no-auth", "serve without API keys, on any interface (anyone who can reach it can do anything)")
+    .option(
+      "--no-worker",
+      "on a Postgres database, only queue upload and reindex jobs for `verity worker`s instead of running them here too",
+    )
     .action(async (options: ServeOptions) => {
       const { io } = context;
       const global = program.opts() as {
         dataDir?: string;
+        databaseUrl?: string;
         embedder?: string;
         models?: string;
         transcriber?: string;
@@ -82,7 +88,12 @@ export function addServeCommand(program: Command, context: ServeCommandContext):
           fromFile.port,
       };
       const { signal: stop } = stopSignal(io);
-      const server = await startServer({ options: resolved, settings, noAuth: !options.auth });
+      const server = await startServer({
+        options: resolved,
+        settings,
+        noAuth: !options.auth,
+        worker: options.worker,
+      });
       io.stderr.write(`verity: serving on ${server.url}\n`);
       if (!stop.aborted)
         await new Promise((stopped) => stop.addEventListener("abort", stopped, { once: true }));

@@ -111,7 +111,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
       const [major = 0, minor = 0] = (row?.version ?? "0.0").split(".").map(Number);
       iterativeScan = major > 0 || minor >= 8;
     } else {
-      logger.warn({ reason: vectorsMissing }, "pgvector is not available: vector search is off, BM25 works");
+      logger.info({ reason: vectorsMissing }, "pgvector is not available: vector search is off, BM25 works");
     }
     await markAbandonedJobs(client, t, now);
   } catch (error) {
