@@ -47,6 +47,11 @@ export interface ServerAppOptions {
   models?: ModelCatalogue;
   /** The built web app's folder (default dist/web of this package). */
   webRoot?: string;
+  /**
+   * On a Postgres database: jobs go to the shared queue there (jobs/queue/), and this server runs
+   * `concurrency` of them at once itself (0: only queues them, for `verity worker`s to run).
+   */
+  jobQueue?: { url: string; concurrency: number };
 }
 
 export interface ServerApp {
@@ -94,7 +99,15 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
     logger,
     authenticate: createAuthenticator({ keys: options.verity.keys, disabled: options.noAuth === true }),
   };
-  const jobs = createJobRunner({ verity, uploads, metrics, logger });
+  const jobs = options.jobQueue
+    ? await (await import("./jobs/queue/queued-job-runner.js")).createQueuedJobRunner({
+        verity,
+        uploads,
+        metrics,
+        logger,
+        ...options.jobQueue,
+      })
+    : createJobRunner({ verity, uploads, metrics, logger });
   const mediaTokens = createMediaTokens({
     secret: await mediaTokenSecret(options.dataDir),
     keys: options.verity.keys,

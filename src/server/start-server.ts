@@ -2,7 +2,7 @@
 // what a killed upload left behind deleted, the loopback rule checked (no keys: loopback only, unless
 // --no-auth), the app listening, interrupted jobs resumed; and on close, in-flight requests drained,
 // running jobs given the rest of the shutdown time, the store closed.
-import { realpathSync } from "node:fs";
+import { mkdirSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import { VerityError } from "../core/errors.js";
 import { createVerity } from "../engine.js";
@@ -17,6 +17,8 @@ export interface StartServerOptions {
   noAuth: boolean;
   /** Where the JSON log goes (a file descriptor); default 1, stdout. */
   logFd?: number;
+  /** On a Postgres database, whether this server runs queued jobs itself too (default true). */
+  worker?: boolean;
 }
 
 export interface RunningServer extends ServerApp {
@@ -36,6 +38,7 @@ export async function startServer({
   settings,
   noAuth,
   logFd = 1,
+  worker = true,
 }: StartServerOptions): Promise<RunningServer> {
   const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
   const logger = pino(
@@ -79,6 +82,8 @@ export async function startServer({
         "AUTHENTICATION IS OFF (--no-auth): anyone who can reach this server can read, change and delete every collection",
       );
     }
+    // On Postgres nothing else makes the data dir, which still holds uploads and the media-link secret.
+    mkdirSync(options.dataDir, { recursive: true });
     const served = await createServerApp({
       verity,
       settings,
@@ -86,6 +91,7 @@ export async function startServer({
       noAuth,
       logger,
       ...(options.models ? { models: options.models } : {}),
+      ...(options.databaseUrl ? { jobQueue: { url: options.databaseUrl, concurrency: worker ? 1 : 0 } } : {}),
     });
     await served.uploads.cleanStaging();
     await served.app.listen({ host: settings.host, port: settings.port });

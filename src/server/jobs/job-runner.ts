@@ -16,7 +16,7 @@ import {
   serverKindOf,
   storedKind,
 } from "./server-job.js";
-import { uploadResult } from "./upload-result.js";
+import { runReindexWork, runUploadWork } from "./work/server-job-work.js";
 
 export interface UploadJobRequest {
   collection: string;
@@ -177,57 +177,20 @@ export function createJobRunner({ verity, uploads, metrics, logger }: JobRunnerO
     entry.listeners.clear();
   }
 
-  async function runUpload(entry: Entry): Promise<Record<string, unknown>> {
-    const paths = entry.persisted.paths ?? [];
-    let bytesBefore = 0;
-    const summary = await verity.ingest(paths, {
-      collection: entry.job.collection,
-      groups: entry.persisted.groups ?? [],
-      onProgress(progress) {
-        entry.job.progress = { done: progress.filesDone, total: progress.filesTotal, unit: "files" };
-        metrics.observeIngestedFile(progress.last.status, progress.bytesDone - bytesBefore);
-        bytesBefore = progress.bytesDone;
-        emit(entry);
-      },
-    });
-    const result = await uploadResult(
-      verity,
-      entry.job.collection,
-      paths,
-      entry.persisted.names ?? [],
-      summary,
-    );
-    // A file that could not be ingested is not kept: nothing refers to it.
-    for (const file of result.files) if (file.documents.length === 0) await uploads.discard(file.path);
-    return { ...result, failed: summary.failed, files: result.files.map(({ path: _path, ...file }) => file) };
-  }
-
-  async function runReindex(entry: Entry): Promise<Record<string, unknown>> {
-    const { space, version, quantization, activate } = entry.persisted;
-    const result = await verity.reindex({
-      collection: entry.job.collection,
-      ...(space ? { space } : {}),
-      ...(version ? { version } : {}),
-      ...(quantization ? { quantization: quantization as ReindexJobRequest["quantization"] } : {}),
-      signal: stopping.signal,
-      onProgress(progress) {
-        entry.job.progress = {
-          done: progress.embedded,
-          total: progress.total,
-          unit: "chunks",
-          ...(progress.etaMs !== undefined ? { etaMs: progress.etaMs } : {}),
-        };
-        emit(entry);
-      },
-    });
-    const complete = result.space.embeddedChunks === result.space.totalChunks;
-    if (activate && complete) await store.activateSpace(entry.job.collection, result.space.name);
-    return {
-      space: (await store.getSpace(entry.job.collection, result.space.name)) ?? result.space,
-      embeddedNow: result.embeddedNow,
-      activated: Boolean(activate && complete),
-    };
-  }
+  const work = (entry: Entry) => ({
+    verity,
+    uploads,
+    collection: entry.job.collection,
+    persisted: entry.persisted,
+    signal: stopping.signal,
+    onProgress(progress: ServerJob["progress"]) {
+      entry.job.progress = progress;
+      emit(entry);
+    },
+    onFile: (status: string, bytes: number) => metrics.observeIngestedFile(status, bytes),
+  });
+  const runUpload = (entry: Entry) => runUploadWork(work(entry));
+  const runReindex = (entry: Entry) => runReindexWork(work(entry));
 
   const runner: JobRunner = {
     async startUpload(request) {
