@@ -51,5 +51,5 @@ try {
   console.error(`${error.code}: ${error.message}`);
   process.exitCode = 1;
 } finally {
-  verity.close();
+  await verity.close();
 }
