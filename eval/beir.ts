@@ -3,11 +3,16 @@
 // ranked by their best chunk.
 //   npm run eval:beir -- [--data ../shared/data/beir-scifact] [--split test] [--chunk-size 800]
 //     [--embedder ollama:nomic-embed-text] [--fusion-weights 0.5,1] [--write]
+//     [--store sqlite|postgres|both] [--database-url postgres://...]
+// `--store postgres` keeps the collection in PostgreSQL: the server at --database-url (its role must
+// be allowed to create databases), else one started from the machine's PostgreSQL binaries; `both`
+// ranks with each store in the same run, side by side (the Postgres BM25 parity check).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { markdownTable, median, quantile, sharedData, writeSection } from "../bench/report.js";
+import { openBenchPostgres } from "../bench/scale-postgres.js";
 import { createEmbedderFromSpec } from "../src/embed/embedder-spec.js";
 import { createVerity } from "../src/engine.js";
 import { rankDocuments } from "../src/retrieve/bm25-retriever.js";
@@ -23,6 +28,8 @@ const { values } = parseArgs({
     "chunk-size": { type: "string", default: "800" },
     embedder: { type: "string" },
     "fusion-weights": { type: "string" },
+    store: { type: "string", default: "sqlite" },
+    "database-url": { type: "string" },
     write: { type: "boolean", default: false },
   },
 });
@@ -35,9 +42,77 @@ if (!values.data) {
 const folder = resolve(values.data);
 const beir = readBeir(folder, values.split);
 const chunkSize = Number(values["chunk-size"]);
-const dir = mkdtempSync(join(tmpdir(), "verity-beir-"));
+const storeChoices: Record<string, ("sqlite" | "postgres")[]> = {
+  sqlite: ["sqlite"],
+  postgres: ["postgres"],
+  both: ["sqlite", "postgres"],
+};
+const stores = storeChoices[values.store as string];
+if (!stores) throw new Error(`--store takes sqlite, postgres or both; got ${values.store}`);
+const postgres = stores.includes("postgres") ? await openBenchPostgres(values["database-url"]) : undefined;
+const rows: (string | number)[][] = [];
+/** BM25 nDCG@10 per store, unrounded, for the parity verdict. */
+const bm25Ndcg = new Map<string, number>();
 try {
-  const verity = createVerity({ dataDir: dir });
+  for (const store of stores) rows.push(...(await evaluate(store)));
+} finally {
+  await postgres?.stop();
+}
+const table = markdownTable(
+  [
+    ...(postgres ? ["store"] : []),
+    "data",
+    "retrieval",
+    "documents",
+    "chunks",
+    "queries",
+    "nDCG@10",
+    "Recall@100",
+    "MRR@10",
+    "query p50 ms",
+    "query p95 ms",
+    "index s",
+  ],
+  rows,
+);
+console.log(table);
+if (values.write && !postgres) {
+  writeSection(
+    "beir",
+    "BM25 retrieval quality (BEIR)",
+    `npm run eval:beir -- --data ${folder.replace(/^.*\/shared\//, "../shared/")}${values.embedder ? ` --embedder ${values.embedder}` : ""} --write`,
+    `${table}\n\nVector and hybrid rows need an embedding endpoint (\`--embedder\`); none runs on this machine, so only BM25 is recorded here. Defaults for every collection: FTS5 BM25 (k1 1.2, b 0.75) over Porter-stemmed title+heading and body columns, chunks of ${chunkSize} characters, documents ranked by their best chunk. References on SciFact: 0.665 (BEIR paper, Elasticsearch), 0.679 (Pyserini flat BM25).`,
+  );
+} else if (values.write && postgres) {
+  const sqliteNdcg = bm25Ndcg.get("SQLite");
+  const postgresNdcg = bm25Ndcg.get(postgres.label);
+  const verdict =
+    sqliteNdcg !== undefined && postgresNdcg !== undefined
+      ? `Parity (issue 15: Postgres BM25 nDCG@10 within 0.005 of SQLite's): ${Math.abs(sqliteNdcg - postgresNdcg) <= 0.005 ? "**met**" : "**not met**"} (SQLite ${sqliteNdcg.toFixed(4)}, PostgreSQL ${postgresNdcg.toFixed(4)}, difference ${Math.abs(sqliteNdcg - postgresNdcg).toFixed(4)}).`
+      : "Run with `--store both` for the parity verdict.";
+  writeSection(
+    "beir-postgres",
+    "BM25 retrieval quality on PostgreSQL against SQLite (BEIR)",
+    `npm run eval:beir -- --store ${values.store}${values["database-url"] ? " --database-url <url>" : ""} --write`,
+    `${table}\n\n${verdict}\n\nThe same ingestion and the same ranking code (\`rankDocuments\`, best chunk per document) over each store's own BM25: SQLite's FTS5, and the Postgres store's tsvector/GIN candidates scored with exact BM25 from its term statistics. Latency on PostgreSQL includes the round trips to the server over TCP${postgres.startedHere ? " (started by the script from the machine's packages: 127.0.0.1, fsync off)" : ""}.`,
+  );
+}
+
+async function evaluate(storeName: "sqlite" | "postgres"): Promise<(string | number)[][]> {
+  const dir = mkdtempSync(join(tmpdir(), "verity-beir-"));
+  const databaseUrl = storeName === "postgres" ? await postgres?.createDatabase() : undefined;
+  try {
+    return await evaluateIn(
+      createVerity(databaseUrl ? { databaseUrl } : { dataDir: dir }),
+      storeName === "postgres" ? (postgres?.label ?? "PostgreSQL") : "SQLite",
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    if (databaseUrl) await postgres?.dropDatabase(databaseUrl);
+  }
+}
+
+async function evaluateIn(verity: ReturnType<typeof createVerity>, storeLabel: string) {
   const started = performance.now();
   const summary = await verity.ingest([beir.corpusPath], {
     collection: "beir",
@@ -90,7 +165,9 @@ try {
       recall.push(recallAt(ranking, judgements, 100));
       mrr.push(mrrAt(ranking, judgements, 10));
     }
+    if (method.name === "BM25") bm25Ndcg.set(storeLabel, mean(ndcg));
     rows.push([
+      ...(postgres ? [storeLabel] : []),
       folder.replace(/^.*\/shared\//, "../shared/"),
       method.name,
       summary.documents,
@@ -105,31 +182,5 @@ try {
     ]);
   }
   await verity.close();
-  const table = markdownTable(
-    [
-      "data",
-      "retrieval",
-      "documents",
-      "chunks",
-      "queries",
-      "nDCG@10",
-      "Recall@100",
-      "MRR@10",
-      "query p50 ms",
-      "query p95 ms",
-      "index s",
-    ],
-    rows,
-  );
-  console.log(table);
-  if (values.write) {
-    writeSection(
-      "beir",
-      "BM25 retrieval quality (BEIR)",
-      `npm run eval:beir -- --data ${folder.replace(/^.*\/shared\//, "../shared/")}${values.embedder ? ` --embedder ${values.embedder}` : ""} --write`,
-      `${table}\n\nVector and hybrid rows need an embedding endpoint (\`--embedder\`); none runs on this machine, so only BM25 is recorded here. Defaults for every collection: FTS5 BM25 (k1 1.2, b 0.75) over Porter-stemmed title+heading and body columns, chunks of ${chunkSize} characters, documents ranked by their best chunk. References on SciFact: 0.665 (BEIR paper, Elasticsearch), 0.679 (Pyserini flat BM25).`,
-    );
-  }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+  return rows;
 }
