@@ -1,201 +1,209 @@
-// How BM25 cost grows with index size: for each size, a synthetic SciFact-like corpus (one chunk per
-// document) is generated into a fresh temp folder, then ingested and queried in a child process
-// (bench/scale-worker.ts) so each size's peak memory is its own. Temp folders are deleted afterwards.
-//   npm run bench:scale -- [--sizes 10000,100000,1000000] [--seed 1] [--write]
-import { execFileSync, spawn } from "node:child_process";
+// SQLite beside PostgreSQL as the index grows: for each size, one synthetic SciFact-like corpus (one
+// chunk per document, bench/scale-corpus.ts) is ingested into fresh stores by one and by two processes
+// at once, then BM25, vector search (HNSW against the exact scan) and the engine's hybrid `ask` are
+// timed in a process of their own (bench/scale-worker.ts). Each run measures every store in turn, so
+// they share the machine's state; figures are medians over the runs, with their range.
+//   npm run bench:scale -- [--store sqlite|postgres|both] [--sizes 100000,1000000] [--runs 3]
+//     [--database-url postgres://...] [--pglite-max 10000] [--seed 1] [--write]
+// PostgreSQL: the server at --database-url (its role must be allowed to create databases; each store
+// gets a fresh `verity_bench_*` database, dropped afterwards), else one started here from the machine's
+// binaries. Vector rows on Postgres need pgvector: where the server lacks it, PGlite (PostgreSQL in WASM,
+// in-process, with pgvector) is measured instead, up to --pglite-max chunks.
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statfsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { markdownTable, sharedData, writeSection } from "./report.js";
+import { sharedData, writeSection } from "./report.js";
 import { writeScaleCorpus } from "./scale-corpus.js";
-import type { ScaleMeasurement } from "./scale-worker.js";
+import { type BenchPostgres, openBenchPostgres } from "./scale-postgres.js";
+import { codeVersion, type ScaleResult, scaleReport, scaleReportNotes } from "./scale-report.js";
+import { type ScaleStoreSpec, storeLabel } from "./scale-store.js";
+import type { IngestMeasurement, QueryMeasurement } from "./scale-worker.js";
 
-const defaultSizes = "10000,100000,1000000";
+const defaultSizes = "100000";
 const { values } = parseArgs({
   options: {
+    store: { type: "string", default: "both" },
     sizes: { type: "string", default: defaultSizes },
+    runs: { type: "string", default: "3" },
+    "database-url": { type: "string" },
+    "pglite-max": { type: "string", default: "10000" },
     seed: { type: "string", default: "1" },
-    beir: {
-      type: "string",
-      default: sharedData("beir-scifact"),
-    },
+    beir: { type: "string", default: sharedData("beir-scifact") },
     write: { type: "boolean", default: false },
   },
 });
 const sizes = (values.sizes as string).split(",").map((size) => Number(size.trim()));
-if (sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+if (sizes.some((size) => !Number.isInteger(size) || size < 100)) {
   throw new Error(
-    `--sizes takes whole numbers separated by commas, e.g. ${defaultSizes}; got ${values.sizes}`,
+    `--sizes takes whole numbers >= 100 separated by commas, e.g. 100000,1000000; got ${values.sizes}`,
   );
 }
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1)
+  throw new Error(`--runs takes a whole number >= 1; got ${values.runs}`);
+const pgliteMax = Number(values["pglite-max"]);
+if (!(pgliteMax >= 0))
+  throw new Error(`--pglite-max takes a number of chunks >= 0; got ${values["pglite-max"]}`);
+const storeChoices: Record<string, ("sqlite" | "postgres")[]> = {
+  sqlite: ["sqlite"],
+  postgres: ["postgres"],
+  both: ["sqlite", "postgres"],
+};
+const chosen = storeChoices[values.store as string] ?? [];
+if (chosen.length === 0) throw new Error(`--store takes sqlite, postgres or both; got ${values.store}`);
 const seed = Number(values.seed);
 const root = fileURLToPath(new URL("..", import.meta.url));
 const workerPath = fileURLToPath(new URL("./scale-worker.ts", import.meta.url));
-// Corpus (~0.6 KB per document) plus database (~2.5 KB per chunk, measured), with room to spare.
-const bytesNeededPerDocument = 4096;
-const targets = new Map([
-  [100_000, 15],
-  [1_000_000, 100],
-]);
+// Corpus (~0.6 KB per document), each store's database (~2.5 KB per chunk) and its vectors (384 float32).
+const bytesNeededPerChunk = 4096 + 2 * 1536;
 
-const measuredCode = codeVersion();
-let current: string | undefined;
+const measuredCode = codeVersion(root);
+const folders = new Set<string>();
+let postgres: BenchPostgres | undefined;
 process.once("SIGINT", () => {
-  if (current) rmSync(current, { recursive: true, force: true });
-  process.exit(130);
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  void postgres?.stop().finally(() => process.exit(130));
 });
 
-const results: { size: number; generateSeconds: number; measurement: ScaleMeasurement }[] = [];
-for (const size of sizes) {
+const results: ScaleResult[] = [];
+try {
+  if (chosen.includes("postgres")) {
+    postgres = await openBenchPostgres(values["database-url"]);
+    log(
+      `${postgres.label}${postgres.startedHere ? " started by the bench" : ""}, ${postgres.vectors ? "with" : "without"} pgvector`,
+    );
+  }
+  for (const size of sizes) await measureSize(size);
+} finally {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+  await postgres?.stop();
+}
+
+const report = scaleReport(measuredCode, results, runs);
+console.log(report);
+if (values.write) {
+  const options = [
+    values.store === "both" ? "" : ` --store ${values.store}`,
+    values.sizes === defaultSizes ? "" : ` --sizes ${values.sizes}`,
+    values.runs === "3" ? "" : ` --runs ${values.runs}`,
+    values["database-url"] ? " --database-url <url>" : "",
+    values["pglite-max"] === "10000" ? "" : ` --pglite-max ${values["pglite-max"]}`,
+    seed === 1 ? "" : ` --seed ${seed}`,
+  ].join("");
+  writeSection(
+    "scale",
+    "Scale: SQLite beside PostgreSQL by index size",
+    `npm run bench:scale --${options} --write`,
+    `${report}\n\n${scaleReportNotes(seed, runs, postgres ? { startedHere: postgres.startedHere, vectors: postgres.vectors, pgliteMax } : undefined)}`,
+  );
+}
+
+async function measureSize(size: number): Promise<void> {
   const { bavail, bsize } = statfsSync(tmpdir());
-  const needed = size * bytesNeededPerDocument;
+  const needed = size * bytesNeededPerChunk * 2;
   if (bavail * bsize < needed) {
     throw new Error(
       `${tmpdir()} has ${gigabytes(bavail * bsize)} free; ${size.toLocaleString("en")} chunks need about ${gigabytes(needed)}. Free some space or set TMPDIR.`,
     );
   }
-  current = mkdtempSync(join(tmpdir(), "verity-bench-scale-"));
+  const folder = temporaryFolder("verity-bench-scale-");
   try {
-    log(`${size.toLocaleString("en")} chunks: generating the corpus in ${current}`);
-    const started = performance.now();
-    const corpus = writeScaleCorpus(join(current, "corpus"), size, seed, {
-      onProgress: (written) => {
-        if (written % Math.max(10_000, size / 10) === 0) log(`  generated ${written.toLocaleString("en")}`);
-      },
+    log(`${size.toLocaleString("en")} chunks: generating the corpus in ${folder}`);
+    // Files of 10,000 records, or fewer below 40,000 chunks so that each of two processes gets two files.
+    const corpus = writeScaleCorpus(join(folder, "corpus"), size, seed, {
+      documentsPerFile: Math.min(10_000, Math.ceil(size / 4)),
     });
-    const generateSeconds = (performance.now() - started) / 1000;
-    log(
-      `  ${Math.round(corpus.bytes / 1024 ** 2)} MB in ${corpus.files.length} files, ${generateSeconds.toFixed(1)} s`,
-    );
-    const measurement = await runWorker(join(current, "corpus"), join(current, "data"));
-    log(
-      `  built in ${measurement.buildSeconds.toFixed(1)} s; p50/p95 ${measurement.limit8.p50Ms.toFixed(1)}/${measurement.limit8.p95Ms.toFixed(1)} ms at limit 8`,
-    );
-    results.push({ size, generateSeconds, measurement });
+    // Two ingesting processes take alternate files, so each holds about half of the chunks.
+    const halves = [0, 1].map((half) => corpus.files.filter((_, index) => index % 2 === half));
+    const kinds: ScaleStoreSpec["kind"][] = [];
+    if (chosen.includes("sqlite")) kinds.push("sqlite");
+    if (postgres) kinds.push("postgres");
+    if (postgres && !postgres.vectors && size <= pgliteMax) kinds.push("pglite");
+    const byKind = new Map(kinds.map((kind) => [kind, { ingest1: [], ingest2: [], queries: [] } as RunsOf]));
+    for (let run = 1; run <= runs; run++) {
+      for (const kind of kinds) {
+        const label = storeLabel(kind, postgres?.label ?? "");
+        const measured = byKind.get(kind) as RunsOf;
+        log(`  run ${run}/${runs}, ${label}: ingesting with one process`);
+        await withStore(kind, async (spec) => {
+          measured.ingest1.push(await ingestWith(spec, [corpus.files]));
+          log(`  run ${run}/${runs}, ${label}: queries`);
+          measured.queries.push(
+            await runWorker<QueryMeasurement>(spec, ["--mode", "query", "--beir", values.beir as string]),
+          );
+        });
+        // PGlite is one connection inside one process: a second process cannot open it.
+        if (kind === "pglite") continue;
+        log(`  run ${run}/${runs}, ${label}: ingesting with two processes`);
+        await withStore(kind, async (spec) => {
+          measured.ingest2.push(await ingestWith(spec, halves));
+        });
+      }
+    }
+    for (const kind of kinds) {
+      const measured = byKind.get(kind) as RunsOf;
+      results.push({ size, kind, label: storeLabel(kind, postgres?.label ?? ""), ...measured });
+    }
   } finally {
-    rmSync(current, { recursive: true, force: true });
-    current = undefined;
+    rmSync(folder, { recursive: true, force: true });
+    folders.delete(folder);
   }
 }
 
-const milliseconds = (value: number) => value.toFixed(value < 10 ? 2 : 1);
-const table = markdownTable(
-  [
-    "chunks",
-    "build s",
-    "chunks/s",
-    "database MB",
-    "peak RSS MB",
-    "p50 ms @8",
-    "p95 ms @8",
-    "p50 ms @100",
-    "p95 ms @100",
-    "median postings",
-    "slowest ms @8",
-    "slowest query @8 (terms, postings)",
-    "unpruned p50 / p95 ms @8",
-    "top 8 = unpruned's",
-  ],
-  results.map(({ measurement: m }) => [
-    m.chunks.toLocaleString("en"),
-    m.buildSeconds.toFixed(1),
-    Math.round(m.chunks / m.buildSeconds).toLocaleString("en"),
-    Math.round(m.databaseBytes / 1024 ** 2).toLocaleString("en"),
-    Math.round(m.peakRssBytes / 1024 ** 2).toLocaleString("en"),
-    milliseconds(m.limit8.p50Ms),
-    milliseconds(m.limit8.p95Ms),
-    milliseconds(m.limit100.p50Ms),
-    milliseconds(m.limit100.p95Ms),
-    Math.round(m.medianPostings).toLocaleString("en"),
-    milliseconds(m.limit8.slowest.ms),
-    `${truncate(m.limit8.slowest.query, 60)} (${m.limit8.slowest.terms}, ${m.limit8.slowest.postings.toLocaleString("en")})`,
-    `${milliseconds(m.exhaustive.p50Ms)} / ${milliseconds(m.exhaustive.p95Ms)}`,
-    `${(m.exhaustive.agreementAt8 * 100).toFixed(1)}%`,
-  ]),
-);
-const growth = markdownTable(
-  [
-    "from → to",
-    "build time",
-    "p50 @8",
-    "p95 @8",
-    "p50 @100",
-    "p95 @100",
-    "database size",
-    "postings per query",
-  ],
-  results.slice(1).map(({ measurement: to }, index) => {
-    const from = (results[index] as (typeof results)[number]).measurement;
-    // Ratios scaled to a 10x step in chunks, so steps of other sizes compare.
-    const perTenfold = (a: number, b: number) =>
-      `${((b / a) ** (1 / Math.log10(to.chunks / from.chunks))).toFixed(1)}×`;
-    return [
-      `${from.chunks.toLocaleString("en")} → ${to.chunks.toLocaleString("en")}`,
-      perTenfold(from.buildSeconds, to.buildSeconds),
-      perTenfold(from.limit8.p50Ms, to.limit8.p50Ms),
-      perTenfold(from.limit8.p95Ms, to.limit8.p95Ms),
-      perTenfold(from.limit100.p50Ms, to.limit100.p50Ms),
-      perTenfold(from.limit100.p95Ms, to.limit100.p95Ms),
-      perTenfold(from.databaseBytes, to.databaseBytes),
-      perTenfold(from.medianPostings, to.medianPostings),
-    ];
-  }),
-);
-const verdicts = [...targets].map(([size, limitMs]) => {
-  const result = results.find((entry) => entry.measurement.chunks === size);
-  const label = `p95 ≤ ${limitMs} ms at ${size.toLocaleString("en")} chunks`;
-  if (!result) return `- ${label}: not measured in this run.`;
-  const p95 = result.measurement.limit8.p95Ms;
-  return `- ${label}: ${p95 <= limitMs ? "**met**" : "**not met**"} (${milliseconds(p95)} ms).`;
-});
-const report = [
-  `Measured on ${measuredCode}.`,
-  "",
-  table,
-  "",
-  ...(results.length > 1
-    ? ["Growth per 10× chunks (ratio of the larger size's figure to the smaller's):", "", growth, ""]
-    : []),
-  "Targets for BM25 retrieval at limit 8 (what `verity ask` runs), on this machine:",
-  "",
-  ...verdicts,
-].join("\n");
-console.log(report);
+type RunsOf = Pick<ScaleResult, "ingest1" | "ingest2" | "queries">;
 
-if (values.write) {
-  const options = [
-    values.sizes === defaultSizes ? "" : ` --sizes ${values.sizes}`,
-    seed === 1 ? "" : ` --seed ${seed}`,
-  ].join("");
-  writeSection(
-    "scale",
-    "BM25 cost by index size",
-    `npm run bench:scale --${options} --write`,
-    `${report}
-
-Corpus: \`bench/scale-corpus.ts\` (seed ${seed}) writes N distinct synthetic documents, each a BEIR SciFact title and 2–4 sentences from different random SciFact abstracts with a few words swapped for other corpus words (frequency-weighted), so vocabulary and term statistics look like real abstracts. Texts stay under 700 characters, so the default chunker makes one chunk per document: N documents = N chunks. Files of 10,000 records, each one ingestion transaction. Each size is ingested into a fresh on-disk store (\`createVerity().ingest\`) in its own process: build time is the whole ingestion, database is the .db plus -wal file after it, peak RSS is that process's. Queries: the ${results[0]?.measurement.queries ?? 300} SciFact test claims as they are (long sentences), through \`retrieveBm25\` after a warm-up of 20, at limit 8 and then limit 100; warm page cache. Postings: chunks holding each query term, summed: what BM25 would score if any term could match alone; the growth table uses the median query's. Term pruning (the default, \`defaultTermPruning\`): a chunk must hold one of the query's rarest terms (the rarest up to 5,000 chunks between them, at least two) and is then scored on every term. The unpruned columns run the same queries with every term allowed to match alone (the cost pruning avoids); "top 8 = unpruned's" is the mean share of the unpruned top 8 that the pruned search returns (what pruning costs in exactness; scores themselves are exact BM25).`,
+/** Chunks per second of all the processes together, from the first one's start to the last one's end. */
+async function ingestWith(spec: ScaleStoreSpec, fileSets: string[][]): Promise<number> {
+  const measured = await Promise.all(
+    fileSets.map((files) =>
+      runWorker<IngestMeasurement>(spec, ["--mode", "ingest", "--files", files.join(",")]),
+    ),
   );
+  const chunks = measured.reduce((sum, entry) => sum + entry.chunks, 0);
+  const seconds =
+    (Math.max(...measured.map((entry) => entry.finishedAt)) -
+      Math.min(...measured.map((entry) => entry.startedAt))) /
+    1000;
+  return chunks / seconds;
 }
 
-function runWorker(corpusFolder: string, dataDir: string): Promise<ScaleMeasurement> {
+/** A fresh, empty store of the kind for `use`, deleted afterwards. */
+async function withStore(
+  kind: ScaleStoreSpec["kind"],
+  use: (spec: ScaleStoreSpec) => Promise<void>,
+): Promise<void> {
+  if (kind === "postgres") {
+    const url = await (postgres as BenchPostgres).createDatabase();
+    try {
+      await use({ kind, url });
+    } finally {
+      await postgres?.dropDatabase(url);
+    }
+    return;
+  }
+  const dataDir = temporaryFolder(`verity-bench-scale-${kind}-`);
+  try {
+    await use({ kind, dataDir });
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    folders.delete(dataDir);
+  }
+}
+
+function runWorker<T>(spec: ScaleStoreSpec, args: readonly string[]): Promise<T> {
   // tsx may hand its loader to children through NODE_OPTIONS; the worker loads it explicitly instead.
   const { NODE_OPTIONS: _loader, ...environment } = process.env;
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      workerPath,
-      "--corpus",
-      corpusFolder,
-      "--data-dir",
-      dataDir,
-      "--beir",
-      values.beir as string,
-    ],
-    { cwd: root, env: environment, stdio: ["ignore", "pipe", "inherit"] },
+    ["--import", "tsx", workerPath, "--store", JSON.stringify(spec), ...args],
+    {
+      cwd: root,
+      env: environment,
+      stdio: ["ignore", "pipe", "inherit"],
+    },
   );
   let output = "";
   child.stdout.setEncoding("utf8").on("data", (data: string) => {
@@ -206,25 +214,22 @@ function runWorker(corpusFolder: string, dataDir: string): Promise<ScaleMeasurem
     child.on("close", (code) => {
       const last = output.trim().split("\n").at(-1);
       if (code !== 0 || !last) {
-        reject(new Error(`the scale worker exited with code ${code}; its errors are above`));
+        reject(
+          new Error(
+            `the scale worker (${args.slice(0, 2).join(" ")}) exited with code ${code}; its errors are above`,
+          ),
+        );
         return;
       }
-      resolve(JSON.parse(last) as ScaleMeasurement);
+      resolve(JSON.parse(last) as T);
     });
   });
 }
 
-/** The commit measured, and whether src/ had uncommitted changes when the run started. */
-function codeVersion(): string {
-  const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
-  try {
-    const commit = git("rev-parse", "--short", "HEAD");
-    return git("status", "--porcelain", "src")
-      ? `commit ${commit} with uncommitted changes in src/`
-      : `commit ${commit}`;
-  } catch {
-    return "an unknown commit (no git)";
-  }
+function temporaryFolder(prefix: string): string {
+  const folder = mkdtempSync(join(tmpdir(), prefix));
+  folders.add(folder);
+  return folder;
 }
 
 function log(message: string): void {
@@ -233,9 +238,4 @@ function log(message: string): void {
 
 function gigabytes(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
-function truncate(text: string, length: number): string {
-  const short = text.length <= length ? text : `${text.slice(0, length - 1)}…`;
-  return short.replaceAll("|", "\\|");
 }
