@@ -317,6 +317,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   addKeyCommands(program, { open: () => open(program.opts()), write, io });
   addServeCommand(program, { io });
   addWorkerCommand(program, { io });
+  (await import("./migrate-command.js")).addMigrateCommand(program, { io });
   addMcpCommand(program, { open: () => open(program.opts()), io });
 
   try {

@@ -3,11 +3,12 @@
 // same as its putFile makes from the same documents), searches answer as the SQLite store does,
 // vectors included, and a run stopped between batches continues to the same result.
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createVerity } from "../../src/engine.js";
 import { type MigrationProgress, migrateToPostgres } from "../../src/store/migrate/index.js";
 import { createPostgresStore, type PostgresStore } from "../../src/store/postgres/index.js";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -252,6 +253,59 @@ describe("resuming", () => {
         )
       ).rows[0]?.n;
     expect(await counts(schema)).toBe(await counts(clean.schema));
+  });
+});
+
+describe("running again after the source changed", () => {
+  it("brings the copy up to date: files re-ingested, removed and added, their vectors, new answers", async () => {
+    const dataDir = join(fixture.dir, "changing");
+    cpSync(fixture.dataDir, dataDir, { recursive: true });
+    const schema = `changing_${++schemas}`;
+    await migrateToPostgres({ dataDir, pglite, schema });
+
+    const verity = createVerity({ dataDir });
+    try {
+      // A file changes, hr/ is removed, a new file comes.
+      writeFileSync(
+        join(fixture.dir, "docs", "leave.md"),
+        "# Leave\n\nNew staff get 28 vacation days a year.\n",
+      );
+      await verity.ingest([join(fixture.dir, "docs", "leave.md")], { collection: "handbook" });
+      writeFileSync(join(fixture.dir, "pier.md"), "# Pier\n\nThe pier closes at nine in winter.\n");
+      await verity.ingest([join(fixture.dir, "pier.md")], { collection: "handbook" });
+      await verity.remove(join(fixture.dir, "docs", "hr", "salaries.md"), "handbook");
+      await verity.ask("When are salary reviews?", { collection: "handbook" });
+    } finally {
+      await verity.close();
+    }
+    const changed = createSqliteStore({ path: join(dataDir, "verity.db") });
+    try {
+      const [chunk] = await changed.chunksToEmbed("handbook", "test:fixed:v1", 1);
+      if (chunk)
+        await changed.putVectors("handbook", "test:fixed:v1", [
+          { chunkId: chunk.chunkId, vector: vectorFor(99) },
+        ]);
+    } finally {
+      await changed.close();
+    }
+
+    const summary = await migrateToPostgres({ dataDir, pglite, schema });
+    expect(summary).toMatchObject({ verified: true, resumed: true });
+    expect(summary.copied).toMatchObject({ files: 2, answers: 1 });
+    const reread = createSqliteStore({ path: join(dataDir, "verity.db"), readOnly: true });
+    const target = await createPostgresStore({ pglite, schema });
+    try {
+      expect(await target.listDocuments("handbook")).toEqual(await reread.listDocuments("handbook"));
+      for (const probe of [99, 98, 0]) {
+        const query = { collection: "handbook", vector: vectorFor(probe), limit: 5, exact: true };
+        expect((await target.searchVectors(query)).map((hit) => hit.chunk.id)).toEqual(
+          (await reread.searchVectors(query)).map((hit) => hit.chunk.id),
+        );
+      }
+    } finally {
+      await target.close();
+      await reread.close();
+    }
   });
 });
 

@@ -45,13 +45,16 @@ export async function copyCollection(target: Target, collection: SourceCollectio
   return { ...(row as CollectionRow), id: Number(row?.id) };
 }
 
-/** The files of a collection still to copy (all of them in a first run), and what to remove. */
+/**
+ * The files of a collection still to copy (all of them in a first run), how many of those the target
+ * holds in another version (`stale`), and the paths it holds that the source no longer has (`gone`).
+ */
 export async function filesToCopy(
   target: Target,
   db: Database.Database,
   source: SourceCollection,
   collection: CollectionRow,
-): Promise<{ pending: SourceFile[]; all: SourceFile[]; gone: string[] }> {
+): Promise<{ pending: SourceFile[]; all: SourceFile[]; gone: string[]; stale: number }> {
   const all = sourceFiles(db, source.id);
   const present = new Map(
     (
@@ -65,7 +68,8 @@ export async function filesToCopy(
   );
   const paths = new Set(all.map((file) => file.path));
   const gone = [...present.keys()].filter((path) => !paths.has(path));
-  return { pending, all, gone };
+  const stale = pending.filter((file) => present.has(file.path)).length;
+  return { pending, all, gone, stale };
 }
 
 /** Splits files into transactions of at most `limits.files` files and about `limits.chunks` chunks. */

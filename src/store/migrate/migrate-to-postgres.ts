@@ -16,7 +16,7 @@ import {
   sourceSpaces,
   sourceVectorCount,
 } from "./source.js";
-import { claimTarget, openTarget, recordFinished, type Target } from "./target.js";
+import { claimTarget, openTarget, recordFinished, resetVectorProgress, type Target } from "./target.js";
 import { differences, type Inventory, sourceInventory, targetInventory, targetSpaces } from "./verify.js";
 
 export interface MigrateOptions {
@@ -154,6 +154,10 @@ async function run(
   } else {
     const state = await claimTarget(target, identity);
     startedAt = state.startedAt;
+    const [answered] = await target.client.query<{ n: string | number }>(
+      sql`SELECT count(*) AS n FROM ${target.t.answers}`,
+    );
+    progress.answers.done = Number(answered?.n ?? 0);
     // Counted before copying, so totals include what an earlier run did.
     const plans = [];
     for (const collection of collections) {
@@ -166,6 +170,21 @@ async function run(
       progress.chunks.done += sumChunks(plan.all) - sumChunks(plan.pending);
     }
     resumed = progress.files.done > 0 || Object.keys(state.vectors).length > 0;
+    // Vectors go with their chunks: where files are copied again or removed (the source changed
+    // since an earlier run), or after a finished run (vectors may have been re-embedded), every vector
+    // of the collection's spaces is put again (putVectors overwrites). Recorded before any file is
+    // touched, so a run killed in between still puts them.
+    const changed = new Set(
+      plans.filter((plan) => plan.stale > 0 || plan.gone.length > 0).map((plan) => plan.row.name),
+    );
+    const restart = spaces
+      .filter((space) => state.finishedAt !== null || changed.has(space.collection))
+      .map(spaceKey)
+      .filter((key) => state.vectors[key] !== undefined);
+    if (restart.length > 0) {
+      await resetVectorProgress(target, restart);
+      for (const key of restart) delete state.vectors[key];
+    }
     await report("files");
     for (const plan of plans) {
       for (const batch of batchesOf(plan.pending, { files: options.batchFiles, chunks: 2000 })) {
@@ -196,10 +215,6 @@ async function run(
 
     await copyJobs(target, db);
     await copyApiKeys(target, db);
-    const [answers] = await target.client.query<{ n: string | number }>(
-      sql`SELECT count(*) AS n FROM ${target.t.answers}`,
-    );
-    progress.answers.done = Number(answers?.n ?? 0);
     await report("ledger");
     copied.answers = await copyLedger(target, db, 500, async (count) => {
       progress.answers.done += count;

@@ -182,6 +182,13 @@ export async function recordVectorProgress(target: Target, space: string, rowid:
   );
 }
 
+/** Forgets how far the spaces `keys` were copied, so their vectors are all put again. */
+export async function resetVectorProgress(target: Target, keys: readonly string[]): Promise<void> {
+  await target.client.query(
+    sql`UPDATE ${target.migration} SET vectors = (vectors::jsonb - ${[...keys]}::text[])::text WHERE id = 1`,
+  );
+}
+
 export async function recordFinished(target: Target): Promise<string> {
   const finishedAt = new Date().toISOString();
   await target.client.query(sql`UPDATE ${target.migration} SET finished_at = ${finishedAt} WHERE id = 1`);
