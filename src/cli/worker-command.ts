@@ -75,7 +75,9 @@ export function addWorkerCommand(program: Command, context: WorkerCommandContext
       const pino = createRequire(import.meta.url)("pino") as typeof import("pino").default;
       const logger = pino({ base: { component: "worker" } }, pino.destination({ dest: 1, sync: true }));
       const { signal: stop } = stopSignal(io);
-      const verity = createVerity({ ...resolved, logger: logger.child({ component: "engine" }) });
+      // One line per job: the engine's own summary of each ingestion stays out (warnings still show).
+      const engineLogger = logger.child({ component: "engine" }, { level: "warn" });
+      const verity = createVerity({ ...resolved, logger: engineLogger });
       try {
         // The store opened (and migrated) now, so a wrong URL fails here rather than at the first job.
         await verity.store.hasCollection("");

@@ -105,6 +105,7 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
         uploads,
         metrics,
         logger,
+        graceMs: settings.timeouts.shutdownMs,
         ...options.jobQueue,
       })
     : createJobRunner({ verity, uploads, metrics, logger });

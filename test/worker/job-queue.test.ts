@@ -55,8 +55,15 @@ async function replica(url: string): Promise<ServerProcess> {
   return running;
 }
 
-async function worker(url: string): Promise<WorkerProcess> {
-  const running = await startWorkerProcess(["worker", "--database-url", url, "--data-dir", dataDir()]);
+async function worker(url: string, ...args: string[]): Promise<WorkerProcess> {
+  const running = await startWorkerProcess([
+    "worker",
+    "--database-url",
+    url,
+    "--data-dir",
+    dataDir(),
+    ...args,
+  ]);
   processes.push(running);
   return running;
 }
@@ -95,6 +102,29 @@ async function cleanIngest(url: string, collection: string, files: NoteFile[]) {
   expect(run.code, run.stderr).toBe(0);
 }
 
+/** Waits until a worker has stored more than `done` files of the job; the worker's name (host:pid). */
+async function runningJob(url: string, id: string, done: number): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    let worker = "";
+    await vi.waitFor(
+      async () => {
+        const { rows } = await client.query(
+          "SELECT worker, done FROM verity_queue.running_jobs WHERE job_id = $1",
+          [id],
+        );
+        expect(rows[0]?.done).toBeGreaterThan(done);
+        worker = rows[0].worker;
+      },
+      { timeout: 60_000, interval: 20 },
+    );
+    return worker;
+  } finally {
+    await client.end();
+  }
+}
+
 async function collectionCounts(base: string, name: string) {
   const collection = await json(await fetch(`${base}/api/v1/collections/${name}`));
   return { documents: collection.documentCount, chunks: collection.chunkCount };
@@ -118,7 +148,7 @@ describe("verity worker without a database URL", () => {
   });
 });
 
-describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeout: 120_000 }, () => {
+describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeout: 60_000 }, () => {
   let server: Promise<PostgresServer> | undefined;
   const database = async () => {
     server ??= startPostgresServer();
@@ -171,7 +201,7 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
         .map((line) => line.job),
     );
     expect(finishedBy.sort()).toEqual([...jobs, lost].sort());
-    for (const replicaProcess of [first, second]) expect(replicaProcess.log()).not.toContain("job started");
+    for (const replicaProcess of [first, second]) expect(replicaProcess.log()).not.toContain("job finished");
 
     const all = batches.flat();
     await cleanIngest(url, "clean", all);
@@ -194,27 +224,10 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
     const id = await upload(accepting.url, "help", files);
 
     // The worker running it, from the queue's table, once it has stored some files.
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    let running: { worker: string; done: number } | undefined;
-    try {
-      await vi.waitFor(
-        async () => {
-          const { rows } = await client.query(
-            "SELECT worker, done FROM verity_queue.running_jobs WHERE job_id = $1",
-            [id],
-          );
-          running = rows[0];
-          expect(running?.done).toBeGreaterThan(20);
-        },
-        { timeout: 60_000, interval: 20 },
-      );
-    } finally {
-      await client.end();
-    }
-    const victim = workers.find((each) => each.name === running?.worker);
+    const running = await runningJob(url, id, 20);
+    const victim = workers.find((each) => each.name === running);
     const survivor = workers.find((each) => each !== victim);
-    if (!victim || !survivor) throw new Error(`no worker named ${running?.worker}`);
+    if (!victim || !survivor) throw new Error(`no worker named ${running}`);
     victim.child.kill("SIGKILL");
     expect((await victim.exited).signal).toBe("SIGKILL");
 
@@ -230,7 +243,7 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
       expect.objectContaining({ msg: "job finished", job: id, status: "succeeded" }),
     );
     expect(survivorLines).toContainEqual(
-      expect.objectContaining({ msg: "job started", job: id, attempt: 2 }),
+      expect.objectContaining({ msg: "job finished", job: id, attempt: 2 }),
     );
 
     await cleanIngest(url, "clean", files);
@@ -240,6 +253,59 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
     const perTitle = await documentsPerTitle(accepting.url, "help");
     expect(perTitle.size).toBe(600);
     expect([...perTitle.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("on SIGTERM a worker finishes its job and exits 0; given no grace, it hands the job back", async () => {
+    const url = await database();
+    const [accepting, patient] = await Promise.all([replica(url), worker(url)]);
+    if (!accepting || !patient) throw new Error("not started");
+    await createCollection(accepting.url, "help");
+
+    const finished = await upload(accepting.url, "help", notes("finished", 300));
+    expect(await runningJob(url, finished, 10)).toBe(patient.name);
+    patient.child.kill("SIGTERM");
+    expect(await patient.exited).toEqual({ code: 0, signal: null });
+    expect(patient.lines()).toContainEqual(
+      expect.objectContaining({ msg: "job finished", job: finished, status: "succeeded" }),
+    );
+    expect(patient.lines()).toContainEqual(expect.objectContaining({ msg: "stopped", released: 0 }));
+    expect((await json(await fetch(`${accepting.url}/api/v1/jobs/${finished}`))).status).toBe("succeeded");
+
+    const impatient = await worker(url, "--grace", "0");
+    const handedBack = await upload(accepting.url, "help", notes("handed", 300));
+    expect(await runningJob(url, handedBack, 10)).toBe(impatient.name);
+    impatient.child.kill("SIGTERM");
+    expect(await impatient.exited).toEqual({ code: 0, signal: null });
+    expect(impatient.lines()).toContainEqual(expect.objectContaining({ msg: "stopped", released: 1 }));
+    expect((await json(await fetch(`${accepting.url}/api/v1/jobs/${handedBack}`))).status).toBe("queued");
+
+    const next = await worker(url);
+    const ended = await followToEnd(accepting.url, handedBack);
+    expect(ended).toMatchObject({ status: "succeeded", progress: { done: 300, total: 300 } });
+    expect((ended.result as { unchanged: number }).unchanged).toBeGreaterThan(10);
+    expect(next.lines()).toContainEqual(
+      expect.objectContaining({ msg: "job finished", job: handedBack, attempt: 2 }),
+    );
+    const perTitle = await documentsPerTitle(accepting.url, "help");
+    expect(perTitle.size).toBe(600);
+    expect([...perTitle.values()].every((count) => count === 1)).toBe(true);
+  });
+
+  it("runs the jobs in serve itself by default, so one server needs no worker", async () => {
+    const url = await database();
+    const running = await startServerProcess(["--port", "0", "--data-dir", dataDir()], {
+      VERITY_DATABASE_URL: url,
+    });
+    processes.push(running);
+    await createCollection(running.url, "help");
+    const response = await fetch(`${running.url}/api/v1/collections/help/documents?wait=true`, {
+      method: "POST",
+      body: uploadForm(notes("single", 3)),
+    });
+    expect(response.status).toBe(201);
+    expect((await json(response)).job).toMatchObject({ status: "succeeded", result: { added: 3 } });
+    running.child.kill("SIGTERM");
+    expect(await running.exited).toEqual({ code: 0, signal: null });
   });
 });
 

@@ -122,7 +122,8 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
   async function run(job: PgBoss.JobWithMetadata<QueuedJobData>, abort: AbortController): Promise<void> {
     const { kind, collection, persisted } = job.data;
     const startedAt = Date.now();
-    logger.info({ job: job.id, kind, collection, attempt: job.retryCount + 1 }, "job started");
+    const attempt = job.retryCount + 1;
+    logger.debug({ job: job.id, kind, collection, attempt }, "job started");
     const work = {
       verity,
       uploads: options.uploads,
@@ -147,6 +148,12 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
     }
     // Stopped part-way: handed back (this worker stopping), or already another worker's (lease lost).
     if (abort.signal.aborted) return;
+    if (outcome.error && stopping.signal.aborted) {
+      // Failed while this worker stops (a server closing its store under it): not the job's fault.
+      await queue.release(job.id, lease.key);
+      logger.warn({ job: job.id, kind, collection, error: outcome.error.message }, "job handed back");
+      return;
+    }
     // Recorded only while the lease is still this worker's: a job handed to another one is theirs.
     const recorded = await queue.transaction(async (client, db) => {
       const { rows } = await client.query(
@@ -164,6 +171,7 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
       job: job.id,
       kind,
       collection,
+      attempt,
       status: recorded ? status : "handed to another worker",
       ms: Date.now() - startedAt,
       ...(outcome.error ? { code: outcome.error.code, error: outcome.error.message } : {}),

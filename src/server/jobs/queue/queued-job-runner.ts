@@ -27,6 +27,8 @@ export interface QueuedJobRunnerOptions {
   url: string;
   /** Jobs this server runs itself at once; 0 only queues them for `verity worker` (default 1). */
   concurrency?: number;
+  /** On stop, how long running jobs may take to end before they are handed back (default: their time). */
+  graceMs?: number;
   queue?: JobQueueSettings;
 }
 
@@ -224,7 +226,7 @@ export async function createQueuedJobRunner(options: QueuedJobRunnerOptions): Pr
     },
 
     async stop() {
-      await worker?.stop();
+      await worker?.stop(options.graceMs);
       await queue.close();
     },
   };
