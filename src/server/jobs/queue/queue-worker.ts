@@ -88,16 +88,16 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
     });
   }
 
-  /** Writes progress at most every `progressEveryMs`; a lease found gone stops a reindex. */
+  /** Writes progress at most every `progressEveryMs`; a lease found gone aborts the job. */
   function progressWriter(id: string, abort: AbortController) {
     let latest: ServerJob["progress"] | undefined;
     let writing: Promise<void> | undefined;
     let lastWrite = 0;
     const write = async () => {
-      while (latest) {
-        const progress = latest;
-        latest = undefined;
-        lastWrite = Date.now();
+      const progress = latest;
+      latest = undefined;
+      lastWrite = Date.now();
+      if (progress) {
         const result = await queue.pool
           .query(
             `UPDATE ${queue.schema}.running_jobs SET done = $3, total = $4, unit = $5, eta_ms = $6, updated_at = now()
@@ -111,12 +111,32 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
         if (result && result.rowCount === 0) abort.abort(new Error("the job was handed to another worker"));
       }
       writing = undefined;
+      // Steps made while writing wait for the next interval.
+      if (latest) update(latest);
     };
-    return (progress: ServerJob["progress"]) => {
+    let trailing: NodeJS.Timeout | undefined;
+    const update = (progress: ServerJob["progress"]) => {
       latest = progress;
-      if (writing || Date.now() - lastWrite < progressEveryMs) return;
-      writing = write();
+      if (writing || trailing) return;
+      const wait = lastWrite + progressEveryMs - Date.now();
+      if (wait <= 0) {
+        writing = write();
+        return;
+      }
+      // The last step of a burst is written too, once the interval is over.
+      trailing = setTimeout(() => {
+        trailing = undefined;
+        writing ??= write();
+      }, wait);
+      trailing.unref();
     };
+    /** Stops writing (the job ended) once the write under way, if any, is done. */
+    const stop = async () => {
+      clearTimeout(trailing);
+      latest = undefined;
+      await writing;
+    };
+    return { update, stop };
   }
 
   async function run(job: PgBoss.JobWithMetadata<QueuedJobData>, abort: AbortController): Promise<void> {
@@ -124,13 +144,14 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
     const startedAt = Date.now();
     const attempt = job.retryCount + 1;
     logger.debug({ job: job.id, kind, collection, attempt }, "job started");
+    const progress = progressWriter(job.id, abort);
     const work = {
       verity,
       uploads: options.uploads,
       collection,
       persisted,
       signal: abort.signal,
-      onProgress: progressWriter(job.id, abort),
+      onProgress: progress.update,
       ...(options.onFile ? { onFile: options.onFile } : {}),
     };
     let status: "succeeded" | "failed";
@@ -146,6 +167,7 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
         error: { code: isVerityError(error) ? error.code : "E_INTERNAL", message: (error as Error).message },
       };
     }
+    await progress.stop();
     // Stopped part-way: handed back (this worker stopping), or already another worker's (lease lost).
     if (abort.signal.aborted) return;
     if (outcome.error && stopping.signal.aborted) {
