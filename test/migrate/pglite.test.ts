@@ -10,9 +10,11 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerity } from "../../src/engine.js";
 import { type MigrationProgress, migrateToPostgres } from "../../src/store/migrate/index.js";
+import { roundToHalf } from "../../src/store/migrate/verify.js";
 import { createPostgresStore, type PostgresStore } from "../../src/store/postgres/index.js";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";
+import type { EmbeddingSpace } from "../../src/store/vectors.js";
 import { makeSourceFixture, type SourceFixture, vectorFor } from "./source-fixture.js";
 
 let fixture: SourceFixture;
@@ -74,7 +76,9 @@ describe("a migration into PGlite with pgvector", () => {
       answers: 3,
       "model calls": 2,
     });
-    expect(summary.counts["space handbook/test:fixed:v1: vectors"]).toBe(fixture.vectors.length);
+    for (const space of ["v1", "int8", "binary"]) {
+      expect(summary.counts[`space handbook/test:fixed:${space}: vectors`]).toBe(fixture.vectors.length);
+    }
     expect(await target.stats()).toMatchObject({
       collections: 2,
       documents: (await source.stats()).documents,
@@ -165,12 +169,26 @@ describe("a migration into PGlite with pgvector", () => {
   });
 
   it("finds the same nearest chunks by vector, in the active space", async () => {
-    const [space] = await target.listSpaces("handbook");
-    expect(space).toMatchObject({
+    const shape = (spaces: EmbeddingSpace[]) =>
+      spaces.map(({ name, quantization, active, embeddedChunks, createdAt }) => ({
+        name,
+        quantization,
+        active,
+        embeddedChunks,
+        createdAt,
+      }));
+    const spaces = await target.listSpaces("handbook");
+    expect(shape(spaces)).toEqual(shape(await source.listSpaces("handbook")));
+    expect(spaces.find((space) => space.active)).toMatchObject({
       name: "test:fixed:v1",
-      active: true,
       embeddedChunks: fixture.vectors.length,
     });
+    for (const space of ["test:fixed:int8", "test:fixed:binary"]) {
+      const query = { collection: "handbook", space, vector: vectorFor(1005), limit: 3, exact: true };
+      expect((await target.searchVectors(query)).map((hit) => hit.chunk.id)).toEqual(
+        (await source.searchVectors(query)).map((hit) => hit.chunk.id),
+      );
+    }
     for (const probe of [0, 3, 7]) {
       const query = { collection: "handbook", vector: vectorFor(probe), limit: 5, exact: true };
       const expected = await source.searchVectors(query);
@@ -306,6 +324,30 @@ describe("running again after the source changed", () => {
       await target.close();
       await reread.close();
     }
+  });
+});
+
+describe("checksums of halfvec spaces", () => {
+  it("round float32 to half precision as pgvector's halfvec does, ties and tiny values included", async () => {
+    const values = [
+      ...Array.from({ length: 2000 }, (_, index) =>
+        Math.fround(Math.sin(index * 12.9898) * 10 ** ((index % 9) - 6)),
+      ),
+      1 + 2 ** -11,
+      1 + 3 * 2 ** -11,
+      2 ** -24,
+      3 * 2 ** -25,
+      2 ** -14 - 2 ** -25,
+      65504,
+      -0.1,
+      0,
+    ].map(Math.fround);
+    await pglite.exec("CREATE EXTENSION IF NOT EXISTS vector");
+    const { rows } = await pglite.query<{ v: string }>(`SELECT ($1::vector::halfvec)::vector::text AS v`, [
+      `[${values.join(",")}]`,
+    ]);
+    const stored = Float32Array.from(String(rows[0]?.v).slice(1, -1).split(","), Number);
+    expect(Array.from(values, roundToHalf).map(Math.fround)).toEqual(Array.from(stored));
   });
 });
 

@@ -49,7 +49,12 @@ describe("verity migrate into PostgreSQL 15", { tags: ["postgresql"] }, () => {
     const summary = JSON.parse(run.stdout) as MigrationSummary;
     expect(summary).toMatchObject({
       verified: true,
-      spacesNotCopied: [{ collection: "handbook", space: "test:fixed:v1", vectors: fixture.vectors.length }],
+      spacesNotCopied: ["binary", "int8", "v1"].map((name) => ({
+        collection: "handbook",
+        space: `test:fixed:${name}`,
+        vectors: fixture.vectors.length,
+        reason: "the server has no pgvector extension",
+      })),
     });
     expect(summary.counts).toMatchObject({ "collection handbook: files": 124, "api keys": 2, answers: 3 });
 
@@ -160,6 +165,34 @@ describe("verity migrate into PostgreSQL 15", { tags: ["postgresql"] }, () => {
       for (const name of readdirSync(fixture.dataDir)) chmodSync(join(fixture.dataDir, name), 0o644);
     }
     expect(modes()).toEqual(before);
+  });
+
+  it("refuses a second migration into the same target while the first runs, and verifies nothing not migrated", async () => {
+    const url = await server.createDatabase();
+    const verifyFirst = await migrate(["--from", fixture.dataDir, "--to", url, "--verify-only"]);
+    expect(verifyFirst.code).toBe(4);
+    expect(verifyFirst.stderr).toMatch(
+      /holds no migration to verify; run verity migrate without --verify-only first/u,
+    );
+
+    const args = ["migrate", "--from", fixture.dataDir, "--to", url, "--batch-files", "1", "--json"];
+    const first = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+      cwd: repositoryRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const firstDone = new Promise<number | null>((resolve) => first.on("close", resolve));
+    await new Promise<void>((resolve) => {
+      first.stderr?.on("data", (data: Buffer) => {
+        if (data.toString().includes("migrate: copying files")) resolve();
+      });
+    });
+    const second = await migrate(["--from", fixture.dataDir, "--to", url]);
+    expect(second.code).toBe(5);
+    expect(second.stderr).toMatch(
+      /another verity migrate is copying into .* right now; wait for it to finish/u,
+    );
+    expect(await firstDone).toBe(0);
+    expect((await migrate(["--from", fixture.dataDir, "--to", url, "--verify-only"])).code).toBe(0);
   });
 
   it("refuses a target holding other data, saying what it holds", async () => {

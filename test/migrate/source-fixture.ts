@@ -139,6 +139,25 @@ export async function makeSourceFixture(options: { extraFiles?: number } = {}): 
     const vectors = chunks.map((chunk, index) => ({ chunkId: chunk.chunkId, vector: vectorFor(index) }));
     await store.putVectors("handbook", "test:fixed:v1", vectors);
     await store.activateSpace("handbook", "test:fixed:v1");
+    // Quantised spaces too: Postgres keeps int8 ones as halfvec, binary ones as bits beside full vectors.
+    for (const quantization of ["int8", "binary"] as const) {
+      const name = `test:fixed:${quantization}`;
+      await store.createSpace({
+        collection: "handbook",
+        name,
+        provider: "test",
+        model: "fixed",
+        dimensions,
+        normalised: true,
+        version: "1",
+        quantization,
+      });
+      await store.putVectors(
+        "handbook",
+        name,
+        vectors.map((entry, index) => ({ chunkId: entry.chunkId, vector: vectorFor(index + 1000) })),
+      );
+    }
     return { dir, dataDir, secrets: { valid: valid.secret, revoked: revoked.secret }, vectors };
   } finally {
     await store.close();

@@ -3,12 +3,12 @@
 // The target records whose migration it is in a `migration` table, written before anything else: a
 // database holding anything else is refused, and one holding this migration's partial state resumes.
 import type { PGlite } from "@electric-sql/pglite";
-import type { Pool } from "pg";
+import type { Pool, PoolClient } from "pg";
 import { VerityError } from "../../core/errors.js";
 import { type Client, pgliteClient, poolClient } from "../postgres/client.js";
 import { createPostgresStore, type PostgresStore } from "../postgres/postgres-store.js";
 import { identifier, raw, type Sql, sql } from "../postgres/sql.js";
-import { redactUrl, type StoreErrorContext, urlPassword } from "../postgres/store-errors.js";
+import { redactUrl, type StoreErrorContext, storeError, urlPassword } from "../postgres/store-errors.js";
 import { schemaTables, type Tables } from "../postgres/tables.js";
 
 export interface TargetOptions {
@@ -44,10 +44,12 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       : { url: options.url, schema, vectorType: options.vectorType },
   );
   let client: Client;
+  let lock: PoolClient | undefined;
+  let pool: Pool | undefined;
   if (options.pglite) client = pgliteClient(options.pglite);
   else {
     const pg = await import("pg");
-    const pool: Pool = new pg.default.Pool({ connectionString: options.url, max: 2 });
+    pool = new pg.default.Pool({ connectionString: options.url, max: 3 });
     // An idle connection's failure surfaces at the next query, never as an unhandled event.
     pool.on("error", () => {});
     client = poolClient(pool, true);
@@ -56,11 +58,14 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   const migration = raw(`${identifier(schema)}.${identifier("migration")}`);
   let vectorsMissing: string | undefined;
   try {
+    if (pool) lock = await lockTarget(pool, schema, errorContext);
     if (!store.vectorsAvailable) vectorsMissing = await whyNoVectors(client);
   } catch (error) {
+    // Closed, not returned to the pool: the session lock goes with the connection.
+    lock?.release(true);
     await client.close();
     await store.close();
-    throw error;
+    throw storeError(error, errorContext);
   }
   return {
     store,
@@ -71,10 +76,29 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     errorContext,
     vectorsMissing,
     async close() {
+      lock?.release(true);
       await client.close();
       await store.close();
     },
   };
+}
+
+/**
+ * Holds a session lock on the target for the whole run, on a connection of its own, so a second
+ * migration into the same schema at once is refused rather than racing the first batch by batch.
+ */
+async function lockTarget(pool: Pool, schema: string, context: StoreErrorContext): Promise<PoolClient> {
+  const connection = await pool.connect();
+  const { rows } = await connection.query<{ locked: boolean }>(
+    "SELECT pg_try_advisory_lock(hashtext($1)) AS locked",
+    [`verity-migrate-run:${schema}`],
+  );
+  if (rows[0]?.locked) return connection;
+  connection.release(true);
+  throw new VerityError(
+    "E_STORE",
+    `another verity migrate is copying into ${context.where} (schema "${schema}") right now; wait for it to finish (or stop it), then run this again to continue or verify`,
+  );
 }
 
 async function whyNoVectors(client: Client): Promise<string> {
