@@ -151,7 +151,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
           ...entry.data.persisted,
           error: {
             code: "E_INTERNAL",
-            message: `the workers running this job stopped ${job.retryCount + 1} times before finishing it (killed, stopped, or their connection to the database lost); upload or reindex again`,
+            message: `the workers running this job stopped before finishing it, ${attempts(job.retryCount + 1)} (killed, stopped, or their connection to the database lost); upload or reindex again`,
           },
         });
       }
@@ -268,6 +268,10 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
   }, settings.checkMs);
   checks.unref();
   return queue;
+}
+
+function attempts(count: number): string {
+  return count === 1 ? "once" : `${count} times`;
 }
 
 /** The queue's own table, made once however many processes start at the same time. */
