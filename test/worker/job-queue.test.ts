@@ -193,6 +193,20 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
     expect((failed.error as { message: string }).message).toContain(lostPath);
     expect((failed.error as { message: string }).message).toContain("uploads folder");
 
+    // A reindex queued on one replica runs on a worker, which has no embedder: it fails saying so.
+    const reindexing = await fetch(`${first.url}/api/v1/collections/help/reindex`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(reindexing.status).toBe(202);
+    const reindex = (await json(reindexing)).id;
+    expect(await followToEnd(second.url, reindex)).toMatchObject({
+      kind: "reindex",
+      status: "failed",
+      error: { code: "E_INVALID_INPUT", message: expect.stringContaining("embedder") },
+    });
+
     // One worker ran each job, once; the replicas ran none.
     const finishedBy = workers.flatMap((each) =>
       each
@@ -200,7 +214,7 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
         .filter((line) => line.msg === "job finished")
         .map((line) => line.job),
     );
-    expect(finishedBy.sort()).toEqual([...jobs, lost].sort());
+    expect(finishedBy.sort()).toEqual([...jobs, lost, reindex].sort());
     for (const replicaProcess of [first, second]) expect(replicaProcess.log()).not.toContain("job finished");
 
     const all = batches.flat();
