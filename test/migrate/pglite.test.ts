@@ -10,7 +10,7 @@ import { vector } from "@electric-sql/pglite-pgvector";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerity } from "../../src/engine.js";
 import { type MigrationProgress, migrateToPostgres } from "../../src/store/migrate/index.js";
-import { roundToHalf } from "../../src/store/migrate/verify.js";
+import { roundToHalf } from "../../src/store/migrate/inventory.js";
 import { createPostgresStore, type PostgresStore } from "../../src/store/postgres/index.js";
 import { createSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { Store } from "../../src/store/store.js";

@@ -9,6 +9,7 @@ import { storeError } from "../postgres/store-errors.js";
 import { batchesOf, copyCollection, copyFileBatch, filesToCopy, removeTargetFiles } from "./copy-files.js";
 import { copyApiKeys, copyJobs, copyLedger, sourceAnswerCount } from "./copy-records.js";
 import { copySpace, spaceKey } from "./copy-vectors.js";
+import { differences, type Inventory } from "./inventory.js";
 import {
   openSource,
   type SourceDatabase,
@@ -16,8 +17,9 @@ import {
   sourceSpaces,
   sourceVectorCount,
 } from "./source.js";
+import { sourceInventory } from "./source-inventory.js";
 import { claimTarget, openTarget, recordFinished, resetVectorProgress, type Target } from "./target.js";
-import { differences, type Inventory, sourceInventory, targetInventory, targetSpaces } from "./verify.js";
+import { targetInventory, targetSpaces } from "./target-inventory.js";
 
 export interface MigrateOptions {
   /** The embedded store's data dir (holding verity.db); only read. */
