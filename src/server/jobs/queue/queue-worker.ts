@@ -230,9 +230,11 @@ export async function createQueueWorker(options: QueueWorkerOptions): Promise<Qu
         continue;
       }
       const abort = new AbortController();
-      const settled = run(job, abort).catch((error: unknown) =>
-        logger.error({ job: job.id, err: (error as Error).message }, "could not record the job's end"),
-      );
+      const settled = run(job, abort).catch(async (error: unknown) => {
+        // Left active, the job would wait for this worker forever: handed back, it is run again.
+        logger.error({ job: job.id, err: (error as Error).message }, "could not record the job's end");
+        await queue.release(job.id, lease.key).catch(() => undefined);
+      });
       running.set(job.id, { id: job.id, settled, abort });
       options.onRunning?.(running.size);
       await settled;
