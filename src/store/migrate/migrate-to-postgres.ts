@@ -18,7 +18,14 @@ import {
   sourceVectorCount,
 } from "./source.js";
 import { sourceInventory } from "./source-inventory.js";
-import { claimTarget, openTarget, recordFinished, resetVectorProgress, type Target } from "./target.js";
+import {
+  claimTarget,
+  openTarget,
+  recordFinished,
+  resetVectorProgress,
+  type SourceIdentity,
+  type Target,
+} from "./target.js";
 import { targetInventory, targetSpaces } from "./target-inventory.js";
 
 export interface MigrateOptions {
@@ -154,74 +161,15 @@ async function run(
     startedAt = found.started_at;
     resumed = true;
   } else {
-    const state = await claimTarget(target, identity);
-    startedAt = state.startedAt;
-    const [answered] = await target.client.query<{ n: string | number }>(
-      sql`SELECT count(*) AS n FROM ${target.t.answers}`,
-    );
-    progress.answers.done = Number(answered?.n ?? 0);
-    // Counted before copying, so totals include what an earlier run did.
-    const plans = [];
-    for (const collection of collections) {
-      const row = await copyCollection(target, collection);
-      const plan = await filesToCopy(target, db, collection, row);
-      plans.push({ row, ...plan });
-      progress.files.total += plan.all.length;
-      progress.files.done += plan.all.length - plan.pending.length;
-      progress.chunks.total += sumChunks(plan.all);
-      progress.chunks.done += sumChunks(plan.all) - sumChunks(plan.pending);
-    }
-    resumed = progress.files.done > 0 || Object.keys(state.vectors).length > 0;
-    // Vectors go with their chunks: where files are copied again or removed (the source changed
-    // since an earlier run), or after a finished run (vectors may have been re-embedded), every vector
-    // of the collection's spaces is put again (putVectors overwrites). Recorded before any file is
-    // touched, so a run killed in between still puts them.
-    const changed = new Set(
-      plans.filter((plan) => plan.stale > 0 || plan.gone.length > 0).map((plan) => plan.row.name),
-    );
-    const restart = spaces
-      .filter((space) => state.finishedAt !== null || changed.has(space.collection))
-      .map(spaceKey)
-      .filter((key) => state.vectors[key] !== undefined);
-    if (restart.length > 0) {
-      await resetVectorProgress(target, restart);
-      for (const key of restart) delete state.vectors[key];
-    }
-    await report("files");
-    for (const plan of plans) {
-      for (const batch of batchesOf(plan.pending, { files: options.batchFiles, chunks: 2000 })) {
-        const chunks = await copyFileBatch(target, db, plan.row, batch);
-        copied.files += batch.length;
-        copied.chunks += chunks;
-        progress.files.done += batch.length;
-        progress.chunks.done += chunks;
-        await report("files");
-      }
-      await removeTargetFiles(target, plan.row, plan.gone);
-    }
-
-    if (target.vectorsMissing === undefined) {
-      for (const space of spaces) {
-        progress.vectors.total += sourceVectorCount(db, space);
-        const after = state.vectors[spaceKey(space)];
-        if (after !== undefined) progress.vectors.done += sourceVectorCount(db, space, after);
-      }
-      if (spaces.length > 0) await report("vectors");
-      for (const space of spaces) {
-        copied.vectors += await copySpace(target, db, space, state, 1000, async (vectors) => {
-          progress.vectors.done += vectors;
-          await report("vectors");
-        });
-      }
-    }
-
-    await copyJobs(target, db);
-    await copyApiKeys(target, db);
-    await report("ledger");
-    copied.answers = await copyLedger(target, db, 500, async (count) => {
-      progress.answers.done += count;
-      await report("ledger");
-    });
+    ({ startedAt, resumed } = await copyEverything(
+      source,
+      target,
+      identity,
+      options,
+      progress,
+      report,
+      copied,
+    ));
   }
 
   await report("verify");
@@ -230,7 +178,7 @@ async function run(
   if (found.length > 0) {
     throw new VerityError(
       "E_STORE",
-      `the copy in ${target.errorContext.where} (schema "${target.schema}") differs from ${source.dataDir}: ${found.join("; ")}. If either was written to during the migration, run verity migrate again to bring the copy up to date`,
+      `the copy in ${target.errorContext.where} (schema "${target.schema}") differs from ${source.dataDir}: ${found.slice(0, 10).join("; ")}${found.length > 10 ? `; and ${found.length - 10} more` : ""}. If either was written to during the migration, run verity migrate again to bring the copy up to date`,
     );
   }
   const finishedAt = await recordFinished(target);
@@ -246,6 +194,92 @@ async function run(
     startedAt,
     finishedAt,
   };
+}
+
+/**
+ * Copies what the target does not hold yet, in order: files (with documents and chunks), vectors,
+ * jobs, API keys, the ledger. Returns when the migration began and whether this run continued it.
+ */
+async function copyEverything(
+  source: SourceDatabase,
+  target: Target,
+  identity: SourceIdentity,
+  options: MigrateOptions & { batchFiles: number },
+  progress: MigrationProgress,
+  report: (phase: MigrationPhase) => Promise<void>,
+  copied: MigrationSummary["copied"],
+): Promise<{ startedAt: string; resumed: boolean }> {
+  const { db } = source;
+  const collections = sourceCollections(db);
+  const spaces = sourceSpaces(db);
+  const state = await claimTarget(target, identity);
+  const [answered] = await target.client.query<{ n: string | number }>(
+    sql`SELECT count(*) AS n FROM ${target.t.answers}`,
+  );
+  progress.answers.done = Number(answered?.n ?? 0);
+  // Counted before copying, so totals include what an earlier run did.
+  const plans = [];
+  for (const collection of collections) {
+    const row = await copyCollection(target, collection);
+    const plan = await filesToCopy(target, db, collection, row);
+    plans.push({ row, ...plan });
+    progress.files.total += plan.all.length;
+    progress.files.done += plan.all.length - plan.pending.length;
+    progress.chunks.total += sumChunks(plan.all);
+    progress.chunks.done += sumChunks(plan.all) - sumChunks(plan.pending);
+  }
+  const resumed = progress.files.done > 0 || Object.keys(state.vectors).length > 0;
+  // Vectors go with their chunks: where files are copied again or removed (the source changed
+  // since an earlier run), or after a finished run (vectors may have been re-embedded), every vector
+  // of the collection's spaces is put again (putVectors overwrites). Recorded before any file is
+  // touched, so a run killed in between still puts them.
+  const changed = new Set(
+    plans.filter((plan) => plan.stale > 0 || plan.gone.length > 0).map((plan) => plan.row.name),
+  );
+  const restart = spaces
+    .filter((space) => state.finishedAt !== null || changed.has(space.collection))
+    .map(spaceKey)
+    .filter((key) => state.vectors[key] !== undefined);
+  if (restart.length > 0) {
+    await resetVectorProgress(target, restart);
+    for (const key of restart) delete state.vectors[key];
+  }
+  await report("files");
+  for (const plan of plans) {
+    for (const batch of batchesOf(plan.pending, { files: options.batchFiles, chunks: 2000 })) {
+      const chunks = await copyFileBatch(target, db, plan.row, batch);
+      copied.files += batch.length;
+      copied.chunks += chunks;
+      progress.files.done += batch.length;
+      progress.chunks.done += chunks;
+      await report("files");
+    }
+    await removeTargetFiles(target, plan.row, plan.gone);
+  }
+
+  if (target.vectorsMissing === undefined) {
+    for (const space of spaces) {
+      progress.vectors.total += sourceVectorCount(db, space);
+      const after = state.vectors[spaceKey(space)];
+      if (after !== undefined) progress.vectors.done += sourceVectorCount(db, space, after);
+    }
+    if (spaces.length > 0) await report("vectors");
+    for (const space of spaces) {
+      copied.vectors += await copySpace(target, db, space, state, 1000, async (vectors) => {
+        progress.vectors.done += vectors;
+        await report("vectors");
+      });
+    }
+  }
+
+  await copyJobs(target, db);
+  await copyApiKeys(target, db);
+  await report("ledger");
+  copied.answers = await copyLedger(target, db, 500, async (count) => {
+    progress.answers.done += count;
+    await report("ledger");
+  });
+  return { startedAt: state.startedAt, resumed };
 }
 
 function sumChunks(files: readonly { chunks: number }[]): number {
