@@ -96,6 +96,8 @@ describe("a migration into PGlite with pgvector", () => {
       }
     }
     expect(await target.collectionSettings("cjk")).toEqual({ tokenizer: "cjk" });
+    const record = await target.getDocument(`${join(fixture.dir, "docs", "records.jsonl")}#r3`, "handbook");
+    expect(await target.getDocumentText(record?.id as string)).toContain("NUL \u0000 and an escape \u001b");
   });
 
   it("builds index terms and BM25 statistics exactly as the Postgres store's putFile does", async () => {
@@ -348,6 +350,25 @@ describe("checksums of halfvec spaces", () => {
     ]);
     const stored = Float32Array.from(String(rows[0]?.v).slice(1, -1).split(","), Number);
     expect(Array.from(values, roundToHalf).map(Math.fround)).toEqual(Array.from(stored));
+  });
+});
+
+describe("verification", () => {
+  it("fails naming what differs when the copy was changed afterwards", async () => {
+    const { schema, target } = await migrated();
+    await target.close();
+    await pglite.query(
+      `UPDATE ${schema}.chunks SET text = 'tampered' WHERE id = (SELECT min(id) FROM ${schema}.chunks WHERE collection_id = (SELECT id FROM ${schema}.collections WHERE name = 'cjk'))`,
+    );
+    await pglite.query(`DELETE FROM ${schema}.api_keys WHERE revoked_at IS NOT NULL`);
+    await expect(
+      migrateToPostgres({ dataDir: fixture.dataDir, pglite, schema, verifyOnly: true }),
+    ).rejects.toMatchObject({
+      code: "E_STORE",
+      message: expect.stringMatching(
+        /differs from .*: api keys: source has 2, target 1; collection cjk: chunks: same count \(2\), different content\. If/u,
+      ),
+    });
   });
 });
 

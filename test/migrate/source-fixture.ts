@@ -42,7 +42,7 @@ export async function makeSourceFixture(options: { extraFiles?: number } = {}): 
   );
   writeFileSync(
     join(docs, "records.jsonl"),
-    '{"_id":"r1","text":"Record one says the lighthouse lamp is lit at dusk."}\n{"_id":"r2","text":"Record two says the keeper sleeps by day."}\n',
+    '{"_id":"r1","text":"Record one says the lighthouse lamp is lit at dusk."}\n{"_id":"r2","text":"Record two says the keeper sleeps by day."}\n{"_id":"r3","text":"Record three holds a NUL \\u0000 and an escape \\u001b inside."}\n',
   );
   writeFileSync(
     join(docs, "handbook.md"),
