@@ -277,7 +277,7 @@ describe("resuming", () => {
 });
 
 describe("running again after the source changed", () => {
-  it("brings the copy up to date: files re-ingested, removed and added, their vectors, new answers", async () => {
+  it("brings the copy up to date: a file changed, one removed and one added, vectors new and re-embedded, new answers", async () => {
     const dataDir = join(fixture.dir, "changing");
     cpSync(fixture.dataDir, dataDir, { recursive: true });
     const schema = `changing_${++schemas}`;
