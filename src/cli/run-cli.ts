@@ -17,6 +17,7 @@ import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
 import { addKeyCommands, collectGroupRule } from "./key-commands.js";
 import { addMcpCommand } from "./mcp-command.js";
+import { addMigrateCommand } from "./migrate-command.js";
 import { addServeCommand } from "./serve-command.js";
 import { addSpaceCommands } from "./space-commands.js";
 import { stopSignal } from "./stop-signal.js";
@@ -317,7 +318,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   addKeyCommands(program, { open: () => open(program.opts()), write, io });
   addServeCommand(program, { io });
   addWorkerCommand(program, { io });
-  (await import("./migrate-command.js")).addMigrateCommand(program, { io });
+  addMigrateCommand(program, { io });
   addMcpCommand(program, { open: () => open(program.opts()), io });
 
   try {
