@@ -3,6 +3,7 @@
 // spending totals) and API keys (their secrets' hashes, so the keys people hold keep working).
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
+import type { ApiKeyRow } from "../api-key-records.js";
 import { identifier, sql } from "../postgres/sql.js";
 import type { Target } from "./target.js";
 
@@ -143,22 +144,9 @@ export async function copyLedger(
   return copied;
 }
 
-interface KeyRow {
-  id: string;
-  name: string;
-  secret_sha256: Buffer;
-  scopes: string;
-  collections: string;
-  groups: string;
-  created_at: string;
-  expires_at: string | null;
-  revoked_at: string | null;
-  last_used_at: string | null;
-}
-
 /** API keys with their secrets' hashes, scopes, collections, groups, expiry and revocation. */
 export async function copyApiKeys(target: Target, db: Database.Database): Promise<number> {
-  const keys = db.prepare<[], KeyRow>("SELECT * FROM api_keys ORDER BY id").all();
+  const keys = db.prepare<[], ApiKeyRow>("SELECT * FROM api_keys ORDER BY id").all();
   const { client, t } = target;
   await client.transaction(async (tx) => {
     for (const key of keys) {
