@@ -1,6 +1,7 @@
 // The scale benchmark's report: one table of medians over the runs (with the range of the runs in
 // brackets), the verdicts on issue 15's aims, and the notes on what was measured and how.
 import { execFileSync } from "node:child_process";
+import { cpus } from "node:os";
 import { markdownTable, median } from "./report.js";
 import type { ScaleStoreSpec } from "./scale-store.js";
 import type { QueryMeasurement, Timings } from "./scale-worker.js";
@@ -18,7 +19,13 @@ export interface ScaleResult {
 
 const aims = { askP95Ms: 100, askAtChunks: 1_000_000, recall: 0.95, buildOverInsert: 2 };
 
-export function scaleReport(measuredCode: string, results: readonly ScaleResult[], runs: number): string {
+export function scaleReport(
+  measuredCode: string,
+  results: readonly ScaleResult[],
+  runs: number,
+  /** The one-minute load average when the run started and when it ended. */
+  load: readonly [number, number],
+): string {
   const table = markdownTable(
     [
       "chunks",
@@ -75,7 +82,7 @@ export function scaleReport(measuredCode: string, results: readonly ScaleResult[
     }),
   );
   return [
-    `Measured on ${measuredCode}; medians of ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? ", the runs' range in brackets" : ""}.`,
+    `Measured on ${measuredCode}; medians of ${runs} run${runs === 1 ? "" : "s"}${runs > 1 ? ", the runs' range in brackets" : ""}. Load average (1 min) ${load[0].toFixed(1)} at the start, ${load[1].toFixed(1)} at the end, on ${cpus().length} cores${Math.max(...load) > cpus().length * 0.5 ? ": other work shared the machine, so the timings are noisy" : ""}.`,
     "",
     table,
     "",
@@ -140,7 +147,7 @@ export function scaleReportNotes(
   const postgresNote = postgres ? `\n\n${server}${pglite}` : "";
   return `Corpus: \`bench/scale-corpus.ts\` (seed ${seed}) writes N distinct synthetic documents, each a BEIR SciFact title and 2–4 sentences from different random SciFact abstracts with a few words swapped for other corpus words (frequency-weighted), so vocabulary and term statistics look like real abstracts; one chunk per document, in files of 10,000 records (one ingestion transaction each; a quarter of the corpus each below 40,000 chunks, so that two processes get two files each). The same corpus goes to every store.
 
-Each of the ${runs} run${runs === 1 ? "" : "s"} measures every store in turn, each time in a fresh store (SQLite: a new data folder; PostgreSQL: a new database; PGlite: a new folder). Ingestion: \`createVerity().ingest\` in one process on all files, then (in another fresh store) two processes at once on alternate files; chunks/s is all chunks over the time from the first process starting \`ingest\` to the last one finishing. Queries run in a process of their own on the store the single process filled: the 300 SciFact test claims as they are, each timed alone after a warm-up of 20. BM25: \`retrieveBm25\` at limit 8. Vectors: one synthetic 384-dimension unit vector per chunk (the clustered data of bench/vectors.ts), stored with \`putVectors\` in batches of 10,000 into a float32 space, and one query vector per claim; "vector" is \`searchVectors\` k=10 as the store answers by default (SQLite: its usearch HNSW index, forced on at every size with \`vectorIndex\` threshold 0; the build runs in a worker thread after the inserts and is timed until searches go through it; Postgres: pgvector's HNSW index, maintained during the insert), "exact scan" the same searches with \`exact: true\`, and recall@10 the share of the exact top 10 the default search returned. Ask: the engine's \`ask\` with the extractive answerer and an in-process embedder that returns each claim's query vector, so retrieval is hybrid (BM25 and vectors fused) wherever the store has vector search; on PostgreSQL without pgvector it is BM25 alone.${postgresNote}`;
+Each of the ${runs} run${runs === 1 ? "" : "s"} measures every store in turn, each time in a fresh store (SQLite: a new data folder; PostgreSQL: a new database; PGlite: a new folder). Ingestion: \`createVerity().ingest\` in one process on all files, then (in another fresh store) two processes at once on alternate files; chunks/s is all chunks over the time from the first process starting \`ingest\` to the last one finishing. Queries run in a process of their own on the store the single process filled: the 300 SciFact test claims as they are, each timed alone after a warm-up of 20. BM25: \`retrieveBm25\` at limit 8. Vectors: one synthetic 384-dimension unit vector per chunk (the clustered data of bench/vectors.ts), stored with \`putVectors\` in batches of 10,000 into a float32 space, and one query vector per claim; "vector" is \`searchVectors\` k=10 as the store answers by default (SQLite: its usearch HNSW index, forced on at every size with \`vectorIndex\` threshold 0; the build runs in a worker thread after the inserts and is timed until searches go through it; Postgres: pgvector's HNSW index, maintained during the insert), "exact scan" the same searches with \`exact: true\`, and recall@10 the share of the exact top 10 the default search returned. The vectors fall in 1,000 clusters (bench/vectors.ts's data, made for 100,000 and more): at smaller sizes a cluster holds few vectors, so much of the exact top 10 is barely closer to the query than unrelated vectors (cosine about 0.16–0.20 where the nearest is about 0.4), which HNSW misses more often; recall there understates recall at 100,000 (0.987 for the same index in the vectors section). Ask: the engine's \`ask\` with the extractive answerer and an in-process embedder that returns each claim's query vector, so retrieval is hybrid (BM25 and vectors fused) wherever the store has vector search; on PostgreSQL without pgvector it is BM25 alone.${postgresNote}`;
 }
 
 function met(ok: boolean): string {

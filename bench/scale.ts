@@ -11,7 +11,7 @@
 // in-process, with pgvector) is measured instead, up to --pglite-max chunks.
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statfsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -68,6 +68,7 @@ process.once("SIGINT", () => {
   void postgres?.stop().finally(() => process.exit(130));
 });
 
+const loadAtStart = loadavg()[0] ?? 0;
 const results: ScaleResult[] = [];
 try {
   if (chosen.includes("postgres")) {
@@ -82,7 +83,7 @@ try {
   await postgres?.stop();
 }
 
-const report = scaleReport(measuredCode, results, runs);
+const report = scaleReport(measuredCode, results, runs, [loadAtStart, loadavg()[0] ?? 0]);
 console.log(report);
 if (values.write) {
   const options = [
