@@ -158,11 +158,15 @@ type RunsOf = Pick<ScaleResult, "ingest1" | "ingest2" | "queries">;
 
 /** Chunks per second of all the processes together, from the first one's start to the last one's end. */
 async function ingestWith(spec: ScaleStoreSpec, fileSets: string[][]): Promise<number> {
-  const measured = await Promise.all(
+  // Every process is waited for, even when one fails, so none is still writing when the store is deleted.
+  const settled = await Promise.allSettled(
     fileSets.map((files) =>
       runWorker<IngestMeasurement>(spec, ["--mode", "ingest", "--files", files.join(",")]),
     ),
   );
+  const failed = settled.find((outcome) => outcome.status === "rejected");
+  if (failed) throw failed.reason;
+  const measured = settled.map((outcome) => (outcome as PromiseFulfilledResult<IngestMeasurement>).value);
   const chunks = measured.reduce((sum, entry) => sum + entry.chunks, 0);
   const seconds =
     (Math.max(...measured.map((entry) => entry.finishedAt)) -
