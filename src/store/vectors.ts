@@ -1,6 +1,7 @@
 // The Store's vector side: embedding spaces and the vectors that belong to them.
 import type { Access } from "../core/access.js";
 import type { Chunk } from "../core/document.js";
+import { VerityError } from "../core/errors.js";
 
 export type Quantization = "float32" | "int8" | "binary";
 
@@ -83,4 +84,23 @@ export interface VectorStore {
   /** Drops a space and its vectors (not the active one). */
   removeSpace(collection: string, space: string): Promise<void>;
   searchVectors(query: VectorQuery): Promise<VectorHit[]>;
+}
+
+/** E_INVALID_INPUT unless a new space's dimensions, quantisation and name can be stored (every store). */
+export function checkNewSpace(space: NewEmbeddingSpace): void {
+  if (!Number.isInteger(space.dimensions) || space.dimensions <= 0 || space.dimensions > 8192) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `embedding dimensions must be a whole number from 1 to 8192, not ${space.dimensions}`,
+    );
+  }
+  if (space.quantization === "binary" && space.dimensions % 8 !== 0) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `binary quantisation needs dimensions divisible by 8, not ${space.dimensions}`,
+    );
+  }
+  if (!/^[\w.:@/-]{1,200}$/.test(space.name)) {
+    throw new VerityError("E_INVALID_INPUT", `invalid embedding space name ${JSON.stringify(space.name)}`);
+  }
 }

@@ -6,14 +6,15 @@
 // caller who may read little still gets `limit` hits.
 import { type Access, fullAccess, mayReadCollection } from "../../core/access.js";
 import { VerityError } from "../../core/errors.js";
-import type {
-  ChunkToEmbed,
-  EmbeddingSpace,
-  NewEmbeddingSpace,
-  Quantization,
-  VectorHit,
-  VectorQuery,
-  VectorStore,
+import {
+  type ChunkToEmbed,
+  checkNewSpace,
+  type EmbeddingSpace,
+  type NewEmbeddingSpace,
+  type Quantization,
+  type VectorHit,
+  type VectorQuery,
+  type VectorStore,
 } from "../vectors.js";
 import { groupCondition, orTrue } from "./access-filter.js";
 import type { RankedRow } from "./bm25-search.js";
@@ -238,7 +239,7 @@ export function createPostgresVectorIndex(context: VectorContext): PostgresVecto
   return {
     async createSpace(space: NewEmbeddingSpace) {
       requireVectors();
-      validateSpace(space);
+      checkNewSpace(space);
       return client.transaction(async (tx) => {
         await tx.query(sql`SELECT pg_advisory_xact_lock(hashtext(${`verity-space:${space.collection}`}))`);
         const existing = await spaceRow(tx, space.collection, space.name);
@@ -416,22 +417,4 @@ export function createPostgresVectorIndex(context: VectorContext): PostgresVecto
       return hits.map((hit) => ({ ...hit, method: "exact" as const }));
     },
   };
-}
-
-function validateSpace(space: NewEmbeddingSpace): void {
-  if (!Number.isInteger(space.dimensions) || space.dimensions <= 0 || space.dimensions > 8192) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `embedding dimensions must be a whole number from 1 to 8192, not ${space.dimensions}`,
-    );
-  }
-  if (space.quantization === "binary" && space.dimensions % 8 !== 0) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `binary quantisation needs dimensions divisible by 8, not ${space.dimensions}`,
-    );
-  }
-  if (!/^[\w.:@/-]{1,200}$/.test(space.name)) {
-    throw new VerityError("E_INVALID_INPUT", `invalid embedding space name ${JSON.stringify(space.name)}`);
-  }
 }

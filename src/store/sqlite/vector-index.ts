@@ -5,14 +5,14 @@
 import type Database from "better-sqlite3";
 import { type Access, fullAccess, mayReadCollection } from "../../core/access.js";
 import { VerityError } from "../../core/errors.js";
-import type {
-  ChunkToEmbed,
-  EmbeddingSpace,
-  NewEmbeddingSpace,
-  Quantization,
-  VectorHit,
-  VectorQuery,
-  VectorStore,
+import {
+  type ChunkToEmbed,
+  checkNewSpace,
+  type EmbeddingSpace,
+  type Quantization,
+  type VectorHit,
+  type VectorQuery,
+  type VectorStore,
 } from "../vectors.js";
 import { groupCondition } from "./access-filter.js";
 import type { AnnIndexes } from "./ann-index.js";
@@ -205,7 +205,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
 
   return {
     createSpace(space) {
-      validateSpace(space);
+      checkNewSpace(space);
       return writer.transaction(() => {
         const existing = spaceRow(space.collection, space.name);
         if (existing) {
@@ -416,22 +416,4 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
 
 function exactHits(hits: Omit<VectorHit, "method">[]): VectorHit[] {
   return hits.map((hit) => ({ ...hit, method: "exact" as const }));
-}
-
-function validateSpace(space: NewEmbeddingSpace): void {
-  if (!Number.isInteger(space.dimensions) || space.dimensions <= 0 || space.dimensions > 8192) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `embedding dimensions must be a whole number from 1 to 8192, not ${space.dimensions}`,
-    );
-  }
-  if (space.quantization === "binary" && space.dimensions % 8 !== 0) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `binary quantisation needs dimensions divisible by 8, not ${space.dimensions}`,
-    );
-  }
-  if (!/^[\w.:@/-]{1,200}$/.test(space.name)) {
-    throw new VerityError("E_INVALID_INPUT", `invalid embedding space name ${JSON.stringify(space.name)}`);
-  }
 }
