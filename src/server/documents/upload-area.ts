@@ -1,10 +1,12 @@
 // Where uploaded files live: `<dataDir>/uploads/<collection>/<sha256 prefix>/<safe name>`. A request's
 // files stream to a staging folder first (never whole in memory) and move to their places only once
-// every part has arrived, so a failed, refused or cut-off upload leaves nothing behind; what a killed
-// server left in the staging folder is deleted at the next start.
+// every part has arrived, so a failed, refused or cut-off upload leaves nothing behind. Each request
+// stages in a folder named after its host and process; at start a server deletes the folders of
+// processes of its host that are gone (and any untouched for a day), never a running replica's.
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, rmdir, stat } from "node:fs/promises";
+import { hostname } from "node:os";
 import { join, relative, sep } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -31,7 +33,7 @@ export interface ReceivedUpload {
 
 export interface UploadArea {
   readonly root: string;
-  /** Deletes the staging folder's leftovers (a server killed mid-upload). */
+  /** Deletes the staging leftovers of servers that are gone (one killed mid-upload), not a running replica's. */
   cleanStaging(): Promise<void>;
   /**
    * Streams a request's parts to staging, checks the form fields (`checkFields` throws to refuse),
@@ -60,11 +62,21 @@ export function createUploadArea(dataDir: string, maxFileBytes: number): UploadA
     root,
 
     async cleanStaging() {
-      await rm(staging, { recursive: true, force: true });
+      let folders: string[];
+      try {
+        folders = await readdir(staging);
+      } catch {
+        return; // no staging folder yet
+      }
+      for (const folder of folders) {
+        if (await abandoned(join(staging, folder), folder)) {
+          await rm(join(staging, folder), { recursive: true, force: true });
+        }
+      }
     },
 
     async receive(collection, parts, checkFields) {
-      const folder = join(staging, randomUUID());
+      const folder = join(staging, `${hostname()}~${process.pid}~${randomUUID()}`);
       const staged: (UploadedFile & { stagedAt: string })[] = [];
       const fields: Record<string, string> = {};
       try {
@@ -149,4 +161,33 @@ export async function storedUploads(area: UploadArea, collection: string): Promi
   const folder = join(area.root, collection);
   const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Staging folders older than this are deleted at start even when their server's liveness is unknown. */
+const staleStagingMs = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether a staging folder was left by a server that is gone: one of this host whose process no longer
+ * runs, or (another host's, or named before folders carried their owner) one untouched for a day.
+ * Replicas sharing the uploads folder keep each other's uploads in progress.
+ */
+async function abandoned(path: string, name: string): Promise<boolean> {
+  const [host, pid] = name.split("~");
+  if (host === hostname() && pid !== undefined && /^\d+$/.test(pid)) return !processRuns(Number(pid));
+  try {
+    return Date.now() - (await stat(path)).mtimeMs > staleStagingMs;
+  } catch {
+    return false;
+  }
+}
+
+function processRuns(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
