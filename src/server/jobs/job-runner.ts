@@ -16,7 +16,7 @@ import {
   serverKindOf,
   storedKind,
 } from "./server-job.js";
-import { runReindexWork, runUploadWork } from "./work/server-job-work.js";
+import { runReindexWork, runUploadWork } from "./job-bodies/server-job-work.js";
 
 export interface UploadJobRequest {
   collection: string;
