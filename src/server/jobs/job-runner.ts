@@ -8,6 +8,7 @@ import type { Logger } from "../../core/logger.js";
 import type { Verity } from "../../engine.js";
 import type { UploadArea } from "../documents/upload-area.js";
 import type { ServerMetrics } from "../metrics/server-metrics.js";
+import { runReindexWork, runUploadWork } from "./job-bodies/server-job-work.js";
 import {
   jobFromStore,
   type PersistedJobSummary,
@@ -16,7 +17,6 @@ import {
   serverKindOf,
   storedKind,
 } from "./server-job.js";
-import { runReindexWork, runUploadWork } from "./job-bodies/server-job-work.js";
 
 export interface UploadJobRequest {
   collection: string;

@@ -13,8 +13,8 @@ import type PgBoss from "pg-boss";
 import { isVerityError, VerityError } from "../../../core/errors.js";
 import type { Verity } from "../../../engine.js";
 import type { UploadArea } from "../../documents/upload-area.js";
-import type { ServerJob } from "../server-job.js";
 import { runReindexWork, runUploadWork } from "../job-bodies/server-job-work.js";
+import type { ServerJob } from "../server-job.js";
 import { type JobQueue, lockSpace, type QueuedJobData, queueName } from "./job-queue.js";
 
 export interface QueueWorkerOptions {
