@@ -1,6 +1,7 @@
 // The answer ledger's records: what every answer cost, how long it took and which route it took.
 // Written by the store, summed by budgets, summarised by `verity stats`.
 import type { Access } from "./access.js";
+import { VerityError } from "./errors.js";
 
 /** One model call made for an answer. */
 export interface ModelCallRecord {
@@ -87,4 +88,31 @@ export interface Ledger {
    * read everything, only the answers asked with `apiKey` (none without one), in collections it may read.
    */
   listAnswers(options?: LedgerQuery & { apiKey?: string; limit?: number }): Promise<StoredAnswer[]>;
+}
+
+/** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
+export const latencySample = 10_000;
+
+/** The `q` quantile of ascending `sorted`, interpolated between neighbours (0 for none). */
+export function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+}
+
+/** Answers listed at once, at most. */
+const maxListed = 1000;
+
+/** `listAnswers`' limit (default 50), or E_INVALID_INPUT outside 1 to 1000. */
+export function answerListLimit(limit = 50): number {
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxListed) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `answers are listed 1 to ${maxListed} at a time, not ${limit}; pass a limit in that range`,
+      { option: "limit" },
+    );
+  }
+  return limit;
 }

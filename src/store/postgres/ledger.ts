@@ -1,25 +1,20 @@
 // The answer ledger in Postgres: one row per answer and one per model call, written in one
 // transaction with the running spending totals. A caller sees sums over the collections it may read,
 // and, unless it may read everything, only its own answers one by one (as the SQLite store).
-import { VerityError } from "../../core/errors.js";
-import type { Ledger, LedgerDay, LedgerQuery, LedgerSummary, StoredAnswer } from "../../core/ledger.js";
+import {
+  answerListLimit,
+  type Ledger,
+  type LedgerDay,
+  type LedgerQuery,
+  type LedgerSummary,
+  latencySample,
+  percentile,
+  type StoredAnswer,
+} from "../../core/ledger.js";
 import { collectionCondition, readsEverything } from "./access-filter.js";
 import type { Client } from "./client.js";
 import { join, type Sql, sql } from "./sql.js";
 import type { Tables } from "./tables.js";
-
-/** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
-const latencySample = 10_000;
-/** Answers listed at once, at most. */
-const maxListed = 1000;
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
-}
 
 /** The answers (alias `a`) a query covers: from `since`, in `collection`, in collections `access` may read. */
 function answersWhere(options: LedgerQuery): Sql {
@@ -193,14 +188,7 @@ export function createLedger(client: Client, t: Tables): Ledger {
     },
 
     async listAnswers(options = {}) {
-      const limit = options.limit ?? 50;
-      if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxListed) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `answers are listed 1 to ${maxListed} at a time, not ${limit}; pass a limit in that range`,
-          { option: "limit" },
-        );
-      }
+      const limit = answerListLimit(options.limit);
       let where = answersWhere(options);
       if (!readsEverything(options.access)) {
         if (options.apiKey === undefined) return [];

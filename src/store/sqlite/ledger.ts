@@ -2,32 +2,20 @@
 // Budgets sum it; `verity stats` summarises it. A caller sees sums over the collections it may read,
 // and, unless it may read everything, only its own answers one by one.
 import type Database from "better-sqlite3";
-import { VerityError } from "../../core/errors.js";
-import type {
-  AnswerRecord,
-  Ledger,
-  LedgerDay,
-  LedgerQuery,
-  LedgerSummary,
-  StoredAnswer,
+import {
+  type AnswerRecord,
+  answerListLimit,
+  type Ledger,
+  type LedgerDay,
+  type LedgerQuery,
+  type LedgerSummary,
+  latencySample,
+  percentile,
+  type StoredAnswer,
 } from "../../core/ledger.js";
 import { collectionCondition, readsEverything, type SqlCondition } from "./access-filter.js";
 import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
-
-/** Latency percentiles are read from the most recent calls per model, so stats stay fast. */
-const latencySample = 10_000;
-
-function percentile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const position = (sorted.length - 1) * q;
-  const low = Math.floor(position);
-  const high = Math.ceil(position);
-  return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
-}
-
-/** Answers listed at once, at most. */
-const maxListed = 1000;
 
 /** The answers (alias `a`) a query covers: from `since`, in `collection`, in collections `access` may read. */
 function answersWhere(options: LedgerQuery): SqlCondition {
@@ -231,14 +219,7 @@ export function createLedger(db: Database.Database, writer: Writer): Synchronous
     },
 
     listAnswers(options = {}) {
-      const limit = options.limit ?? 50;
-      if (!Number.isSafeInteger(limit) || limit < 1 || limit > maxListed) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `answers are listed 1 to ${maxListed} at a time, not ${limit}; pass a limit in that range`,
-          { option: "limit" },
-        );
-      }
+      const limit = answerListLimit(options.limit);
       const where = answersWhere(options);
       if (!readsEverything(options.access)) {
         if (options.apiKey === undefined) return [];
