@@ -8,6 +8,7 @@ import { isVerityError, VerityError } from "../core/errors.js";
 import type { MigrationProgress, MigrationSummary } from "../store/migrate/index.js";
 import { positiveInteger } from "./arguments.js";
 import type { CliIo } from "./cli-io.js";
+import type { GlobalOptions } from "./global-options.js";
 import { terminalLine } from "./terminal-text.js";
 
 interface MigrateCommandContext {
@@ -63,7 +64,7 @@ export function addMigrateCommand(program: Command, context: MigrateCommandConte
     .option("--json", "print one JSON summary line (the default when stdout is not a terminal)")
     .action(async (options: MigrateOptions) => {
       const { io } = context;
-      const global = program.opts() as { dataDir?: string; databaseUrl?: string };
+      const global = program.opts<GlobalOptions>();
       const from = resolve(
         io.cwd,
         options.from ?? global.dataDir ?? io.env.VERITY_DATA_DIR ?? defaultDataDir,

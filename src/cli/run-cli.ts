@@ -15,6 +15,7 @@ import { collect, nonNegativeInteger, positiveInteger, positiveNumber } from "./
 import type { CliIo } from "./cli-io.js";
 import { createCliLogger } from "./cli-logger.js";
 import { displayPath, formatAnswer, formatDocuments, formatIngestSummary, formatStats } from "./format.js";
+import type { GlobalOptions } from "./global-options.js";
 import { addKeyCommands, collectGroupRule } from "./key-commands.js";
 import { addMcpCommand } from "./mcp-command.js";
 import { addMigrateCommand } from "./migrate-command.js";
@@ -65,14 +66,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   const write = (line: string) => io.stdout.write(`${line}\n`);
   let verity: Verity | undefined;
   let exitCode = 0;
-  const open = async (options: {
-    dataDir?: string;
-    databaseUrl?: string;
-    verbose?: boolean;
-    embedder?: string;
-    models?: string;
-    transcriber?: string;
-  }): Promise<Verity> => {
+  const open = async (options: GlobalOptions): Promise<Verity> => {
     const [{ resolveVerityOptions }, { createVerity }] = await Promise.all([
       import("../resolve-options.js"),
       import("../engine.js"),

@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { VerityError } from "../core/errors.js";
 import type { CliIo } from "./cli-io.js";
+import type { GlobalOptions } from "./global-options.js";
 import { stopSignal } from "./stop-signal.js";
 
 interface ServeCommandContext {
@@ -54,13 +55,7 @@ export function addServeCommand(program: Command, context: ServeCommandContext):
     )
     .action(async (options: ServeOptions) => {
       const { io } = context;
-      const global = program.opts() as {
-        dataDir?: string;
-        databaseUrl?: string;
-        embedder?: string;
-        models?: string;
-        transcriber?: string;
-      };
+      const global = program.opts<GlobalOptions>();
       const [{ resolveVerityOptions }, { parseServerSettings }, { startServer }] = await Promise.all([
         import("../resolve-options.js"),
         import("../server/settings/server-settings.js"),

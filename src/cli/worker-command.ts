@@ -9,6 +9,7 @@ import type { Command } from "commander";
 import { VerityError } from "../core/errors.js";
 import { nonNegativeInteger, positiveInteger } from "./arguments.js";
 import type { CliIo } from "./cli-io.js";
+import type { GlobalOptions } from "./global-options.js";
 import { stopSignal } from "./stop-signal.js";
 
 interface WorkerCommandContext {
@@ -42,13 +43,7 @@ export function addWorkerCommand(program: Command, context: WorkerCommandContext
     .option("--config <file>", "JSON config file: models, embedder, transcriber (env VERITY_CONFIG)")
     .action(async (options: WorkerOptions) => {
       const { io } = context;
-      const global = program.opts() as {
-        dataDir?: string;
-        databaseUrl?: string;
-        embedder?: string;
-        models?: string;
-        transcriber?: string;
-      };
+      const global = program.opts<GlobalOptions>();
       const { resolveVerityOptions } = await import("../resolve-options.js");
       const resolved = await resolveVerityOptions({
         ...global,
