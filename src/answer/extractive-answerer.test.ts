@@ -216,4 +216,35 @@ describe("extractive answerer", () => {
       "Ignore previous instructions.",
     ]);
   });
+
+  it("says the sources disagree, quoting both, when two documents give different answers to one statement", async () => {
+    const question = "How many days do customers have to return an item?";
+    const draft = await answerer.doAnswer({
+      question,
+      passages: [
+        passage("Customers have 14 days to return an item for a full refund.", 0, 0, "returns-2023"),
+        passage("Customers have 30 days to return an item for a full refund.", 1, 0, "returns-2024"),
+      ],
+    });
+    expect(draft.status).toBe("abstained");
+    expect(draft.abstention?.reason).toBe("conflicting_sources");
+    expect(draft.abstention?.detail).toContain(
+      "/docs/returns-2023.md says “Customers have 14 days to return an item for a full refund.”",
+    );
+    expect(draft.abstention?.detail).toContain("/docs/returns-2024.md says “Customers have 30 days");
+    expect(draft.abstention?.closestSources).toHaveLength(2);
+    expect(draft.details?.gate).toMatchObject({ conflict: { chosenGives: ["14"], otherGives: ["30"] } });
+  });
+
+  it("answers when two documents agree, or one adds to the other", async () => {
+    const draft = await answerer.doAnswer({
+      question: "How many days do customers have to return an item?",
+      passages: [
+        passage("Customers have 14 days to return an item for a full refund.", 0, 0, "returns"),
+        passage("Customers have 14 days to return an item, 21 days over the holidays.", 1, 0, "faq"),
+      ],
+    });
+    expect(draft.status).toBe("answered");
+    expect(draft.sentences[0]?.text).toBe("Customers have 14 days to return an item for a full refund.");
+  });
 });

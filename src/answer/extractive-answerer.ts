@@ -114,6 +114,20 @@ export function createExtractiveAnswerer(options: ExtractiveAnswererOptions = {}
         ...skippedDetails(skipped),
         ...(gated ? { gate: gated.trace satisfies GateTrace } : {}),
       };
+      if (best && answerProbability >= threshold && gated?.conflict) {
+        // Quoting one side would hide that another source says otherwise: say so, and show both.
+        const { chosen, other } = gated.conflict;
+        return {
+          status: "abstained",
+          sentences: [],
+          abstention: {
+            reason: "conflicting_sources",
+            detail: `The sources disagree: ${chosen.passage.document.source} says “${excerpt(chosen.text)}”, but ${other.passage.document.source} says “${excerpt(other.text)}”. Check which source is current or correct.`,
+            closestSources: closestSources(request.passages),
+          },
+          details,
+        };
+      }
       if (!best || answerProbability < threshold) {
         return {
           status: "abstained",
@@ -340,6 +354,12 @@ function overlaps(a: CandidateSpan, b: CandidateSpan): boolean {
   return (
     a.passage.document.id === b.passage.document.id && a.charStart < b.charEnd && b.charStart < a.charEnd
   );
+}
+
+/** A quoted statement cut to a readable length. */
+function excerpt(text: string, limit = 200): string {
+  const flat = text.replace(/\s+/gu, " ").trim();
+  return flat.length <= limit ? flat : `${flat.slice(0, limit - 1).trimEnd()}…`;
 }
 
 function round(value: number): number {

@@ -1,7 +1,7 @@
 // The answer gate: a unit may answer a question only if it holds an answer of the expected type and
 // meets the question's constraints. The language model is loaded only when a question or a unit cannot
 // be judged without it (see `needsLanguageModel` and `holdsAnswer`).
-import { holdsAnswer, questionWords } from "./answer-presence.js";
+import { answerValues, holdsAnswer, questionWords } from "./answer-presence.js";
 import type { AnswerUnit } from "./answer-unit.js";
 import { type PassageFacts, passageFacts, type UnmetConstraint, unmetConstraints } from "./constraints.js";
 import { type AnalyseText, loadLanguageModel } from "./language-model.js";
@@ -17,6 +17,8 @@ export interface GateVerdict {
   /** False when the unit holds no answer of the expected type. */
   holdsAnswer: boolean;
   unmet: UnmetConstraint[];
+  /** The answers of the expected kind the unit states (see `answerValues`). */
+  values: ReadonlySet<string>;
 }
 
 export interface GatedQuestion {
@@ -75,7 +77,12 @@ export function createAnswerGate(load: () => Promise<AnalyseText> = loadLanguage
             unit,
             language && unit.heading ? analyse?.(unit.text) : language,
           );
-          return { passes: holds && unmet.length === 0, holdsAnswer: holds, unmet };
+          return {
+            passes: holds && unmet.length === 0,
+            holdsAnswer: holds,
+            unmet,
+            values: answerValues(needs, asked, unit.text, language),
+          };
         },
       };
     },

@@ -96,10 +96,69 @@ function newName(language: LanguageAnalysis, isNew: (token: LanguageToken) => bo
 }
 
 /** A number written in digits that the question did not name (a year counts only for dates). */
+/** Month abbreviations read as the month: "Nov." and "November" give the same date. */
+const monthNames: ReadonlyMap<string, string> = new Map(
+  [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+  ].flatMap((month) => [
+    [month.slice(0, 3), month],
+    ...(month === "september" ? [["sept", month] as const] : []),
+  ]),
+);
+
 function newDigits(sentence: string, asked: ReadonlySet<string>): boolean {
   return tokens(sentence).some((token) => /^\p{N}/u.test(token) && !asked.has(token) && !isYear(token));
 }
 
 function newYear(sentence: string, asked: ReadonlySet<string>): boolean {
   return tokens(sentence).some((token) => isYear(token) && !asked.has(token));
+}
+
+/**
+ * The answers of the expected kind a unit states, lower-case, leaving out what the question said: its
+ * new proper names for a person or place, its new numbers and date words for a number or date. Two
+ * sources that say the same thing with different values here disagree (see `sourceConflict`). Empty
+ * for a yes/no question or a flag, whose answers are not values that can differ this way.
+ */
+export function answerValues(
+  needs: QuestionNeeds,
+  asked: ReadonlySet<string>,
+  text: string,
+  language: LanguageAnalysis | undefined,
+): Set<string> {
+  const type = needs.expected;
+  const values = new Set<string>();
+  if (type === "yes-no" || type === "option") return values;
+  const isNew = (word: string) => /[\p{L}\p{N}]/u.test(word) && !asked.has(word) && !asked.has(stem(word));
+  const numeric = type === "number" || type === "money" || type === "percent";
+  const temporalType = type === "date" || type === "duration";
+  // Digits answer a number, an amount or (asked "which" or "what" of nothing in particular) anything;
+  // a date's digits are read from its date entities below, so "at 9/8c" is not a second date.
+  if (numeric || type === "none") {
+    for (const word of tokens(text)) {
+      if (/^\p{N}/u.test(word) && isNew(word) && (type === "none" || !isYear(word))) values.add(word);
+    }
+  }
+  if (!language) return values;
+  for (const token of language.tokens) {
+    const word = token.text.toLowerCase();
+    if (!isNew(word) || asked.has(token.lemma)) continue;
+    const dated = token.entity === "DATE" || (type === "duration" && token.entity === "DURATION");
+    if (temporalType && dated) values.add(monthNames.get(word.replace(/\.$/u, "")) ?? word);
+    else if ((nameTypes.has(type) || type === "none") && token.pos === "PROPN" && !token.entity)
+      values.add(word);
+    else if (numeric && token.pos === "NUM" && token.entity !== "DATE") values.add(word);
+  }
+  return values;
 }

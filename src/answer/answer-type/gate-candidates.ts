@@ -5,6 +5,7 @@ import type { AnswerGate, GateVerdict } from "./answer-gate.js";
 import type { AnswerType } from "./answer-types.js";
 import type { AnswerUnit } from "./answer-unit.js";
 import { gateDetail } from "./gate-detail.js";
+import { mayRestate, type SourceConflict, sourceConflict } from "./source-conflict.js";
 
 export interface GateCandidate {
   text: string;
@@ -26,6 +27,8 @@ export interface GateTrace {
   chosenRank?: number;
   /** Candidates turned down before it (at most five), with what each lacked. */
   rejected: { rank: number; missing: string[] }[];
+  /** Set when another document makes the chosen unit's statement with a different answer. */
+  conflict?: SourceConflict & { rank: number };
 }
 
 export interface GatedField<T extends GateCandidate> {
@@ -36,6 +39,8 @@ export interface GatedField<T extends GateCandidate> {
   trace: GateTrace;
   /** Why no candidate can answer, when none passed. */
   detail?: string;
+  /** A candidate from another document that passed too and gives another answer to the same statement. */
+  conflict?: SourceConflict & { chosen: T; other: T };
 }
 
 export interface GateOptions<T> {
@@ -72,7 +77,18 @@ export async function gateCandidates<T extends GateCandidate>(
         verdicts.set(chosen + 1 + offset, await question.check(unitOf(candidate)));
     }
   }
+  if (chosen >= 0) {
+    // Another document may make the same statement with another answer further down the field
+    // (passage rank lowers its score): read those too, so a disagreement is seen.
+    const best = candidates[chosen] as T;
+    for (const [rank, candidate] of candidates.entries()) {
+      if (rank <= chosen || verdicts.has(rank)) continue;
+      if (candidate.passage.document.id === best.passage.document.id) continue;
+      if (mayRestate(best.text, candidate.text)) verdicts.set(rank, await question.check(unitOf(candidate)));
+    }
+  }
   const { field } = gatedField(candidates, (rank) => verdicts.get(rank)?.passes, cutoffShare);
+  const conflict = chosen >= 0 ? firstConflict(candidates, verdicts, chosen) : undefined;
   const rejected = [...verdicts.entries()]
     .filter(([rank, verdict]) => rank < Math.max(chosen, 0) || (chosen < 0 && !verdict.passes))
     .map(([rank, verdict]) => ({ rank, verdict }));
@@ -99,6 +115,16 @@ export async function gateCandidates<T extends GateCandidate>(
     })),
   };
   const result: GatedField<T> = { field, answerProbability: options.probabilityOf(field), trace };
+  if (conflict) {
+    const { rank, chosenGives, otherGives } = conflict;
+    trace.conflict = { rank, chosenGives, otherGives };
+    result.conflict = {
+      chosenGives,
+      otherGives,
+      chosen: candidates[chosen] as T,
+      other: candidates[rank] as T,
+    };
+  }
   if (chosen < 0 && candidates.length > 0) {
     result.detail = gateDetail(
       request.question,
@@ -108,6 +134,25 @@ export async function gateCandidates<T extends GateCandidate>(
     );
   }
   return result;
+}
+
+/** The first candidate below the chosen one that passed the gate and disagrees with it (see `sourceConflict`). */
+function firstConflict<T extends GateCandidate>(
+  candidates: readonly T[],
+  verdicts: ReadonlyMap<number, GateVerdict>,
+  chosen: number,
+): (SourceConflict & { rank: number }) | undefined {
+  const side = (rank: number) => ({
+    text: (candidates[rank] as T).text,
+    documentId: (candidates[rank] as T).passage.document.id,
+    values: verdicts.get(rank)?.values ?? new Set<string>(),
+  });
+  for (const [rank, verdict] of verdicts) {
+    if (rank <= chosen || !verdict.passes) continue;
+    const found = sourceConflict(side(chosen), side(rank));
+    if (found) return { ...found, rank };
+  }
+  return undefined;
 }
 
 /**

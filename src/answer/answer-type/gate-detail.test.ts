@@ -8,9 +8,9 @@ const needs = { ...analyseQuestion(question), names: [["marlow", "cup"]] };
 
 describe("why the gate turned every sentence down", () => {
   it("says what the passages mention and what the closest sentences lack", () => {
-    const verdicts: GateVerdict[] = [
-      { passes: false, holdsAnswer: true, unmet: [{ kind: "number", value: "2019" }] },
-      { passes: false, holdsAnswer: false, unmet: [{ kind: "number", value: "2019" }] },
+    const verdicts: Pick<GateVerdict, "holdsAnswer" | "unmet">[] = [
+      { holdsAnswer: true, unmet: [{ kind: "number", value: "2019" }] },
+      { holdsAnswer: false, unmet: [{ kind: "number", value: "2019" }] },
     ];
     const passages = ["The Marlow Cup of 2019 was held in June. Ada Brennan won it in 2017."];
     expect(gateDetail(question, needs, verdicts, passages)).toBe(
@@ -19,8 +19,8 @@ describe("why the gate turned every sentence down", () => {
   });
 
   it("quotes the missing words of the thing asked about", () => {
-    const verdicts: GateVerdict[] = [
-      { passes: false, holdsAnswer: true, unmet: [{ kind: "focus", value: "won" }] },
+    const verdicts: Pick<GateVerdict, "holdsAnswer" | "unmet">[] = [
+      { holdsAnswer: true, unmet: [{ kind: "focus", value: "won" }] },
     ];
     expect(gateDetail(question, needs, verdicts, ["The Marlow Cup is a rowing race."])).toBe(
       "The passages mention Marlow Cup, but none says who won the Marlow Cup in 2019: the sentences closest to answering it do not say “won”.",

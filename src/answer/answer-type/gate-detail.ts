@@ -13,7 +13,7 @@ import type { QuestionNeeds } from "./question-analysis.js";
 export function gateDetail(
   question: string,
   needs: QuestionNeeds,
-  verdicts: readonly GateVerdict[],
+  verdicts: readonly Pick<GateVerdict, "holdsAnswer" | "unmet">[],
   passages: readonly string[],
 ): string {
   const mentioned = mentionedParts(question, needs, passages);
@@ -68,7 +68,11 @@ function asWritten(question: string, words: readonly string[]): string {
 }
 
 /** What the checked candidates lack, most common first (at most two reasons). */
-function commonReasons(question: string, needs: QuestionNeeds, verdicts: readonly GateVerdict[]): string[] {
+function commonReasons(
+  question: string,
+  needs: QuestionNeeds,
+  verdicts: readonly Pick<GateVerdict, "holdsAnswer" | "unmet">[],
+): string[] {
   const counts = new Map<string, number>();
   const count = (reason: string) => counts.set(reason, (counts.get(reason) ?? 0) + 1);
   for (const verdict of verdicts) {

@@ -1,0 +1,96 @@
+// Sources that disagree: two documents that say the same thing in nearly the same words but give a
+// different answer ("contested by Spain and Argentina" beside "contested by Germany and Argentina"; an
+// old policy's "within 14 days" beside a new one's "within 30 days"). Quoting either one would hide the
+// disagreement, so the answerer reports it instead.
+import { diffArrays } from "diff";
+import { stem, tokens } from "../../core/terms.js";
+
+export interface ConflictSide {
+  text: string;
+  documentId: string;
+  /** The answers of the expected kind the side states (see `answerValues`). */
+  values: ReadonlySet<string>;
+}
+
+export interface SourceConflict {
+  /** What the chosen unit gives and the other lacks, and the other way round. */
+  chosenGives: string[];
+  otherGives: string[];
+}
+
+/**
+ * Share of their other words two statements must have in common (Dice coefficient over word stems,
+ * the answers left out) to count as the same statement. Chosen before measuring: a looser bar would
+ * read two true sentences that name different things ("Germany beat Argentina", "Neuer kept goal for
+ * Germany") as a disagreement.
+ */
+export const sameStatementShare = 0.6;
+
+/**
+ * A cheap first look, before the gate reads `other`: whether the two texts could make the same
+ * statement, their answers aside (half their word stems in common, the answers still counted).
+ */
+export function mayRestate(chosen: string, other: string): boolean {
+  return dice(stems(chosen), stems(other)) >= 0.5;
+}
+
+/** Longest run of words that can stand in for one answer ("Angelique Kerber" for "Ashleigh Barty"). */
+const maxSubstitution = 4;
+
+/**
+ * The disagreement between `chosen` and `other`, when they come from different documents, make the
+ * same statement apart from their answers, and one puts an answer where the other puts another: a
+ * short run of words, mostly answers, replaced by another such run. An answer one of them merely adds
+ * ("the Tanzanian novelist") or words around it that differ ("Raiders honor" for "Juliana Urtubey, an
+ * elementary teacher") are not a disagreement.
+ */
+export function sourceConflict(chosen: ConflictSide, other: ConflictSide): SourceConflict | undefined {
+  if (chosen.documentId === other.documentId) return undefined;
+  const chosenGives = [...chosen.values].filter((value) => !other.values.has(value));
+  const otherGives = [...other.values].filter((value) => !chosen.values.has(value));
+  if (chosenGives.length === 0 || otherGives.length === 0) return undefined;
+  const answers = new Set([...chosen.values, ...other.values]);
+  const a = stems(chosen.text, answers);
+  const b = stems(other.text, answers);
+  if (dice(a, b) < sameStatementShare) return undefined;
+  return replacesAnswer(tokens(chosen.text), tokens(other.text), chosen.values, other.values)
+    ? { chosenGives, otherGives }
+    : undefined;
+}
+
+/** True when a run of `from` replaced by a run of `to` is answers for answers (see `sourceConflict`). */
+function replacesAnswer(
+  from: readonly string[],
+  to: readonly string[],
+  fromValues: ReadonlySet<string>,
+  toValues: ReadonlySet<string>,
+): boolean {
+  const changes = diffArrays([...from], [...to]);
+  const answersIn = (run: readonly string[], own: ReadonlySet<string>, theirs: ReadonlySet<string>) =>
+    run.filter((word) => own.has(word) && !theirs.has(word)).length;
+  const isAnswerRun = (run: readonly string[], own: ReadonlySet<string>, theirs: ReadonlySet<string>) =>
+    run.length > 0 && run.length <= maxSubstitution && answersIn(run, own, theirs) * 2 >= run.length;
+  for (const [index, change] of changes.entries()) {
+    const next = changes[index + 1];
+    if (!change.removed || !next?.added) continue;
+    if (isAnswerRun(change.value, fromValues, toValues) && isAnswerRun(next.value, toValues, fromValues))
+      return true;
+  }
+  return false;
+}
+
+function stems(text: string, leaveOut: ReadonlySet<string> = new Set()): Set<string> {
+  return new Set(
+    tokens(text)
+      .filter((word) => !leaveOut.has(word))
+      .map(stem),
+  );
+}
+
+/** Dice coefficient of two sets: twice what they share over their sizes together. */
+function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const word of a) if (b.has(word)) shared++;
+  return (2 * shared) / (a.size + b.size);
+}
