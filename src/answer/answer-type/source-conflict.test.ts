@@ -14,19 +14,13 @@ async function side(question: string, text: string, documentId: string): Promise
 }
 
 const who = "Who won the women's singles title at Marlow in 2018?";
+const byAda = "Ada Brennan won the 2018 Marlow women's singles title, beating Mia Ross in the final.";
+const byLena = "Lena Ortiz won the 2018 Marlow women's singles title, beating Mia Ross in the final.";
 
 describe("sources that disagree", () => {
   it("sees one name put where another document puts another", async () => {
-    const a = await side(
-      who,
-      "Ada Brennan won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
-      "a",
-    );
-    const b = await side(
-      who,
-      "Lena Ortiz won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
-      "b",
-    );
+    const a = await side(who, byAda, "a");
+    const b = await side(who, byLena, "b");
     expect(mayRestate(a.text, b.text)).toBe(true);
     expect(sourceConflict(a, b)).toEqual({ chosenGives: ["ada", "brennan"], otherGives: ["lena", "ortiz"] });
   });
@@ -41,11 +35,7 @@ describe("sources that disagree", () => {
   });
 
   it("is no disagreement when one adds a name the other leaves out, or says it in other words", async () => {
-    const a = await side(
-      who,
-      "Ada Brennan won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
-      "a",
-    );
+    const a = await side(who, byAda, "a");
     const added = await side(
       who,
       "Ada Brennan of Leeds won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
@@ -61,16 +51,8 @@ describe("sources that disagree", () => {
   });
 
   it("is no disagreement within one document, or when the statements differ", async () => {
-    const a = await side(
-      who,
-      "Ada Brennan won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
-      "a",
-    );
-    const b = await side(
-      who,
-      "Lena Ortiz won the 2018 Marlow women's singles title, beating Mia Ross in the final.",
-      "a",
-    );
+    const a = await side(who, byAda, "a");
+    const b = await side(who, byLena, "a");
     expect(sourceConflict(a, b)).toBeUndefined();
     const other = await side(
       who,
