@@ -7,7 +7,7 @@ import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { markdownTable, writeSection } from "../bench/report.js";
-import { type Verification, verifySentence } from "../src/answer/verify/verifier.js";
+import { defaultMinCoverage, type Verification, verifySentence } from "../src/answer/verify/verifier.js";
 import { exitCodeFor } from "../src/core/errors.js";
 import {
   defaultCasesPath,
@@ -26,9 +26,11 @@ const { values } = parseArgs({
   },
 });
 const root = fileURLToPath(new URL("..", import.meta.url));
-const sweep = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9];
+const sweep = [...new Set([0.5, 0.55, 0.6, 0.65, 0.7, 0.75, defaultMinCoverage, 0.8, 0.85, 0.9])].sort(
+  (a, b) => a - b,
+);
 // As documented on VerifyOptions.minCoverage; checked below against a run without the option.
-const documentedDefault = 0.7;
+const documentedDefault = defaultMinCoverage;
 const examplesPerKind = 2;
 
 interface Outcome {

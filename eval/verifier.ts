@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { median, quantile, sharedData, writeSection } from "../bench/report.js";
 import {
+  defaultMinCoverage,
   type Verdict,
   type VerificationSignals,
   verificationFrom,
@@ -135,7 +136,7 @@ function run(argv: string[]): void {
     each.antonyms.length + each.numberConflicts.length + each.dateConflicts.length === 0;
   const diagnostics = {
     supportedBelowCoverage: supportedIndexes.filter(
-      (index) => (signals[index] as VerificationSignals).coverage < 0.7,
+      (index) => (signals[index] as VerificationSignals).coverage < defaultMinCoverage,
     ).length,
     contradictedByNegationOnly: supportedIndexes.filter(
       (index) => shipped[index] === "contradicted" && onlyNegation(signals[index] as VerificationSignals),

@@ -1,6 +1,7 @@
 // The checkable facts of a sentence: content words, numbers with their units, years, months, names,
 // and whether it is negated. The verifier compares these between an answer sentence and its sources.
 import { stem, stopwords, tokens } from "../../core/terms.js";
+import { capitalisedRuns, nameText } from "./name-spellings.js";
 
 export interface Quantity {
   /** The number, normalised ("1,200" → 1200, "three" → 3, "12.50" → 12.5). */
@@ -9,6 +10,11 @@ export interface Quantity {
   unit?: string;
   /** The unit as written ("days"), for messages. */
   unitText?: string;
+  /**
+   * With a unit, the stems of the words that follow the number up to three ("two supermassive black
+   * holes": supermass, black, hole), so "two black holes" elsewhere is the same count of the same thing.
+   */
+  context?: string[];
 }
 
 export interface ClaimFacts {
@@ -24,6 +30,8 @@ export interface ClaimFacts {
    * and symbols with capitals inside ("cGMP", "p16INK4a", "3D").
    */
   names: string[];
+  /** Names written out in two or more capitalised words, lower case, which a source may give as an acronym. */
+  nameRuns: string[][];
   negated: boolean;
   /** The sentence cut at clause boundaries ("…, but not …", "although …", ";"), each read on its own. */
   clauses: Clause[];
@@ -147,7 +155,7 @@ function clausesOf(sentence: string): Clause[] {
 
 /** Facts of one sentence. */
 export function claimFacts(sentence: string): ClaimFacts {
-  const text = sentence.normalize("NFKC");
+  const text = nameText(sentence);
   const matches = [...text.matchAll(rawToken)];
   const raw = matches.map((match) => match[0]);
   const quantities: Quantity[] = [];
@@ -176,7 +184,16 @@ export function claimFacts(sentence: string): ClaimFacts {
         unit = stem(next.toLowerCase());
         unitText = next;
       }
-      quantities.push(unit === undefined ? { value } : { value, unit, unitText });
+      if (unit === undefined) quantities.push({ value });
+      else if (unitText !== next) quantities.push({ value, unit, unitText });
+      else {
+        const context = raw
+          .slice(index + 1, index + 4)
+          .map((word) => word.toLowerCase())
+          .filter((word) => numberOf(word) === undefined && !stopwords.has(word))
+          .map(stem);
+        quantities.push({ value, unit, unitText, context });
+      }
       return;
     }
     if (months.has(lower) && /^\p{Lu}/u.test(token) && lower !== "may") dates.push(monthName(lower));
@@ -186,13 +203,14 @@ export function claimFacts(sentence: string): ClaimFacts {
     const symbol = /^.[^\p{Lu}]*\p{Lu}/u.test(token) && /\p{Ll}|\p{N}/u.test(token);
     if ((capitalised || acronym || symbol) && !stopwords.has(lower) && !months.has(lower)) names.push(lower);
   });
-  const contentWords = [...new Set(tokens(sentence).filter(isContent))];
+  const contentWords = [...new Set(tokens(text).filter(isContent))];
   return {
     stems: [...new Set(contentWords.map(stem))],
     contentWords,
     quantities,
     dates: [...new Set(dates)],
     names: [...new Set(names)],
+    nameRuns: capitalisedRuns(text),
     negated,
     clauses: clausesOf(text),
   };

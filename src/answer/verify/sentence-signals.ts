@@ -4,6 +4,7 @@
 // whether the stretch about the same thing negates it or states an opposite word.
 import { tokens } from "../../core/terms.js";
 import { type ClaimFacts, claimFacts, type Quantity } from "./claim-facts.js";
+import { nameHeld } from "./name-spellings.js";
 import type { Evidence, ReadClause, SourceAnalysis, SourceReader, Window } from "./source-reading.js";
 import type { WordForms } from "./word-forms.js";
 
@@ -12,7 +13,10 @@ import type { WordForms } from "./word-forms.js";
  * reader understands.
  */
 export interface VerificationSignals {
-  /** Share of the sentence's content words held by the best stretch of source, 0–1 (1 when it has none). */
+  /**
+   * Share of the sentence's content words held by the best stretch of source, each word weighted by
+   * what it tells (`WordForms.weightOf`), 0–1 (1 when it has none).
+   */
   coverage: number;
   /** Content words of the sentence (stems). */
   words: number;
@@ -67,14 +71,32 @@ function claimTerms(claim: ClaimFacts, forms: WordForms, held: (stem: string) =>
   return terms;
 }
 
+/** The weight of each content stem: that of the first word of the claim written with it. */
+function claimWeights(claim: ClaimFacts, forms: WordForms): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const word of claim.contentWords) {
+    const own = forms.stemOf(word);
+    if (!weights.has(own)) weights.set(own, forms.weightOf(word));
+  }
+  return weights;
+}
+
 function holdsTerm(stems: ReadonlySet<string>, wanted: string, terms: Terms): boolean {
   if (holdsStem(stems, wanted)) return true;
   for (const variant of terms.get(wanted) ?? []) if (stems.has(variant)) return true;
   return false;
 }
 
-const sameQuantity = (a: Quantity, b: Quantity) =>
-  Math.abs(a.value - b.value) < 1e-9 && (a.unit === undefined || b.unit === undefined || a.unit === b.unit);
+// The same count of the same thing: the same value, and the same unit or one side's unit among the words
+// after the other's number ("two black holes" in "two supermassive black holes").
+const sameUnit = (a: Quantity, b: Quantity) =>
+  a.unit === undefined ||
+  b.unit === undefined ||
+  a.unit === b.unit ||
+  (b.context?.includes(a.unit) ?? false) ||
+  (a.context?.includes(b.unit) ?? false);
+
+const sameQuantity = (a: Quantity, b: Quantity) => Math.abs(a.value - b.value) < 1e-9 && sameUnit(a, b);
 
 const describe = (quantity: Quantity) =>
   `${quantity.value}${quantity.unit ? ` ${quantity.unitText ?? quantity.unit}` : ""}`;
@@ -105,10 +127,15 @@ export function measureSentence(
   if (windows.length === 0) return signals;
   const terms = claimTerms(claim, forms, (wanted) => analysed.some((analysis) => analysis.stems.has(wanted)));
   const holds = (stems: ReadonlySet<string>, wanted: string) => holdsTerm(stems, wanted, terms);
-  const coverage = (stems: ReadonlySet<string>) =>
-    claim.stems.length === 0
-      ? 1
-      : claim.stems.filter((wanted) => holds(stems, wanted)).length / claim.stems.length;
+  // Each content word counts by what it tells (a rare word or a name more than "known" or "use").
+  const weights = claimWeights(claim, forms);
+  const total = claim.stems.reduce((sum, wanted) => sum + (weights.get(wanted) ?? 1), 0);
+  const coverage = (stems: ReadonlySet<string>) => {
+    if (claim.stems.length === 0) return 1;
+    let found = 0;
+    for (const wanted of claim.stems) if (holds(stems, wanted)) found += weights.get(wanted) ?? 1;
+    return found / total;
+  };
   let best = windows[0] as Window;
   let bestCoverage = -1;
   for (const window of windows) {
@@ -146,7 +173,10 @@ function checkFacts(
     .map((read) => read.facts);
   const sourceQuantities = [...best.facts.quantities, ...related.flatMap((facts) => facts.quantities)];
   const sourceDates = new Set([...best.facts.dates, ...related.flatMap((facts) => facts.dates)]);
-  const sourceWords = new Set(analysed.flatMap((analysis) => [...analysis.words]));
+  const sourceNames = {
+    words: new Set(analysed.flatMap((analysis) => [...analysis.words])),
+    acronyms: new Set(analysed.flatMap((analysis) => [...analysis.acronyms])),
+  };
   const statedElsewhere = (found: boolean) => (found ? ", only about something else" : "");
 
   for (const quantity of claim.quantities) {
@@ -176,10 +206,7 @@ function checkFacts(
     }
   }
   for (const name of claim.names) {
-    // A hyphenated name ("PD-1") is held when each of its parts is, as the tokenizer splits it; a
-    // plural acronym ("ILCs") when its singular is.
-    const held = (word: string) => tokens(word).every((part) => sourceWords.has(part));
-    if (!held(name) && !(name.endsWith("s") && held(name.slice(0, -1))))
+    if (!nameHeld(name, sourceNames, claim.nameRuns))
       signals.missingNames.push(`"${name}" is not in the source`);
   }
 }

@@ -7,6 +7,7 @@ import { type Span, sentenceSpans } from "../../core/sentences.js";
 import { tokens } from "../../core/terms.js";
 import { type ClaimFacts, type Clause, claimFacts } from "./claim-facts.js";
 import { instructionSpans, overlapsAny } from "./instructions.js";
+import { nameText, spelledAcronyms } from "./name-spellings.js";
 import type { WordForms } from "./word-forms.js";
 
 /** A clause of a source, its stems widened to the stems its words are held under. */
@@ -45,8 +46,10 @@ export interface Window extends Evidence {
 export interface SourceAnalysis {
   sentences: SourceSentence[];
   windows: Window[];
-  /** Every word of the source, lower case, for names. */
+  /** Every word of the source, lower case, for names: as written and with names in one spelling ("U.S." also "us"). */
   words: Set<string>;
+  /** Acronyms of the names the source writes out ("National Institutes of Health": "nih"). */
+  acronyms: Set<string>;
   /** Every stem the source's content words are held under. */
   stems: Set<string>;
 }
@@ -115,7 +118,8 @@ export function createSourceReader(forms: WordForms, maxRemembered = 256): Sourc
         }
       }
     }
-    return { sentences, windows, words: new Set(tokens(text)), stems: allStems };
+    const words = new Set([...tokens(text), ...tokens(nameText(text))]);
+    return { sentences, windows, words, acronyms: spelledAcronyms(text), stems: allStems };
   }
 
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claimFacts } from "./claim-facts.js";
 import { emptyLexicon, type Lexicon } from "./lexicon/lexicon.js";
-import { createSentenceVerifier, verifySentence } from "./verifier.js";
+import { createSentenceVerifier, verificationSignals, verifySentence } from "./verifier.js";
 
 const policy =
   "Refunds are issued within 30 days of purchase. The billing team, led by Maria Okafor, approves each refund. " +
@@ -56,6 +56,39 @@ describe("verifySentence", () => {
     expect(claimFacts("Women in group 1, seronegative at baseline, were followed.").quantities).toEqual([
       { value: 1 },
     ]);
+  });
+
+  it("finds a name the source spells another way, and no name it lacks", () => {
+    const source =
+      "Sandra Day O’Connor joined the U.S. Supreme Court in 1981. The National Institutes of Health funded the study.";
+    expect(verifySentence("Sandra Day O'Connor joined the US Supreme Court in 1981.", [source]).verdict).toBe(
+      "supported",
+    );
+    expect(verificationSignals("The NIH funded the study.", [source]).missingNames).toEqual([]);
+    expect(
+      verifySentence("Sandra Day O'Connor joined the United States Supreme Court in 1981.", [
+        "Sandra Day O'Connor joined the US Supreme Court in 1981.",
+      ]).reasons,
+    ).toEqual([]);
+    expect(verifySentence("The NSF funded the study.", [source]).reasons).toContain(
+      '"nsf" is not in the source',
+    );
+    // Symbols are no words of a name written out: "Stat1 and Sox3" spells no "SS".
+    expect(
+      verifySentence("Cytokines induce phosphorylation of Stat1 and Sox2.", [
+        "Cytokines induce phosphorylation of Stat1 and Stat3.",
+      ]).reasons,
+    ).toContain('"sox2" is not in the source');
+  });
+
+  it("counts a number stated with more words before the thing counted as the same number", () => {
+    const source = "The waves came from the merger of two supermassive black holes.";
+    expect(verifySentence("The waves came from the merger of two black holes.", [source]).verdict).toBe(
+      "supported",
+    );
+    expect(verifySentence("The waves came from the merger of three black holes.", [source]).verdict).not.toBe(
+      "supported",
+    );
   });
 
   it("finds hyphenated names as the source writes them", () => {
@@ -171,6 +204,20 @@ describe("verifySentence with WordNet", () => {
     expect(result.reasons).toContain('says "lower" where the source says "higher"');
   });
 
+  it("counts a missing common word for less than a missing rare one", () => {
+    const source = "Diet and stress change the expression of genes in the liver.";
+    const common = verificationSignals(
+      "Diet and stress are known to change the expression of genes in the liver.",
+      [source],
+    );
+    const rare = verificationSignals("Diet and stress change the methylation of genes in the liver.", [
+      source,
+    ]);
+    expect(common.missingWords).toEqual(["known"]);
+    expect(rare.missingWords).toEqual(["methyl"]);
+    expect(common.coverage).toBeGreaterThan(rare.coverage);
+  });
+
   it("contradicts a negated paraphrase", () => {
     expect(verifySentence("The doctor did not examine the patient on Monday.", [shop]).verdict).toBe(
       "contradicted",
@@ -214,8 +261,8 @@ describe("claimFacts", () => {
     expect(facts.quantities).toEqual([
       { value: 2021 },
       { value: 12.5, unit: "$", unitText: "$" },
-      { value: 1200, unit: "note", unitText: "notes" },
-      { value: 3, unit: "dai", unitText: "days" },
+      { value: 1200, unit: "note", unitText: "notes", context: ["note"] },
+      { value: 3, unit: "dai", unitText: "days", context: ["dai", "histori"] },
       { value: 5, unit: "percent", unitText: "percent" },
     ]);
     expect(facts.dates).toEqual(["march", "2021"]);

@@ -15,6 +15,12 @@ export interface WordForms {
   foundAs(word: string): readonly string[];
   /** Stems of the words that state its opposite. */
   oppositesOf(word: string): readonly string[];
+  /**
+   * How much the word tells about what a sentence claims, 0–1: 1 for a rare word or a name, less the
+   * commoner the word (1 / log2(2 + its frequency)), so "known" or "use" missing from a source counts
+   * for less than "supermassive" missing.
+   */
+  weightOf(word: string): number;
 }
 
 // Shorter equivalents ("md", "el") are abbreviations that match unrelated words too often.
@@ -34,7 +40,17 @@ export function createWordForms(lexicon: Lexicon, maxRemembered = 20_000): WordF
     };
   };
   const stems = new Map<string, string>();
+  const weights = new Map<string, number>();
   return {
+    weightOf(word) {
+      let value = weights.get(word);
+      if (value === undefined) {
+        value = 1 / Math.log2(2 + lexicon.frequency(word));
+        if (weights.size >= maxRemembered) weights.clear();
+        weights.set(word, value);
+      }
+      return value;
+    },
     stemOf(word) {
       let value = stems.get(word);
       if (value === undefined) {

@@ -11,6 +11,11 @@ export interface Lexicon {
   equivalents(word: string): readonly string[];
   /** Words that state its opposite ("increased" → decrease, "higher" → low). */
   opposites(word: string): readonly string[];
+  /**
+   * How common the word is in running text, as a count (0 when rare or unknown): a common word
+   * ("use", "known", "cause") tells less about what a sentence claims than a rare one or a name.
+   */
+  frequency(word: string): number;
 }
 
 /** A lexicon that knows no word: the verifier then matches words by their stems alone. */
@@ -18,4 +23,5 @@ export const emptyLexicon: Lexicon = {
   baseForms: () => [],
   equivalents: () => [],
   opposites: () => [],
+  frequency: () => 0,
 };

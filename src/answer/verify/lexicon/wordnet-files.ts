@@ -39,6 +39,11 @@ export interface Synset {
 export interface WordNetFiles {
   lookup(lemma: string, pos: PartOfSpeech): IndexEntry | undefined;
   synset(pos: PartOfSpeech, offset: number): Synset | undefined;
+  /**
+   * How often the lemma's senses are tagged in WordNet's sense-tagged texts (the tag counts of
+   * index.sense, summed over its senses and parts of speech): 0 for a rare or unknown word.
+   */
+  tagCount(lemma: string): number;
 }
 
 const posOfLetter: Record<string, PartOfSpeech> = { n: "noun", v: "verb", a: "adj", s: "adj", r: "adv" };
@@ -92,6 +97,20 @@ export function openWordNet(dictionary: string = wordNetDictionary()): WordNetFi
       const pointerCount = Number(fields[3]);
       const offsets = fields.slice(4 + pointerCount + 2, 4 + pointerCount + 2 + synsetCount).map(Number);
       return { lemma, pos, synsets: offsets };
+    },
+    tagCount(lemma) {
+      if (!/^[a-z0-9][a-z0-9_.'-]*$/u.test(lemma)) return 0;
+      const buffer = read("index.sense");
+      // sense_key synset_offset sense_number tag_cnt; the keys of a lemma ("buy%2:40:00::") are neighbours.
+      const prefix = Buffer.from(`${lemma}%`, "latin1");
+      let count = 0;
+      for (let start = firstLineFrom(buffer, prefix); start < buffer.length; ) {
+        if (compareAt(buffer, start, prefix) !== 0) break;
+        const line = lineAt(buffer, start);
+        count += Number(line.slice(line.lastIndexOf(" ") + 1)) || 0;
+        start += line.length + 1;
+      }
+      return count;
     },
     synset(pos, offset) {
       const key = `${pos}${offset}`;
@@ -183,6 +202,21 @@ function findLine(buffer: Buffer, key: string): number {
     } else high = start;
   }
   return -1;
+}
+
+/** Start of the first line that sorts at or after `prefix` (the buffer's length when none does). */
+function firstLineFrom(buffer: Buffer, prefix: Buffer): number {
+  let low = 0;
+  let high = buffer.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const start = middle === 0 ? 0 : buffer.lastIndexOf(newline, middle - 1) + 1;
+    if (compareAt(buffer, start, prefix) < 0) {
+      const end = buffer.indexOf(newline, middle);
+      low = end < 0 ? buffer.length : end + 1;
+    } else high = start;
+  }
+  return low;
 }
 
 /** How the line's first field compares with `wanted` (the key and a space), byte-wise. */

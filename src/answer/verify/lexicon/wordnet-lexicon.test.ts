@@ -37,6 +37,14 @@ describe("createWordNetLexicon", () => {
     expect(lexicon.equivalents("find")).not.toContain("happen");
   });
 
+  it("counts common words as more frequent than rare ones, through their dictionary forms", () => {
+    expect(openWordNet().tagCount("buy")).toBeGreaterThan(100);
+    expect(openWordNet().tagCount("buyx")).toBe(0);
+    expect(lexicon.frequency("known")).toBeGreaterThan(lexicon.frequency("supermassive"));
+    expect(lexicon.frequency("known")).toBe(openWordNet().tagCount("know"));
+    expect(lexicon.frequency("Quillfern")).toBe(0);
+  });
+
   it("gives antonyms from any sense of the word", () => {
     expect(lexicon.opposites("increased")).toContain("decrease");
     expect(lexicon.opposites("higher")).toContain("low");

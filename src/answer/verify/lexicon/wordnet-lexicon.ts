@@ -107,6 +107,17 @@ export function createWordNetLexicon(options: WordNetLexiconOptions = {}): Lexic
     };
   }
 
+  const frequencies = new Map<string, number>();
+  function frequencyOf(word: string, compute: () => number): number {
+    let value = frequencies.get(word);
+    if (value === undefined) {
+      value = compute();
+      if (frequencies.size >= maxRemembered) frequencies.clear();
+      frequencies.set(word, value);
+    }
+    return value;
+  }
+
   return {
     baseForms: remembered((word) => singleWords(entriesOf(word).map((entry) => entry.lemma))),
     equivalents: remembered((word) =>
@@ -123,6 +134,12 @@ export function createWordNetLexicon(options: WordNetLexiconOptions = {}): Lexic
         ]),
       ),
     ),
+    // The commonest of its dictionary forms ("known" → know), or the word itself when WordNet lacks it.
+    frequency: (word) =>
+      frequencyOf(word, () => {
+        const lemmas = entriesOf(word).map((entry) => entry.lemma);
+        return Math.max(0, ...[word, ...lemmas].map((lemma) => database().tagCount(lemma)));
+      }),
     opposites: remembered((word) =>
       singleWords(
         entriesOf(word).flatMap((entry) =>
