@@ -215,7 +215,7 @@ try {
         "",
         kindTable,
         "",
-        "Coverage threshold sweep on the development set (share of the claim's content words the best one-to-three-sentence stretch of the passage must hold):",
+        "Coverage threshold sweep on the development set (share of the claim's content words, each weighted by how rare it is, that the best one-to-three-sentence stretch of the passage must hold):",
         "",
         sweepTable,
         "",
