@@ -5,7 +5,7 @@ import type { AnswerGate, GateVerdict } from "./answer-gate.js";
 import type { AnswerType } from "./answer-types.js";
 import type { AnswerUnit } from "./answer-unit.js";
 import { gateDetail } from "./gate-detail.js";
-import { mayRestate, type SourceConflict, sourceConflict } from "./source-conflict.js";
+import { type Disagreement, mayRestate, sourceConflict } from "./source-conflict.js";
 
 export interface GateCandidate {
   text: string;
@@ -28,7 +28,7 @@ export interface GateTrace {
   /** Candidates turned down before it (at most five), with what each lacked. */
   rejected: { rank: number; missing: string[] }[];
   /** Set when another document makes the chosen unit's statement with a different answer. */
-  conflict?: SourceConflict & { rank: number };
+  conflict?: Disagreement & { rank: number };
 }
 
 export interface GatedField<T extends GateCandidate> {
@@ -40,7 +40,7 @@ export interface GatedField<T extends GateCandidate> {
   /** Why no candidate can answer, when none passed. */
   detail?: string;
   /** A candidate from another document that passed too and gives another answer to the same statement. */
-  conflict?: SourceConflict & { chosen: T; other: T };
+  conflict?: Disagreement & { chosen: T; other: T };
 }
 
 export interface GateOptions<T> {
@@ -141,7 +141,7 @@ function firstConflict<T extends GateCandidate>(
   candidates: readonly T[],
   verdicts: ReadonlyMap<number, GateVerdict>,
   chosen: number,
-): (SourceConflict & { rank: number }) | undefined {
+): (Disagreement & { rank: number }) | undefined {
   const side = (rank: number) => ({
     text: (candidates[rank] as T).text,
     documentId: (candidates[rank] as T).passage.document.id,

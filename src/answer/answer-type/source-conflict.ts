@@ -12,26 +12,43 @@ export interface ConflictSide {
   values: ReadonlySet<string>;
 }
 
-export interface SourceConflict {
+export interface Disagreement {
   /** What the chosen unit gives and the other lacks, and the other way round. */
   chosenGives: string[];
   otherGives: string[];
 }
 
 /**
- * Share of their other words two statements must have in common (Dice coefficient over word stems,
- * the answers left out) to count as the same statement. Chosen before measuring: a looser bar would
- * read two true sentences that name different things ("Germany beat Argentina", "Neuer kept goal for
- * Germany") as a disagreement.
+ * Share of the shorter statement's other words (word stems, the answers left out) the longer one must
+ * hold for the two to count as the same statement: a source sentence often says more than the
+ * sentence it is compared with ("..., her first title"). A looser bar would read two true sentences
+ * that name different things ("Germany beat Argentina", "Neuer kept goal for Germany") as a
+ * disagreement.
  */
-export const sameStatementShare = 0.6;
+export const sameStatementShare = 0.8;
+
+/** Fewest other words the shorter statement must have: "Ada won." restates almost anything. */
+const minStatementWords = 3;
 
 /**
  * A cheap first look, before the gate reads `other`: whether the two texts could make the same
- * statement, their answers aside (half their word stems in common, the answers still counted).
+ * statement, their answers aside (most of the shorter one's word stems in the other, answers counted).
  */
 export function mayRestate(chosen: string, other: string): boolean {
-  return dice(stems(chosen), stems(other)) >= 0.5;
+  return overlap(stems(chosen), stems(other)) >= 0.6;
+}
+
+/**
+ * The names a text states (words written with a capital), lower-case: the answers of a sentence a
+ * model wrote, whose question is not read. Numbers and dates are left to the verifier, which knows
+ * their units; and "won in 2017" beside "won in 2018" may be two events, not a disagreement.
+ */
+export function surfaceNames(text: string): Set<string> {
+  const values = new Set<string>();
+  for (const match of text.matchAll(/\p{L}[\p{L}\p{N}'’.-]*/gu)) {
+    if (/^\p{Lu}/u.test(match[0])) for (const word of tokens(match[0])) values.add(word);
+  }
+  return values;
 }
 
 /** Longest run of words that can stand in for one answer ("Angelique Kerber" for "Ashleigh Barty"). */
@@ -44,7 +61,7 @@ const maxSubstitution = 4;
  * ("the Tanzanian novelist") or words around it that differ ("Raiders honor" for "Juliana Urtubey, an
  * elementary teacher") are not a disagreement.
  */
-export function sourceConflict(chosen: ConflictSide, other: ConflictSide): SourceConflict | undefined {
+export function sourceConflict(chosen: ConflictSide, other: ConflictSide): Disagreement | undefined {
   if (chosen.documentId === other.documentId) return undefined;
   const chosenGives = [...chosen.values].filter((value) => !other.values.has(value));
   const otherGives = [...other.values].filter((value) => !chosen.values.has(value));
@@ -52,7 +69,7 @@ export function sourceConflict(chosen: ConflictSide, other: ConflictSide): Sourc
   const answers = new Set([...chosen.values, ...other.values]);
   const a = stems(chosen.text, answers);
   const b = stems(other.text, answers);
-  if (dice(a, b) < sameStatementShare) return undefined;
+  if (Math.min(a.size, b.size) < minStatementWords || overlap(a, b) < sameStatementShare) return undefined;
   return replacesAnswer(tokens(chosen.text), tokens(other.text), chosen.values, other.values)
     ? { chosenGives, otherGives }
     : undefined;
@@ -87,10 +104,11 @@ function stems(text: string, leaveOut: ReadonlySet<string> = new Set()): Set<str
   );
 }
 
-/** Dice coefficient of two sets: twice what they share over their sizes together. */
-function dice(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+/** Overlap coefficient of two sets: what they share over the size of the smaller. */
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
-  for (const word of a) if (b.has(word)) shared++;
-  return (2 * shared) / (a.size + b.size);
+  for (const word of small) if (large.has(word)) shared++;
+  return shared / small.size;
 }

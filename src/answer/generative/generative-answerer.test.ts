@@ -197,6 +197,44 @@ describe("generative answerer against an OpenAI-compatible server", () => {
     expect(plain.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
   });
 
+  it("flags a source that makes the same statement with another name", async () => {
+    const winners = [
+      passage("Ada Brennan won the 2018 Marlow Cup after a late sprint.", 0),
+      passage("Lena Ortiz won the 2018 Marlow Cup after a late sprint, her first title.", 1),
+      passage("Ada Brennan also won the Harbour Stakes in 2019.", 2),
+    ];
+    const content = "Ada Brennan won the 2018 Marlow Cup [1].";
+    const question = "Who won the 2018 Marlow Cup?";
+    const lenient = await answer(() => ({ content }), { passages: winners, question, policy: "lenient" });
+    const conflicts = lenient.draft.sentences[0]?.verification?.conflicts;
+    expect(conflicts).toHaveLength(1);
+    expect(conflicts?.[0]?.citation).toMatchObject({
+      chunkId: "chunk-1",
+      quote: "Lena Ortiz won the 2018 Marlow Cup after a late sprint, her first title.",
+    });
+    expect(conflicts?.[0]?.reason).toBe('it says "Lena Ortiz" where this sentence says "Ada Brennan"');
+    const balanced = await answer(() => ({ content }), { passages: winners, question });
+    expect(balanced.draft.abstention?.reason).toBe("conflicting_sources");
+    // Another subject in the same statement is another fact, not a disagreement.
+    const plans = [
+      passage("The Team plan costs 8 dollars per user each month.", 0),
+      passage("The Business plan costs 8 dollars per user each month.", 1),
+    ];
+    const team = await answer(() => ({ content: "The Team plan costs 8 dollars per user each month [1]." }), {
+      passages: plans,
+      question: "How much does the Team plan cost?",
+    });
+    expect(team.draft.status).toBe("answered");
+    expect(team.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
+    // A source that names someone else in another statement is no disagreement.
+    const agreeing = await answer(() => ({ content }), {
+      passages: [winners[0], winners[2]] as RetrievedPassage[],
+      question,
+    });
+    expect(agreeing.draft.status).toBe("answered");
+    expect(agreeing.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
+  });
+
   it("keeps a contested sentence (balanced) when other sentences of the answer are uncontested", async () => {
     const conflicting = [...passages, passage("The finance team approves each refund.", 3)];
     const content =

@@ -127,7 +127,12 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
       let emitted = 0;
       const emitComplete = (complete: readonly CitedSentence[]) => {
         for (; emitted < complete.length; emitted++) {
-          const checked = checkSentence(complete[emitted] as CitedSentence, passages, options.verify);
+          const checked = checkSentence(
+            complete[emitted] as CitedSentence,
+            passages,
+            options.verify,
+            request.question,
+          );
           const final = judged(checked, options.judge, tally);
           emission = emission.then(async () => {
             const sentence = await final;

@@ -4,7 +4,10 @@
 // sources disagree and the reader should see both sides.
 import type { AnswerSentence, Citation, SourceConflict } from "../../core/answer.js";
 import { narrowLocation } from "../../core/location.js";
+import { sentenceSpans } from "../../core/sentences.js";
+import { tokens } from "../../core/terms.js";
 import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
+import { sourceConflict, surfaceNames } from "../answer-type/source-conflict.js";
 import {
   type Evidence,
   type VerifyOptions,
@@ -31,25 +34,67 @@ function citationOf(passage: RetrievedPassage, evidence: Evidence | null): Citat
 /**
  * Passages among `others` (1-based numbers) that state the opposite of `text`: the stretch is about
  * the same thing (its words cover the sentence) but negates it, uses an antonym, or gives another
- * number or date.
+ * number or date; or one of its sentences makes the same statement with another name in its place
+ * ("Lena Ortiz won the 2018 title" against "Ada Brennan won the 2018 title").
  */
 function conflictsWith(
   text: string,
   others: readonly number[],
   passages: readonly RetrievedPassage[],
   options: VerifyOptions | undefined,
+  question: string | undefined,
 ): SourceConflict[] {
   const conflicts: SourceConflict[] = [];
   const minCoverage = options?.minCoverage ?? 0.7;
   for (const number of others) {
     const passage = passages[number - 1] as RetrievedPassage;
     const signals = verificationSignals(text, [passage.chunk.text], options?.verifier);
-    if (signals.coverage < minCoverage) continue;
-    const check = verificationFrom(signals, options);
-    if (check.verdict !== "contradicted") continue;
-    conflicts.push({ citation: citationOf(passage, check.evidence), reason: check.reasons[0] as string });
+    const check = signals.coverage >= minCoverage ? verificationFrom(signals, options) : undefined;
+    if (check?.verdict === "contradicted") {
+      conflicts.push({ citation: citationOf(passage, check.evidence), reason: check.reasons[0] as string });
+      continue;
+    }
+    // Another name in the same statement leaves words uncovered, so it is looked for whatever the coverage.
+    const restated = question === undefined ? undefined : restatement(text, passage, question);
+    if (restated) conflicts.push(restated);
   }
   return conflicts;
+}
+
+/**
+ * A sentence of `passage` that makes the statement of `text` with other names (see `sourceConflict`).
+ * The question's own names are what the statement is about, not its answer: "the Business plan
+ * costs $8" does not dispute "the Team plan costs $8" asked about the Team plan.
+ */
+function restatement(text: string, passage: RetrievedPassage, question: string): SourceConflict | undefined {
+  const asked = new Set(tokens(question));
+  const names = (sentence: string) => new Set([...surfaceNames(sentence)].filter((word) => !asked.has(word)));
+  const answer = { text, documentId: "", values: names(text) };
+  if (answer.values.size === 0) return undefined;
+  for (const span of sentenceSpans(passage.chunk.text)) {
+    const other = passage.chunk.text.slice(span.start, span.end);
+    const found = sourceConflict(answer, {
+      text: other,
+      documentId: passage.document.id,
+      values: names(other),
+    });
+    if (!found) continue;
+    const evidence = { source: 0, start: span.start, end: span.end, text: other };
+    return {
+      citation: citationOf(passage, evidence),
+      reason: `it says ${asWritten(other, found.otherGives)} where this sentence says ${asWritten(text, found.chosenGives)}`,
+    };
+  }
+  return undefined;
+}
+
+/** `words` (lower-case) as `text` writes them, in its order. */
+function asWritten(text: string, words: readonly string[]): string {
+  const wanted = new Set(words);
+  const written = [...text.matchAll(/[\p{L}\p{N}]+/gu)]
+    .map((match) => match[0])
+    .filter((word) => wanted.has(word.toLowerCase()));
+  return `"${[...new Set(written)].join(" ")}"`;
 }
 
 export interface CheckedSentence {
@@ -65,10 +110,12 @@ export interface CheckedSentence {
   closest: Citation | undefined;
 }
 
+/** `question`, when given, lets the check see a source that gives the answer another name. */
 export function checkSentence(
   sentence: CitedSentence,
   passages: readonly RetrievedPassage[],
   options?: VerifyOptions,
+  question?: string,
 ): CheckedSentence {
   const every = passages.map((_, index) => index + 1);
   const sources = sentence.cited.length > 0 ? sentence.cited : every;
@@ -101,6 +148,7 @@ export function checkSentence(
           every.filter((number) => !cited.includes(number)),
           passages,
           options,
+          question,
         )
       : [];
   return {
