@@ -49,6 +49,8 @@ interface Answer {
   text: string;
   sentences: number;
   passages: RetrievedPassage[];
+  /** What the answer was asked: about the first passage's abstract, by its title. */
+  question: string;
 }
 
 function retrieved(passage: CorpusPassage, rank: number): RetrievedPassage {
@@ -134,7 +136,8 @@ function composeAnswers(documents: readonly CorpusPassage[][], random: Random): 
     // Keep only answers the answerer splits into the sentences they were made of (a source sentence
     // that opens in lower case, "ticagrelor reduced…", would be read as part of the one before).
     if (answerSentences(text, passages.length).length !== sentences.length) continue;
-    answers.push({ text, sentences: sentences.length, passages });
+    const title = passages[0]?.document.title ?? "";
+    answers.push({ text, sentences: sentences.length, passages, question: `What is known about ${title}?` });
   }
   return answers;
 }
@@ -158,7 +161,7 @@ function verifyAll(answers: readonly Answer[]): { answers: Timing[]; sentences: 
     const started = performance.now();
     for (const sentence of sentences) {
       const before = performance.now();
-      const checked = checkSentence(sentence, answer.passages);
+      const checked = checkSentence(sentence, answer.passages, undefined, answer.question);
       perSentence.push({
         cited: sentence.cited.length > 0,
         microseconds: (performance.now() - before) * 1000,
@@ -235,7 +238,7 @@ if (values.write) {
     "Verification overhead per answer",
     `npm run bench:verify -- --answers ${answerCount} --runs ${runs} --write`,
     [
-      `${answerCount} answers (${answerCount / lengths.length} of each length, 3–8 sentences), each over ${sourcesPerAnswer} SciFact passages as Verity's chunker cuts them (one abstract and the next ones in the corpus). Sentences are source sentences, most reworded by the rules of the hallucination set (parenthetical or lead-in dropped, synonym, shorter clause, several at once), citing their passage as \`[n]\` (20% also cite a second passage, 15% cite none); each answer adds one hallucination made from a cited sentence and, from 5 sentences on, one sentence from an unrelated abstract. Timed: \`checkSentence\` for every sentence, as the generative answerer calls it (layer one, no judge model; citation parsing excluded). One warm-up pass, then the median of ${runs} runs of each figure.`,
+      `${answerCount} answers (${answerCount / lengths.length} of each length, 3–8 sentences), each over ${sourcesPerAnswer} SciFact passages as Verity's chunker cuts them (one abstract and the next ones in the corpus). Sentences are source sentences, most reworded by the rules of the hallucination set (parenthetical or lead-in dropped, synonym, shorter clause, several at once), citing their passage as \`[n]\` (20% also cite a second passage, 15% cite none); each answer adds one hallucination made from a cited sentence and, from 5 sentences on, one sentence from an unrelated abstract. Timed: \`checkSentence\` for every sentence, as the generative answerer calls it, with a question about the first passage's abstract ("What is known about <its title>?"), so a supported sentence is also compared with the other passages' sentences for another name (layer one, no judge model; citation parsing excluded). One warm-up pass, then the median of ${runs} runs of each figure.`,
       "",
       table,
       "",
