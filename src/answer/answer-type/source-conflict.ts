@@ -10,6 +10,15 @@ export interface ConflictSide {
   documentId: string;
   /** The answers of the expected kind the side states (see `answerValues`). */
   values: ReadonlySet<string>;
+  /** Its words (`tokens(text)`) and their stems, when already read (see `readSide`). */
+  words?: readonly string[];
+  stems?: readonly string[];
+}
+
+/** A side with its words and stems read, for comparing one text with many. */
+export function readSide(text: string, documentId: string, values: ReadonlySet<string>): ConflictSide {
+  const words = tokens(text);
+  return { text, documentId, values, words, stems: words.map(stem) };
 }
 
 export interface Disagreement {
@@ -67,10 +76,12 @@ export function sourceConflict(chosen: ConflictSide, other: ConflictSide): Disag
   const otherGives = [...other.values].filter((value) => !chosen.values.has(value));
   if (chosenGives.length === 0 || otherGives.length === 0) return undefined;
   const answers = new Set([...chosen.values, ...other.values]);
-  const a = stems(chosen.text, answers);
-  const b = stems(other.text, answers);
+  const left = read(chosen);
+  const right = read(other);
+  const a = stemsLeaving(left, answers);
+  const b = stemsLeaving(right, answers);
   if (Math.min(a.size, b.size) < minStatementWords || overlap(a, b) < sameStatementShare) return undefined;
-  return replacesAnswer(tokens(chosen.text), tokens(other.text), chosen.values, other.values)
+  return replacesAnswer(left.words ?? [], right.words ?? [], chosen.values, other.values)
     ? { chosenGives, otherGives }
     : undefined;
 }
@@ -96,12 +107,20 @@ function replacesAnswer(
   return false;
 }
 
-function stems(text: string, leaveOut: ReadonlySet<string> = new Set()): Set<string> {
-  return new Set(
-    tokens(text)
-      .filter((word) => !leaveOut.has(word))
-      .map(stem),
-  );
+function stems(text: string): Set<string> {
+  return new Set(tokens(text).map(stem));
+}
+
+const read = (side: ConflictSide) =>
+  side.words && side.stems ? side : readSide(side.text, side.documentId, side.values);
+
+/** The stems of a side's words, less the words in `leaveOut`. */
+function stemsLeaving(side: ConflictSide, leaveOut: ReadonlySet<string>): Set<string> {
+  const found = new Set<string>();
+  const words = side.words ?? [];
+  for (const [index, word] of words.entries())
+    if (!leaveOut.has(word)) found.add(side.stems?.[index] ?? word);
+  return found;
 }
 
 /** Overlap coefficient of two sets: what they share over the size of the smaller. */

@@ -7,7 +7,7 @@ import { narrowLocation } from "../../core/location.js";
 import { sentenceSpans } from "../../core/sentences.js";
 import { tokens } from "../../core/terms.js";
 import type { RetrievedPassage } from "../../retrieve/bm25-retriever.js";
-import { sourceConflict, surfaceNames } from "../answer-type/source-conflict.js";
+import { type ConflictSide, readSide, sourceConflict, surfaceNames } from "../answer-type/source-conflict.js";
 import {
   type Evidence,
   type VerifyOptions,
@@ -67,25 +67,49 @@ function conflictsWith(
  * costs $8" does not dispute "the Team plan costs $8" asked about the Team plan.
  */
 function restatement(text: string, passage: RetrievedPassage, question: string): SourceConflict | undefined {
-  const asked = new Set(tokens(question));
-  const names = (sentence: string) => new Set([...surfaceNames(sentence)].filter((word) => !asked.has(word)));
-  const answer = { text, documentId: "", values: names(text) };
-  if (answer.values.size === 0) return undefined;
-  for (const span of sentenceSpans(passage.chunk.text)) {
-    const other = passage.chunk.text.slice(span.start, span.end);
-    const found = sourceConflict(answer, {
-      text: other,
-      documentId: passage.document.id,
-      values: names(other),
-    });
+  const asked = askedWords(question);
+  const values = namesLeaving(text, asked);
+  if (values.size === 0) return undefined;
+  const answer = readSide(text, "", values);
+  for (const other of passageStatements(passage, question, asked)) {
+    const found = sourceConflict(answer, other);
     if (!found) continue;
-    const evidence = { source: 0, start: span.start, end: span.end, text: other };
     return {
-      citation: citationOf(passage, evidence),
-      reason: `it says ${asWritten(other, found.otherGives)} where this sentence says ${asWritten(text, found.chosenGives)}`,
+      citation: citationOf(passage, { source: 0, start: other.start, end: other.end, text: other.text }),
+      reason: `it says ${asWritten(other.text, found.otherGives)} where this sentence says ${asWritten(text, found.chosenGives)}`,
     };
   }
   return undefined;
+}
+
+const askedWords = (question: string) => new Set(tokens(question));
+
+const namesLeaving = (text: string, asked: ReadonlySet<string>) =>
+  new Set([...surfaceNames(text)].filter((word) => !asked.has(word)));
+
+type Statement = ConflictSide & { start: number; end: number };
+
+// The sentences of a passage, read once per question: an answer's sentences are each compared with
+// the same passages.
+const statementsRead = new WeakMap<RetrievedPassage, { question: string; statements: Statement[] }>();
+
+function passageStatements(
+  passage: RetrievedPassage,
+  question: string,
+  asked: ReadonlySet<string>,
+): Statement[] {
+  const known = statementsRead.get(passage);
+  if (known?.question === question) return known.statements;
+  const statements = sentenceSpans(passage.chunk.text).map((span) => {
+    const text = passage.chunk.text.slice(span.start, span.end);
+    return {
+      ...readSide(text, passage.document.id, namesLeaving(text, asked)),
+      start: span.start,
+      end: span.end,
+    };
+  });
+  statementsRead.set(passage, { question, statements });
+  return statements;
 }
 
 /** `words` (lower-case) as `text` writes them, in its order. */
