@@ -100,8 +100,11 @@ function replacesAnswer(
     run.length > 0 && run.length <= maxSubstitution && answersIn(run, own, theirs) * 2 >= run.length;
   for (const [index, change] of changes.entries()) {
     const next = changes[index + 1];
-    if (!change.removed || !next?.added) continue;
-    if (isAnswerRun(change.value, fromValues, toValues) && isAnswerRun(next.value, toValues, fromValues))
+    // A replacement is a removal and an addition side by side, in either order.
+    const removed = change.removed ? change : next?.removed ? next : undefined;
+    const added = change.added ? change : next?.added ? next : undefined;
+    if (!removed || !added || !next || removed === added) continue;
+    if (isAnswerRun(removed.value, fromValues, toValues) && isAnswerRun(added.value, toValues, fromValues))
       return true;
   }
   return false;
