@@ -59,6 +59,8 @@ export interface RoutingReportInput {
   /** Where the committed weights come from, beside the fit evaluated here. */
   provenance: string;
   features: number;
+  /** What the router ranks by and its L2, as chosen on the training subjects ("gain, L2 0.1"). */
+  ranking: string;
 }
 
 /** RouteLLM (Ong et al. 2024) tables 1, 2 and 6: GPT-4-1106 as the strong model, Mixtral-8x7B as the weak one. */
@@ -123,7 +125,7 @@ export function routingReport(input: RoutingReportInput): string {
   const testLabel = `${input.test.subjects.length} test subjects, ${input.test.prompts} prompts`;
   const rows: (string | number)[][] = [
     summaryRow(
-      `learned: logistic regression over ${input.features} prompt features (ours)`,
+      `learned: logistic regression over ${input.features} prompt features, ranking by ${input.ranking} (ours)`,
       testLabel,
       learned,
     ),
@@ -260,7 +262,15 @@ export function routingReport(input: RoutingReportInput): string {
   const deferral = [
     `Familiarity (0–1) is the share of a prompt's content words the training vocabulary holds, divided by e for each feature scale (standard deviation) by which its features lie outside the range the training prompts spanned; the router defers a prompt less familiar than a threshold to the cascade (cheapest model first, verified, escalated when not grounded) instead of guessing. The threshold is a percentile of the training prompts' own familiarity, chosen on the training subjects alone by cross-validation by subject: ${cv ? cv.candidates.map((candidate) => `${percent(candidate.percentile)} → APGR ${fixed(candidate.apgr)} (${percent(candidate.deferred)} deferred)`).join(", ") : "no cross-validation (fewer than two training subjects), so the smallest candidate"}; the highest wins, the smaller percentile on a tie. Here: ${percent(fitted.percentile)} of the training prompts, familiarity ${fitted.threshold.toFixed(3)}, which defers ${percent(fitted.deferred)} of the test prompts.`,
     "",
-    "A deferred prompt carries no information from the learned model, so every deferred prompt gets the same score, the training prompts' rate of weak-model failures (what a router knowing nothing of the prompt would estimate), and the tie rule sends them to the strong model at random among themselves. In Verity a deferred question starts with the cheapest model, as the cascade does, so deferral never makes a route worse than the cascade's.",
+    "A deferred prompt carries no information from the learned model, so every deferred prompt gets the same score, what a router knowing nothing of the prompt would estimate from the training prompts (their strong-minus-weak accuracy for the gain target, their rate of weak-model failures otherwise), and the tie rule sends them to the strong model at random among themselves. In Verity a deferred question starts with the cheapest model, as the cascade does, so deferral never makes a route worse than the cascade's.",
+  ].join("\n");
+  const selection = cv?.selection;
+  const ranking = [
+    `What the router ranks prompts by, and its L2 penalty, are chosen the same way, on the training subjects alone. A router's risk on unseen subjects is a wrong guess about a whole subject: ranked by the weak model's failures, a subject both models often fail is sent to the strong model first and gains almost nothing. So two targets compete: "weak failure" (1 − the weak model's predicted chance, one logistic regression) and "gain" (the strong model's predicted chance minus the weak one's, two logistic regressions on the same features: what a strong call is expected to buy), each at L2 ${[...new Set(selection?.candidates.map((candidate) => candidate.l2) ?? [])].join(", ")}. Each candidate is judged as the held-out splits judge the router: one model ranking one fold of subjects it never saw, APGR per fold, averaged over ${selection ? `${selection.repeats} deals of the training subjects into ${cv?.folds} folds` : "the folds"}; the best mean wins, the earlier candidate (weak failure, light L2) on a difference under 0.0005.`,
+    "",
+    selection
+      ? `On this split's training subjects: ${selection.candidates.map((candidate) => `${candidate.target}, L2 ${candidate.l2} → ${fixed(candidate.apgr)} (worst fold ${fixed(candidate.worstFold)})`).join("; ")}. Chosen: ${input.ranking}.`
+      : `No cross-validation (fewer than two training subjects): ${input.ranking}.`,
   ].join("\n");
   return [
     `Weak model (column 2): ${input.weakModel}; strong model (column 3): ${input.strongModel}.`,
@@ -273,13 +283,15 @@ export function routingReport(input: RoutingReportInput): string {
     "",
     summary,
     "",
+    ranking,
+    "",
     deferral,
     "",
     `RouteLLM's rows are its published figures (Ong et al. 2024, tables 1, 2 and 6; a public copy of the paper): routers trained on Chatbot Arena preferences, evaluated on all of MT-Bench or 5-shot MMLU, not on held-out subjects; the MMLU router's golden labels come from MMLU's own validation split. Its "saved vs random" is random's CPT(50%) over the router's, as in its table 6. ${verdict}`,
     "",
     ...(input.splits.length > 0
       ? [
-          `Across held-out splits, each fitted on its own training subjects (the deferral threshold too), never on its test subjects: the reported split, its two rotations, and seeded random splits of subjects as a user with other subjects would meet them. The random router's figures are computed on each split like the others (its expected value).`,
+          `Across held-out splits, each fitted on its own training subjects (what it ranks by, its L2 and its deferral threshold too), never on its test subjects: the reported split, its two rotations, and seeded random splits of subjects as a user with other subjects would meet them. The random router's figures are computed on each split like the others (its expected value).`,
           "",
           splitsReport(input.splits),
           "",

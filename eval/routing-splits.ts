@@ -1,9 +1,10 @@
 // Held-out splits of subjects for eval:routing. On each, the router is fitted on the training
-// subjects alone (its deferral threshold too, by cross-validation within them) and scored on the
-// held-out ones twice: as it ranks every prompt, and deferring the prompts unlike its training data
-// to the cascade. A deferred prompt carries nothing from the router, so all of them get one tied score
-// and the tie rule orders them at random among themselves. One split can flatter a router; the
-// median and range over several say what a user with other subjects should expect.
+// subjects alone (what it ranks by, its L2 and its deferral threshold too, by cross-validation
+// within them) and scored on the held-out ones twice: as it ranks every prompt, and deferring the
+// prompts unlike its training data to the cascade. A deferred prompt carries nothing from the router,
+// so all of them get one tied score and the tie rule orders them at random among themselves. One
+// split can flatter a router; the median and range over several say what a user with other subjects
+// should expect.
 import { markdownTable, median } from "../bench/report.js";
 import { type CrossValidation, deferredEscalation, fitRouter } from "../scripts/router-training.js";
 import {
@@ -26,7 +27,7 @@ export interface ScoredSplit {
   model: LearnedRouterModel;
   router: LearnedRouter;
   crossValidation: CrossValidation | null;
-  /** Per test prompt: 1 − the weak model's chance, and whether the router defers it. */
+  /** Per test prompt: the router's escalation score (its expected gain from a strong call), and whether it defers the prompt. */
   escalation: number[];
   deferred: boolean[];
   curves: { learned: QualityCostCurve; deferring: QualityCostCurve; random: QualityCostCurve };
@@ -37,7 +38,7 @@ export function scoreSplit(train: RoutingData, test: RoutingData, folds: number,
   const { model, crossValidation } = fitRouter(train, folds, seed);
   const router = createLearnedRouter(model);
   const assessments = test.examples.map((example) => router.assess(example.prompt));
-  const escalation = assessments.map((assessment) => 1 - assessment.weakSuccess);
+  const escalation = assessments.map((assessment) => assessment.escalation);
   const deferred = assessments.map(
     ({ familiarity }) => familiarity !== undefined && familiarity.value < familiarity.threshold,
   );
@@ -53,7 +54,11 @@ export function scoreSplit(train: RoutingData, test: RoutingData, folds: number,
       learned: qualityCostCurve(test.examples, escalation),
       deferring: qualityCostCurve(
         test.examples,
-        withDeferral(escalation, deferred, deferredEscalation(train.examples)),
+        withDeferral(
+          escalation,
+          deferred,
+          deferredEscalation(train.examples, model.strong ? "gain" : "weak failure"),
+        ),
       ),
       random: qualityCostCurve(
         test.examples,
@@ -102,6 +107,8 @@ export interface SplitSummary {
   /** The familiarity threshold fitted on the training subjects, and the share of training prompts below it. */
   threshold: number;
   percentile: number;
+  /** What cross-validation on the training subjects chose to rank by, and its L2 ("gain, L2 0.1"). */
+  ranking: string;
 }
 
 export function summariseSplit(label: string, split: ScoredSplit): SplitSummary {
@@ -119,7 +126,15 @@ export function summariseSplit(label: string, split: ScoredSplit): SplitSummary 
     deferred: split.deferred.filter(Boolean).length / split.deferred.length,
     threshold: split.model.familiarity?.threshold ?? 0,
     percentile: split.model.familiarity?.percentile ?? 0,
+    ranking: rankingOf(split),
   };
+}
+
+/** The chosen target and L2 in words, as the reports print them. */
+export function rankingOf(split: Pick<ScoredSplit, "crossValidation" | "model">): string {
+  const chosen = split.crossValidation?.selection.chosen;
+  const target = split.model.strong ? "gain" : "weak failure";
+  return chosen ? `${target}, L2 ${chosen.l2}` : target;
 }
 
 /** Scores each split of `folder`, every one fitted on its own training subjects. */
@@ -157,6 +172,7 @@ export function splitsReport(splits: readonly SplitSummary[]): string {
     percent(split.deferring.cpt50),
     `${fixed(split.random.apgr)}, ${percent(split.random.cpt50)}`,
     `${split.threshold.toFixed(3)} (${percent(split.percentile)})`,
+    split.ranking,
   ]);
   const column = (pick: (split: SplitSummary) => number) =>
     splits.map(pick).filter((value) => !Number.isNaN(value));
@@ -183,6 +199,7 @@ export function splitsReport(splits: readonly SplitSummary[]): string {
       ...summaries.map((summary) => summary[which] as string),
       "",
       "",
+      "",
     ]);
   }
   // Below as printed: a tie that sums to 0.49999… is the random router, not worse than it.
@@ -200,6 +217,7 @@ export function splitsReport(splits: readonly SplitSummary[]): string {
         "with deferral: CPT(50%)",
         "random: APGR, CPT(50%)",
         "familiarity threshold (share of training prompts below)",
+        "ranks by (chosen on the training subjects)",
       ],
       rows,
     ),

@@ -4,7 +4,7 @@
 // is by subject: the test subjects are never seen in training; the default split is then repeated
 // on its two rotations and on seeded random splits, each fitted on its own training subjects.
 //   npm run eval:routing -- --train <folder> --test <folder> [--train-subjects a,b] [--test-subjects c,d]
-//     [--folds 4] [--seed 1] [--splits 8] [--held-out 10] [--steps 10] [--price-weak 0.24]
+//     [--folds 4] [--seed 1] [--splits 20] [--held-out 10] [--steps 10] [--price-weak 0.24]
 //     [--price-strong 24.7] [--write]
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,10 +28,10 @@ import {
   qualityCostCurve,
 } from "./routing-metrics.js";
 import { routingReport, type SubjectRow } from "./routing-report.js";
-import { otherSplits, scoreSplit, scoreSplits, summariseSplit } from "./routing-splits.js";
+import { otherSplits, rankingOf, scoreSplit, scoreSplits, summariseSplit } from "./routing-splits.js";
 
 const usage =
-  "usage: npm run eval:routing -- [--train <folder>] [--test <folder>] (default ../shared/data/routellm/mmlu for both) [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--splits 8] [--held-out 10] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
+  "usage: npm run eval:routing -- [--train <folder>] [--test <folder>] (default ../shared/data/routellm/mmlu for both) [--train-subjects a,b] [--test-subjects c,d] [--folds 4] [--seed 1] [--splits 20] [--held-out 10] [--steps 10] [--price-weak 0.24] [--price-strong 24.7] [--write]";
 const warmUpCalls = 200;
 
 function run(argv: string[]): void {
@@ -44,7 +44,7 @@ function run(argv: string[]): void {
       "test-subjects": { type: "string" },
       folds: { type: "string", default: "4" },
       seed: { type: "string", default: "1" },
-      splits: { type: "string", default: "8" },
+      splits: { type: "string", default: "20" },
       "held-out": { type: "string", default: "10" },
       steps: { type: "string", default: "10" },
       "price-weak": { type: "string", default: "0.24" },
@@ -166,6 +166,7 @@ function run(argv: string[]): void {
     notes,
     provenance,
     features: promptFeatureNames.length,
+    ranking: rankingOf(scored),
   });
   console.log(report);
   if (values.write) {
@@ -174,7 +175,7 @@ function run(argv: string[]): void {
       values["test-subjects"] ? ` --test-subjects ${values["test-subjects"]}` : "",
       folds !== 4 ? ` --folds ${folds}` : "",
       seed !== 1 ? ` --seed ${seed}` : "",
-      randomSplits !== 8 ? ` --splits ${randomSplits}` : "",
+      randomSplits !== 20 ? ` --splits ${randomSplits}` : "",
       heldOut !== 10 ? ` --held-out ${heldOut}` : "",
       stepPercent !== 10 ? ` --steps ${stepPercent}` : "",
       prices.weak !== 0.24 ? ` --price-weak ${prices.weak}` : "",

@@ -1,6 +1,8 @@
 // Fits the learned router on RouteLLM-format CSVs and writes its weights (src/route/learned/weights.json
 // by default), with how they were made: data, subjects, date, command and cross-validated figures,
-// and the familiarity threshold below which the router defers to the cascade.
+// what it ranks prompts by (the weak model's failures, or the gain of a strong call) with its L2, and
+// the familiarity threshold below which the router defers to the cascade, all chosen by
+// cross-validation by subject.
 // The committed weights are fitted on the training subjects of eval:routing's split (--split), so the
 // evaluation on the held-out subjects stays honest.
 //   npm run fit:router -- --train <folder> [--split | --subjects a,b,c] [--out <weights.json>] [--folds 4] [--seed 1]
@@ -23,7 +25,7 @@ import {
   parseLearnedRouterWeights,
   weightsFormat,
 } from "../src/route/learned/learned-router.js";
-import { fitRouter, trainingDefaults } from "./router-training.js";
+import { fitRouter, type RouterCandidate, routerCandidates } from "./router-training.js";
 
 const usage =
   "usage: npm run fit:router -- [--train <folder>] (default ../shared/data/routellm/mmlu) [--split | --subjects a,b,c] [--out src/route/learned/weights.json] [--folds 4] [--seed 1]";
@@ -88,8 +90,7 @@ function run(argv: string[]): void {
       prompts: data.examples.length,
       weakAccuracy: accuracy(data.examples.map((example) => example.weakCorrect)),
       strongAccuracy: accuracy(data.examples.map((example) => example.strongCorrect)),
-      l2: trainingDefaults.l2,
-      epochs: trainingDefaults.epochs,
+      l2: crossValidation?.selection.chosen.l2 ?? (routerCandidates[0] as RouterCandidate).l2,
       date: new Date().toISOString().slice(0, 10),
       command: `npm run fit:router -- --train ${shared(resolve(values.train))}${selection}${out === relative(process.cwd(), defaultOut) ? "" : ` --out ${out}`}`,
       crossValidation,
@@ -114,6 +115,12 @@ function run(argv: string[]): void {
     const { deferral } = crossValidation;
     console.log(
       `cross-validated by subject (${crossValidation.folds} folds, seed ${seed}): APGR ${crossValidation.apgr.toFixed(3)}, CPT(50%) ${percent(crossValidation.cpt50)}, CPT(80%) ${percent(crossValidation.cpt80)} (random: 0.500, 50%, 80%); deferring the prompts less familiar than ${percent(deferral.percentile)} of the training prompts (${percent(deferral.deferred)} of the held-out ones): APGR ${deferral.apgr.toFixed(3)}, CPT(50%) ${percent(deferral.cpt50)}, CPT(80%) ${percent(deferral.cpt80)}`,
+    );
+  }
+  if (crossValidation) {
+    const { selection } = crossValidation;
+    console.log(
+      `ranks by ${selection.chosen.target} with L2 ${selection.chosen.l2}, chosen by mean APGR over held-out folds (${selection.repeats} deals of the subjects): ${selection.candidates.map((candidate) => `${candidate.target} ${candidate.l2} → ${candidate.apgr.toFixed(3)}`).join(", ")}`,
     );
   }
   const { familiarity } = model;

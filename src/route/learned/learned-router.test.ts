@@ -80,8 +80,22 @@ describe("learned router", () => {
   it("reports no familiarity for weights that have none (format 1)", () => {
     expect(createLearnedRouter(constantModel(0)).assess(prompt)).toEqual({
       weakSuccess: 0.5,
+      escalation: 0.5,
       familiarity: undefined,
     });
+  });
+
+  it("ranks by the strong model's chance minus the weak one's when the weights carry a strong model", () => {
+    const strong = {
+      predicts: "strong",
+      intercept: Math.log(3),
+      coefficients: promptFeatureNames.map(() => 0),
+    };
+    const gain = createLearnedRouter({ ...constantModel(0), strong }).assess(prompt);
+    expect(gain.weakSuccess).toBeCloseTo(0.5, 12);
+    expect(gain.escalation).toBeCloseTo(0.75 - 0.5, 12);
+    // Without one, by the weak model's failures alone.
+    expect(createLearnedRouter(constantModel(Math.log(3))).assess(prompt).escalation).toBeCloseTo(0.25, 12);
   });
 });
 
@@ -128,10 +142,27 @@ describe("loadLearnedRouterWeights", () => {
     expect(loadLearnedRouterWeights(path).familiarity).toBeUndefined();
   });
 
-  it("asks for the familiarity in format 2, and names its ranges when they do not fit the features", () => {
+  it("reads weights of format 2, which predate the strong model, ranking by the weak model's failures", () => {
+    const { strong: _strong, ...older } = valid;
+    const weights = loadLearnedRouterWeights(
+      writeWeights("format-2.json", { ...older, format: "verity-learned-router/2" }),
+    );
+    const assessment = createLearnedRouter(weights).assess(prompt);
+    expect(assessment.escalation).toBeCloseTo(1 - assessment.weakSuccess, 12);
+  });
+
+  it("names the strong model's coefficients when they do not fit the features", () => {
+    const strong = { predicts: "strong", intercept: 0, coefficients: [1, 2] };
+    const error = thrown(() =>
+      loadLearnedRouterWeights(writeWeights("short-strong.json", { ...valid, strong })),
+    );
+    expect(error.message).toMatch(/strong\.coefficients: 2 values for \d+ features/);
+  });
+
+  it("asks for the familiarity in formats 2 and 3, and names its ranges when they do not fit the features", () => {
     const { familiarity, ...withoutIt } = valid;
     const missing = thrown(() => loadLearnedRouterWeights(writeWeights("no-familiarity.json", withoutIt)));
-    expect(missing.message).toMatch(/familiarity: required in verity-learned-router\/2/);
+    expect(missing.message).toMatch(/familiarity: required in verity-learned-router\/3/);
     const short = writeWeights("short-range.json", {
       ...valid,
       familiarity: { ...familiarity, low: familiarity?.low.slice(1) },

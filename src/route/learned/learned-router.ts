@@ -1,6 +1,8 @@
 // The `learned` routing policy's model: from cheap prompt features, the probability that the weak
-// (cheap) model answers correctly; below a threshold the request starts with the strong model. It
-// also says how familiar a prompt is (familiarity.ts): a prompt unlike its training data is deferred
+// (cheap) model answers correctly; below a threshold the request starts with the strong model. Weights
+// of format 3 also predict the strong model's chance, so that prompts are ranked by what escalating
+// them gains (the strong model's chance minus the weak one's), not by the weak model's failures alone:
+// a prompt both models fail gains nothing from the strong model. It also says how familiar a prompt is (familiarity.ts): a prompt unlike its training data is deferred
 // to the cascade rather than guessed at. The weights are fitted offline by `npm run fit:router` and
 // committed as weights.json next to this file.
 
@@ -19,9 +21,9 @@ const summarySchema = z.object({
   cpt80: z.number(),
 });
 
-export const weightsFormat = "verity-learned-router/2";
-/** Format 1 had no familiarity: such weights still route, but never defer. */
-const formats = ["verity-learned-router/1", weightsFormat] as const;
+export const weightsFormat = "verity-learned-router/3";
+/** Format 1 had no familiarity: such weights still route, but never defer. Format 2 had no strong model. */
+const formats = ["verity-learned-router/1", "verity-learned-router/2", weightsFormat] as const;
 
 const familiaritySchema = z.object({
   /** Each feature's smallest and largest value over the training prompts. */
@@ -47,6 +49,10 @@ const weightsSchema = z
     scaling: z.object({ mean: z.array(z.number()), scale: z.array(z.number().positive()) }),
     intercept: z.number(),
     coefficients: z.array(z.number()),
+    /** The strong model's chance on the same standardised features; absent when cross-validation chose to rank by the weak model's failures alone. */
+    strong: z
+      .object({ predicts: z.string(), intercept: z.number(), coefficients: z.array(z.number()) })
+      .optional(),
     vocabulary: z.object({
       documents: z.number().int().positive(),
       minDocuments: z.number().int().positive(),
@@ -65,7 +71,8 @@ const weightsSchema = z
       weakAccuracy: z.number(),
       strongAccuracy: z.number(),
       l2: z.number(),
-      epochs: z.number().int(),
+      /** Format 1 and 2 weights were fitted by gradient descent for a number of epochs; format 3 by Newton's method to the optimum. */
+      epochs: z.number().int().optional(),
       date: z.string(),
       command: z.string(),
       crossValidation: summarySchema
@@ -77,23 +84,39 @@ const weightsSchema = z
           deferral: deferralSchema.optional(),
           /** Every candidate threshold tried. */
           candidates: z.array(deferralSchema).optional(),
+          /** How cross-validation chose what the router ranks by and its L2: each candidate's mean APGR over held-out folds of subjects. */
+          selection: z
+            .object({
+              repeats: z.number().int(),
+              chosen: z.object({ target: z.enum(["weak failure", "gain"]), l2: z.number() }),
+              candidates: z.array(
+                z.object({
+                  target: z.enum(["weak failure", "gain"]),
+                  l2: z.number(),
+                  apgr: z.number(),
+                  worstFold: z.number(),
+                }),
+              ),
+            })
+            .optional(),
         })
         .nullable(),
     }),
   })
   .superRefine((weights, context) => {
     const dimensions = weights.features.length;
-    if (weights.format === weightsFormat && !weights.familiarity) {
+    if (weights.format !== "verity-learned-router/1" && !weights.familiarity) {
       context.addIssue({
         code: "custom",
         path: ["familiarity"],
-        message: `required in ${weightsFormat} (the training range and the deferral threshold)`,
+        message: `required in ${weights.format} (the training range and the deferral threshold)`,
       });
     }
     for (const [path, length] of [
       ["scaling.mean", weights.scaling.mean.length],
       ["scaling.scale", weights.scaling.scale.length],
       ["coefficients", weights.coefficients.length],
+      ...(weights.strong ? ([["strong.coefficients", weights.strong.coefficients.length]] as const) : []),
       ...(weights.familiarity
         ? ([
             ["familiarity.low", weights.familiarity.low.length],
@@ -123,7 +146,7 @@ export type LearnedRouterWeights = z.infer<typeof weightsSchema>;
 /** The part of the weights that scores prompts (the rest records how they were fitted). */
 export type LearnedRouterModel = Pick<
   LearnedRouterWeights,
-  "features" | "scaling" | "intercept" | "coefficients" | "vocabulary" | "familiarity"
+  "features" | "scaling" | "intercept" | "coefficients" | "strong" | "vocabulary" | "familiarity"
 >;
 
 /** The learned router's view of one prompt. */
@@ -132,6 +155,16 @@ export interface LearnedAssessment {
   weakSuccess: number;
   /** How like the training prompts it is, and the threshold below which the router defers; undefined for format-1 weights. */
   familiarity: (FamiliarityScore & { threshold: number }) | undefined;
+}
+
+/** The learned router's own assessment: also what escalating the prompt is expected to gain. */
+export interface LearnedRouterAssessment extends LearnedAssessment {
+  /**
+   * What sending the prompt to the strong model is expected to gain, the order in which prompts
+   * deserve strong calls: the strong model's chance minus the weak one's, or 1 − the weak model's
+   * chance for weights without a strong model.
+   */
+  escalation: number;
 }
 
 /**
@@ -145,9 +178,9 @@ export type WeakModelSuccess = ((question: string) => number) & {
 
 export interface LearnedRouter {
   /** Probability (0–1) that the weak model answers `prompt` correctly; carries `assess`. */
-  weakSuccessProbability: WeakModelSuccess & { assess: (prompt: string) => LearnedAssessment };
-  /** The probability and the familiarity together, from one pass over the prompt. */
-  assess(prompt: string): LearnedAssessment;
+  weakSuccessProbability: WeakModelSuccess & { assess: (prompt: string) => LearnedRouterAssessment };
+  /** The probabilities, the escalation gain and the familiarity together, from one pass over the prompt. */
+  assess(prompt: string): LearnedRouterAssessment;
 }
 
 /** Checks a parsed weights object; `origin` (a file path) names it in errors. */
@@ -206,20 +239,24 @@ export function createLearnedRouter(
     ),
   );
   const { mean, scale } = weights.scaling;
-  const probability = (features: readonly number[]) => {
-    let z = weights.intercept;
+  const logistic = (intercept: number, coefficients: readonly number[]) => (features: readonly number[]) => {
+    let z = intercept;
     for (let index = 0; index < features.length; index++) {
       z +=
-        (weights.coefficients[index] as number) *
+        (coefficients[index] as number) *
         (((features[index] as number) - (mean[index] as number)) / (scale[index] as number));
     }
     return 1 / (1 + Math.exp(-z));
   };
+  const probability = logistic(weights.intercept, weights.coefficients);
+  const strong = weights.strong ? logistic(weights.strong.intercept, weights.strong.coefficients) : undefined;
   const range = weights.familiarity;
-  const assess = (prompt: string): LearnedAssessment => {
+  const assess = (prompt: string): LearnedRouterAssessment => {
     const features = promptFeatures(prompt, vocabulary);
+    const weakSuccess = probability(features);
     return {
-      weakSuccess: probability(features),
+      weakSuccess,
+      escalation: strong ? strong(features) - weakSuccess : 1 - weakSuccess,
       familiarity: range ? { ...familiarity(features, range, scale), threshold: range.threshold } : undefined,
     };
   };
