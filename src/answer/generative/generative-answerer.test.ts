@@ -197,7 +197,7 @@ describe("generative answerer against an OpenAI-compatible server", () => {
     expect(plain.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
   });
 
-  it("flags a source that makes the same statement with another name", async () => {
+  it("flags a source that makes the same statement with another name, not one about another subject", async () => {
     const winners = [
       passage("Ada Brennan won the 2018 Marlow Cup after a late sprint.", 0),
       passage("Lena Ortiz won the 2018 Marlow Cup after a late sprint, her first title.", 1),
@@ -226,6 +226,20 @@ describe("generative answerer against an OpenAI-compatible server", () => {
     });
     expect(team.draft.status).toBe("answered");
     expect(team.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
+    // Nor is another plan's price: its name says it is about something else.
+    const prices = [
+      passage("The Team plan costs $8 per user per month, billed annually, or $10 when billed monthly.", 0),
+      passage("The Personal plan costs $4 per month, or $40 per year if you pay annually.", 1),
+    ];
+    const priced = await answer(
+      () => ({
+        content:
+          "The Team plan costs $8 per user per month, billed annually, or $10 when billed monthly [1].",
+      }),
+      { passages: prices, question: "How much does the Team plan cost for each user?" },
+    );
+    expect(priced.draft.status).toBe("answered");
+    expect(priced.draft.sentences[0]?.verification?.conflicts).toBeUndefined();
     // A source that names someone else in another statement is no disagreement.
     const agreeing = await answer(() => ({ content }), {
       passages: [winners[0], winners[2]] as RetrievedPassage[],

@@ -33,7 +33,7 @@ function citationOf(passage: RetrievedPassage, evidence: Evidence | null): Citat
 
 /**
  * Passages among `others` (1-based numbers) that state the opposite of `text`: the stretch is about
- * the same thing (its words cover the sentence) but negates it, uses an antonym, or gives another
+ * the same thing (its words cover the sentence, its names are all there) but negates it, uses an antonym, or gives another
  * number or date; or one of its sentences makes the same statement with another name in its place
  * ("Lena Ortiz won the 2018 title" against "Ada Brennan won the 2018 title").
  */
@@ -49,7 +49,10 @@ function conflictsWith(
   for (const number of others) {
     const passage = passages[number - 1] as RetrievedPassage;
     const signals = verificationSignals(text, [passage.chunk.text], options?.verifier);
-    const check = signals.coverage >= minCoverage ? verificationFrom(signals, options) : undefined;
+    // About the same thing: most of its words, and every name in it ("the Personal plan costs $4" is
+    // about another plan than "the Team plan costs $8", however many other words they share).
+    const sameThing = signals.coverage >= minCoverage && signals.missingNames.length === 0;
+    const check = sameThing ? verificationFrom(signals, options) : undefined;
     if (check?.verdict === "contradicted") {
       conflicts.push({ citation: citationOf(passage, check.evidence), reason: check.reasons[0] as string });
       continue;
