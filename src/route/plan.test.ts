@@ -92,6 +92,22 @@ describe("route plans", () => {
     const easy = planRoute(long, learned, catalogue.models, { weakModelSuccess: () => 0.9 });
     expect(ids(easy.chain)).toEqual(["tiny", "mid", "big"]);
   });
+
+  it("with weights that rank by gain, starts with the strongest only when it is expected to gain enough", () => {
+    const learned = { ...routeFor(settings, "any"), policy: "learned" as const };
+    const question = { question: "Prove the lemma", contextTokens: 100 };
+    const chances = (weakSuccess: number, strongSuccess: number) =>
+      Object.assign(() => weakSuccess, {
+        assess: () => ({ weakSuccess, strongSuccess, familiarity: undefined }),
+      });
+    // Both models likely wrong: a strong call buys little, so the cheapest goes first.
+    const hopeless = planRoute(question, learned, catalogue.models, { weakModelSuccess: chances(0.2, 0.3) });
+    expect(ids(hopeless.chain)).toEqual(["tiny", "mid", "big"]);
+    expect(hopeless.reason).toContain("0.10 ≤ 0.5");
+    const worth = planRoute(question, learned, catalogue.models, { weakModelSuccess: chances(0.2, 0.9) });
+    expect(ids(worth.chain)).toEqual(["big", "tiny", "mid"]);
+    expect(worth.reason).toContain("expected gain 0.70 > 0.5");
+  });
 });
 
 describe("budget guard", () => {

@@ -134,6 +134,26 @@ export function planRoute(
         : estimate.assess
           ? "; familiarity not checked: these weights predate it, refit them with npm run fit:router"
           : "";
+      const strongest = candidates[candidates.length - 1] as ModelEntry;
+      const strongChance = assessment.strongSuccess;
+      if (strongChance !== undefined) {
+        // Weights that rank by the gain of a strong call: the strongest goes first only when it is
+        // expected to answer right that much more often (1 − threshold) than the cheapest.
+        const gain = strongChance - chance;
+        const needed = Math.round((1 - threshold) * 1000) / 1000;
+        const chances = `strongest ${strongChance.toFixed(2)} against cheapest ${chance.toFixed(2)}`;
+        return gain > needed
+          ? plan(
+              startingWith(strongest),
+              true,
+              `learned: start with the strongest model (expected gain ${gain.toFixed(2)} > ${needed}: ${chances}${familiarity})`,
+            )
+          : plan(
+              candidates,
+              true,
+              `learned: the strongest model is not expected to gain enough (${gain.toFixed(2)} ≤ ${needed}: ${chances}${familiarity})`,
+            );
+      }
       if (chance >= threshold) {
         return plan(
           candidates,
@@ -141,7 +161,6 @@ export function planRoute(
           `learned: the cheapest model is likely enough to answer (${chance.toFixed(2)} ≥ ${threshold}${familiarity})`,
         );
       }
-      const strongest = candidates[candidates.length - 1] as ModelEntry;
       return plan(
         startingWith(strongest),
         true,

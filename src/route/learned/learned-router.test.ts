@@ -93,6 +93,7 @@ describe("learned router", () => {
     };
     const gain = createLearnedRouter({ ...constantModel(0), strong }).assess(prompt);
     expect(gain.weakSuccess).toBeCloseTo(0.5, 12);
+    expect(gain.strongSuccess).toBeCloseTo(0.75, 12);
     expect(gain.escalation).toBeCloseTo(0.75 - 0.5, 12);
     // Without one, by the weak model's failures alone.
     expect(createLearnedRouter(constantModel(Math.log(3))).assess(prompt).escalation).toBeCloseTo(0.25, 12);

@@ -153,6 +153,11 @@ export type LearnedRouterModel = Pick<
 export interface LearnedAssessment {
   /** Probability (0–1) that the weak model answers the prompt correctly. */
   weakSuccess: number;
+  /**
+   * Probability (0–1) that the strong model does, for weights fitted to rank by the gain of a strong
+   * call (see `LearnedRouterAssessment.escalation`); undefined for weights that rank by the weak model alone.
+   */
+  strongSuccess?: number;
   /** How like the training prompts it is, and the threshold below which the router defers; undefined for format-1 weights. */
   familiarity: (FamiliarityScore & { threshold: number }) | undefined;
 }
@@ -254,9 +259,11 @@ export function createLearnedRouter(
   const assess = (prompt: string): LearnedRouterAssessment => {
     const features = promptFeatures(prompt, vocabulary);
     const weakSuccess = probability(features);
+    const strongSuccess = strong?.(features);
     return {
       weakSuccess,
-      escalation: strong ? strong(features) - weakSuccess : 1 - weakSuccess,
+      ...(strongSuccess === undefined ? {} : { strongSuccess }),
+      escalation: strongSuccess === undefined ? 1 - weakSuccess : strongSuccess - weakSuccess,
       familiarity: range ? { ...familiarity(features, range, scale), threshold: range.threshold } : undefined,
     };
   };
