@@ -106,8 +106,8 @@ export function measureSentence(
   sources: readonly string[],
   reader: SourceReader,
   forms: WordForms,
+  claim: ClaimFacts = claimFacts(sentence),
 ): VerificationSignals {
-  const claim = claimFacts(sentence);
   const analysed = sources.map((source) => reader.read(source));
   const windows = windowsOf(analysed);
   const signals: VerificationSignals = {

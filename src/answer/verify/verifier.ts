@@ -1,8 +1,10 @@
 // Layer one of verification, no model needed: is a sentence backed by the passages it cites? It must
 // share most of its content words with one stretch of a source (one to three sentences), a word
 // counting when the source uses it, a synonym or another form of it (WordNet), a rare word or a name
-// more than a common one, and every number, date and name it states must be in the source. A matching stretch that states the opposite (a negation,
-// an opposite word, another number for the same unit) makes it contradicted.
+// more than a common one, and every number, date and name it states must be in the source. A matching
+// stretch that states the opposite (a negation, an opposite word, another number for the same unit)
+// makes it contradicted.
+import { type ClaimFacts, claimFacts } from "./claim-facts.js";
 import type { Lexicon } from "./lexicon/lexicon.js";
 import { createWordNetLexicon } from "./lexicon/wordnet-lexicon.js";
 import { measureSentence, type VerificationSignals } from "./sentence-signals.js";
@@ -51,6 +53,9 @@ export interface SentenceVerifierOptions {
   maxRememberedSources?: number;
 }
 
+/** Sentences whose facts a verifier remembers: an answer's, checked against each of its passages. */
+const rememberedClaims = 64;
+
 let wordNet: Lexicon | undefined;
 /** WordNet is read-only data: one lexicon serves every verifier given none. */
 function defaultLexicon(): Lexicon {
@@ -62,7 +67,21 @@ function defaultLexicon(): Lexicon {
 export function createSentenceVerifier(options: SentenceVerifierOptions = {}): SentenceVerifier {
   const forms = createWordForms(options.lexicon ?? defaultLexicon());
   const reader = createSourceReader(forms, options.maxRememberedSources);
-  return { signals: (sentence, sources) => measureSentence(sentence, sources, reader, forms) };
+  // A sentence is measured against its cited passages, then against each other passage for a
+  // dispute: what it states is read once.
+  const claims = new Map<string, ClaimFacts>();
+  const factsOf = (sentence: string) => {
+    let facts = claims.get(sentence);
+    if (!facts) {
+      facts = claimFacts(sentence);
+      if (claims.size >= rememberedClaims) claims.clear();
+      claims.set(sentence, facts);
+    }
+    return facts;
+  };
+  return {
+    signals: (sentence, sources) => measureSentence(sentence, sources, reader, forms, factsOf(sentence)),
+  };
 }
 
 let shared: SentenceVerifier | undefined;
