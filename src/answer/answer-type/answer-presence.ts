@@ -95,28 +95,19 @@ function newName(language: LanguageAnalysis, isNew: (token: LanguageToken) => bo
   });
 }
 
-/** A number written in digits that the question did not name (a year counts only for dates). */
 /** Month abbreviations read as the month: "Nov." and "November" give the same date. */
 const monthNames: ReadonlyMap<string, string> = new Map(
-  [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-  ].flatMap((month) => [
+  Array.from({ length: 12 }, (_, month) =>
+    new Intl.DateTimeFormat("en", { month: "long", timeZone: "UTC" })
+      .format(Date.UTC(2000, month, 1))
+      .toLowerCase(),
+  ).flatMap((month) => [
     [month.slice(0, 3), month],
     ...(month === "september" ? [["sept", month] as const] : []),
   ]),
 );
 
+/** A number written in digits that the question did not name (a year counts only for dates). */
 function newDigits(sentence: string, asked: ReadonlySet<string>): boolean {
   return tokens(sentence).some((token) => /^\p{N}/u.test(token) && !asked.has(token) && !isYear(token));
 }
