@@ -3,6 +3,7 @@
 // of verification, so a reader remembers what it read: an answer of eight sentences over eight
 // passages would otherwise cut and read every passage dozens of times. The memory belongs to whoever
 // owns the reader (an engine instance), not to the process.
+import { remembered } from "../../core/remembered.js";
 import { type Span, sentenceSpans } from "../../core/sentences.js";
 import { tokens } from "../../core/terms.js";
 import { type ClaimFacts, type Clause, claimFacts } from "./claim-facts.js";
@@ -62,7 +63,6 @@ const maxWindowSentences = 3;
 
 /** A reader that remembers up to `maxRemembered` sources (default 256), then starts over. */
 export function createSourceReader(forms: WordForms, maxRemembered = 256): SourceReader {
-  const memory = new Map<string, SourceAnalysis>();
   const held = (words: Iterable<string>) => {
     const stems = new Set<string>();
     for (const word of words) for (const form of forms.heldAs(word)) stems.add(form);
@@ -122,15 +122,5 @@ export function createSourceReader(forms: WordForms, maxRemembered = 256): Sourc
     return { sentences, windows, words, acronyms: spelledAcronyms(text), stems: allStems };
   }
 
-  return {
-    read(text) {
-      let analysis = memory.get(text);
-      if (!analysis) {
-        analysis = analyse(text);
-        if (memory.size >= maxRemembered) memory.clear();
-        memory.set(text, analysis);
-      }
-      return analysis;
-    },
-  };
+  return { read: remembered(analyse, maxRemembered) };
 }

