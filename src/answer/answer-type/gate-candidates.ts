@@ -81,10 +81,11 @@ export async function gateCandidates<T extends GateCandidate>(
     // Another document may make the same statement with another answer further down the field
     // (passage rank lowers its score): read those too, so a disagreement is seen.
     const best = candidates[chosen] as T;
+    const restates = mayRestate(best.text);
     for (const [rank, candidate] of candidates.entries()) {
       if (rank <= chosen || verdicts.has(rank)) continue;
       if (candidate.passage.document.id === best.passage.document.id) continue;
-      if (mayRestate(best.text, candidate.text)) verdicts.set(rank, await question.check(unitOf(candidate)));
+      if (restates(candidate.text)) verdicts.set(rank, await question.check(unitOf(candidate)));
     }
   }
   const { field } = gatedField(candidates, (rank) => verdicts.get(rank)?.passes, cutoffShare);

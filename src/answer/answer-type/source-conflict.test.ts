@@ -21,7 +21,7 @@ describe("sources that disagree", () => {
   it("sees one name put where another document puts another", async () => {
     const a = await side(who, byAda, "a");
     const b = await side(who, byLena, "b");
-    expect(mayRestate(a.text, b.text)).toBe(true);
+    expect(mayRestate(a.text)(b.text)).toBe(true);
     expect(sourceConflict(a, b)).toEqual({ chosenGives: ["ada", "brennan"], otherGives: ["lena", "ortiz"] });
   });
 

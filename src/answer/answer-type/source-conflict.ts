@@ -40,11 +40,13 @@ export const sameStatementShare = 0.8;
 const minStatementWords = 3;
 
 /**
- * A cheap first look, before the gate reads `other`: whether the two texts could make the same
- * statement, their answers aside (most of the shorter one's word stems in the other, answers counted).
+ * A cheap first look, before the gate reads another text: whether it could make the same statement as
+ * `chosen`, their answers aside (most of the shorter one's word stems in the other, answers counted).
+ * `chosen` is read once for every text it is compared with.
  */
-export function mayRestate(chosen: string, other: string): boolean {
-  return overlap(stems(chosen), stems(other)) >= 0.6;
+export function mayRestate(chosen: string): (other: string) => boolean {
+  const own = stems(chosen);
+  return (other) => overlap(own, stems(other)) >= 0.6;
 }
 
 /**
