@@ -1,6 +1,6 @@
 // Row shapes of the embedded store's tables and their mapping to domain types.
 import type { Chunk, DocumentRecord, SourceFile } from "../../core/document.js";
-import type { Location } from "../../core/location.js";
+import { chunkFromRow, documentFromRow, fileFromRow } from "../record-rows.js";
 import type { JobStatus } from "../store.js";
 
 export interface DocumentRow {
@@ -56,41 +56,9 @@ export interface Bm25Row extends ChunkRow {
   score: number;
 }
 
-export function rowToDocument(row: DocumentRow): DocumentRecord {
-  return {
-    id: row.id,
-    collection: row.collection,
-    source: row.source,
-    file: row.file,
-    title: row.title,
-    mediaType: row.media_type,
-    contentHash: row.content_hash,
-    size: row.size,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    chunkCount: row.chunk_count,
-    groups: (JSON.parse(row.groups) as string[]).sort(),
-  };
-}
+export const rowToDocument = (row: DocumentRow): DocumentRecord =>
+  documentFromRow(row, JSON.parse(row.groups) as string[]);
 
-export function rowToFile(row: SourceFileRow): SourceFile {
-  return {
-    collection: row.collection,
-    path: row.path,
-    contentHash: row.content_hash,
-    size: row.size,
-    mediaType: row.media_type,
-    ingestedAt: row.ingested_at,
-  };
-}
+export const rowToFile = (row: SourceFileRow): SourceFile => fileFromRow(row);
 
-export function rowToChunk(row: ChunkRow): Chunk {
-  return {
-    id: row.id,
-    documentId: row.document_id,
-    ordinal: row.ordinal,
-    text: row.text,
-    location: JSON.parse(row.location) as Location,
-  };
-}
+export const rowToChunk = (row: ChunkRow): Chunk => chunkFromRow(row);
