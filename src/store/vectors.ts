@@ -86,6 +86,29 @@ export interface VectorStore {
   searchVectors(query: VectorQuery): Promise<VectorHit[]>;
 }
 
+/**
+ * E_INVALID_INPUT unless a space of the same name already stored (read back as `existing`) has the
+ * settings of the one being created: creating it again is then a no-op (every store).
+ */
+export function checkSameSpace(
+  existing: EmbeddingSpaceSpec & { quantization: Quantization },
+  space: NewEmbeddingSpace,
+): void {
+  const same =
+    existing.provider === space.provider &&
+    existing.model === space.model &&
+    existing.dimensions === space.dimensions &&
+    existing.normalised === space.normalised &&
+    existing.version === space.version &&
+    existing.quantization === space.quantization;
+  if (!same) {
+    throw new VerityError(
+      "E_INVALID_INPUT",
+      `embedding space "${space.name}" already exists in "${space.collection}" with other settings; choose another name or remove it first`,
+    );
+  }
+}
+
 /** E_INVALID_INPUT unless a new space's dimensions, quantisation and name can be stored (every store). */
 export function checkNewSpace(space: NewEmbeddingSpace): void {
   if (!Number.isInteger(space.dimensions) || space.dimensions <= 0 || space.dimensions > 8192) {

@@ -9,6 +9,7 @@ import { VerityError } from "../../core/errors.js";
 import {
   type ChunkToEmbed,
   checkNewSpace,
+  checkSameSpace,
   type EmbeddingSpace,
   type NewEmbeddingSpace,
   type Quantization,
@@ -246,19 +247,7 @@ export function createPostgresVectorIndex(context: VectorContext): PostgresVecto
         await tx.query(sql`SELECT pg_advisory_xact_lock(hashtext(${`verity-space:${space.collection}`}))`);
         const existing = await spaceRow(tx, space.collection, space.name);
         if (existing) {
-          const same =
-            existing.provider === space.provider &&
-            existing.model === space.model &&
-            Number(existing.dimensions) === space.dimensions &&
-            existing.normalised === space.normalised &&
-            existing.version === space.version &&
-            existing.quantization === space.quantization;
-          if (!same) {
-            throw new VerityError(
-              "E_INVALID_INPUT",
-              `embedding space "${space.name}" already exists in "${space.collection}" with other settings; choose another name or remove it first`,
-            );
-          }
+          checkSameSpace({ ...existing, dimensions: Number(existing.dimensions) }, space);
           return toSpace(tx, existing);
         }
         const collection = await context.collections.findOrCreate(tx, space.collection);

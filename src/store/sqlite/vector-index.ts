@@ -8,6 +8,7 @@ import { VerityError } from "../../core/errors.js";
 import {
   type ChunkToEmbed,
   checkNewSpace,
+  checkSameSpace,
   type EmbeddingSpace,
   type Quantization,
   type VectorHit,
@@ -209,19 +210,7 @@ export function createSqliteVectorIndex(context: VectorIndexContext): SqliteVect
       return writer.transaction(() => {
         const existing = spaceRow(space.collection, space.name);
         if (existing) {
-          const same =
-            existing.provider === space.provider &&
-            existing.model === space.model &&
-            existing.dimensions === space.dimensions &&
-            (existing.normalised === 1) === space.normalised &&
-            existing.version === space.version &&
-            existing.quantization === space.quantization;
-          if (!same) {
-            throw new VerityError(
-              "E_INVALID_INPUT",
-              `embedding space "${space.name}" already exists in "${space.collection}" with other settings; choose another name or remove it first`,
-            );
-          }
+          checkSameSpace({ ...existing, normalised: existing.normalised === 1 }, space);
           return toSpace(existing);
         }
         const collection = context.collectionId(space.collection, true) as number;
