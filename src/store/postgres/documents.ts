@@ -2,11 +2,12 @@
 // advisory lock on its collection and path, so two writers of one file never interleave), its chunks
 // indexed for BM25 with the collection's tokenizer, its documents given their access groups. Reads
 // take the caller's access and filter inside their queries.
+
 import { createHash } from "node:crypto";
 import { type Access, fullAccess } from "../../core/access.js";
 import { accessGroups } from "../../core/document.js";
-import { VerityError } from "../../core/errors.js";
 import { cjkIndexText } from "../../core/terms.js";
+import { putFileTally, type WrittenDocument } from "../put-file-tally.js";
 import type { NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
 import {
   always,
@@ -142,7 +143,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     fileId: number,
     document: NewDocument,
     groups: readonly string[],
-  ): Promise<{ status: "added" | "replaced" | "unchanged"; chunks: number; regrouped: boolean }> {
+  ): Promise<WrittenDocument> {
     // Text and metadata: a recording transcribed again by another engine has new metadata (and new
     // times) even when the words come out the same, so its chunks are replaced.
     const contentHash = sha256(`${document.text}\u0000${JSON.stringify(document.metadata ?? {})}`);
@@ -273,29 +274,13 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
               RETURNING id`,
         );
         const fileId = Number(file?.id);
-        const result: PutFileResult = {
-          added: 0,
-          replaced: 0,
-          unchanged: 0,
-          removed: 0,
-          chunks: 0,
-          regrouped: 0,
-        };
-        const keep = new Set<string>();
+        const tally = putFileTally(input.path);
         for (const document of input.documents) {
-          if (keep.has(document.source)) {
-            throw new VerityError(
-              "E_INVALID_INPUT",
-              `${input.path} holds two documents named ${document.source}`,
-            );
-          }
-          keep.add(document.source);
-          const written = await writeDocument(tx, delta, collection, fileId, document, groups);
-          result[written.status]++;
-          result.chunks += written.chunks;
-          if (written.regrouped) result.regrouped++;
+          tally.claim(document.source);
+          tally.count(await writeDocument(tx, delta, collection, fileId, document, groups));
         }
-        const gone = (await documentsOfFile(tx, fileId)).filter((old) => !keep.has(old.source));
+        const { result } = tally;
+        const gone = (await documentsOfFile(tx, fileId)).filter((old) => !tally.keeps(old.source));
         await deleteDocuments(
           tx,
           delta,

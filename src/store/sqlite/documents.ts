@@ -1,12 +1,13 @@
 // Files, documents and chunks in SQLite: each file stored or removed in one write transaction, its
 // chunks indexed for BM25 with the collection's tokenizer, its documents given their access groups.
 // Reads take the caller's access and filter inside their queries.
+
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { type Access, fullAccess } from "../../core/access.js";
 import { accessGroups } from "../../core/document.js";
-import { VerityError } from "../../core/errors.js";
 import { cjkIndexText } from "../../core/terms.js";
+import { putFileTally, type WrittenDocument } from "../put-file-tally.js";
 import type { NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
 import {
   collectionCondition,
@@ -154,7 +155,7 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
     fileId: number,
     document: NewDocument,
     groups: readonly string[],
-  ): { status: "added" | "replaced" | "unchanged"; chunks: number; regrouped: boolean } {
+  ): WrittenDocument {
     // Text and metadata: a recording transcribed again by another engine has new metadata (and new
     // times) even when the words come out the same, so its chunks are replaced.
     const contentHash = sha256(`${document.text}\u0000${JSON.stringify(document.metadata ?? {})}`);
@@ -208,30 +209,14 @@ export function createDocumentStore(context: DocumentContext): DocumentStore {
       mediaType: input.mediaType,
       now: now(),
     }) as { id: number };
-    const result: PutFileResult = {
-      added: 0,
-      replaced: 0,
-      unchanged: 0,
-      removed: 0,
-      chunks: 0,
-      regrouped: 0,
-    };
-    const keep = new Set<string>();
+    const tally = putFileTally(input.path);
     for (const document of input.documents) {
-      if (keep.has(document.source)) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `${input.path} holds two documents named ${document.source}`,
-        );
-      }
-      keep.add(document.source);
-      const written = writeDocument(collection, fileRow.id, document, groups);
-      result[written.status]++;
-      result.chunks += written.chunks;
-      if (written.regrouped) result.regrouped++;
+      tally.claim(document.source);
+      tally.count(writeDocument(collection, fileRow.id, document, groups));
     }
+    const { result } = tally;
     for (const old of statements.documentsOfFile.all(fileRow.id)) {
-      if (!keep.has(old.source)) {
+      if (!tally.keeps(old.source)) {
         statements.deleteDocument.run(old.id);
         result.removed++;
       }
