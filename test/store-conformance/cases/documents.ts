@@ -88,6 +88,21 @@ export function documentCases(context: ConformanceContext): void {
     expect(await store().stats()).toMatchObject({ documents: 1, chunks: 1 });
   });
 
+  it("refuses a file that names a document twice, and keeps what the file held before", async () => {
+    await store().putFile(filesDocuments("/f.jsonl", [documentOf("/f.jsonl#1", ["kept text"])]));
+    const twice = filesDocuments("/f.jsonl", [
+      documentOf("/f.jsonl#1", ["first"]),
+      documentOf("/f.jsonl#1", ["second"]),
+    ]);
+    await expect(store().putFile(twice)).rejects.toMatchObject({
+      code: "E_INVALID_INPUT",
+      message: "/f.jsonl holds two documents named /f.jsonl#1",
+    });
+    expect((await store().listDocuments()).map((document) => document.source)).toEqual(["/f.jsonl#1"]);
+    expect(await bm25("kept")).toHaveLength(1);
+    expect(await bm25("first")).toEqual([]);
+  });
+
   it("removes every document of a file put again with none", async () => {
     await store().putFile(
       filesDocuments("/c.jsonl", [
