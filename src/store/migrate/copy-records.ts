@@ -4,23 +4,16 @@
 import { hostname } from "node:os";
 import type Database from "better-sqlite3";
 import type { ApiKeyRow } from "../api-key-records.js";
+import type { JobRow } from "../job-records.js";
 import { identifier, sql } from "../postgres/sql.js";
 import type { Target } from "./target.js";
 
-interface JobRow {
-  id: string;
-  kind: string;
-  collection: string;
-  status: string;
-  pid: number | null;
-  started_at: string;
-  finished_at: string | null;
-  summary: string;
-}
+/** A stored job with the process that ran it. */
+type StoredJobRow = JobRow & { pid: number | null };
 
 /** Jobs, as they are; a job still marked running belongs to a process of this host (the data dir's). */
 export async function copyJobs(target: Target, db: Database.Database): Promise<number> {
-  const jobs = db.prepare<[], JobRow>("SELECT * FROM jobs ORDER BY started_at, id").all();
+  const jobs = db.prepare<[], StoredJobRow>("SELECT * FROM jobs ORDER BY started_at, id").all();
   if (jobs.length === 0) return 0;
   const { t } = target;
   await target.client.query(

@@ -1,38 +1,20 @@
 // Ingestion and reindex jobs in Postgres. A job records the process (pid and host) that runs it, so
 // jobs left `running` by a process of this host that no longer exists are marked interrupted when a
 // store opens; a job of another host is left to that host.
-import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { fullAccess } from "../../core/access.js";
-import type { Job, Store } from "../store.js";
+import { type JobRow, jobFromRow, processExists, startedJob } from "../job-records.js";
+import type { Store } from "../store.js";
 import type { Client } from "./client.js";
 import { sql } from "./sql.js";
 import type { Tables } from "./tables.js";
 
 export type JobStore = Pick<Store, "startJob" | "finishJob" | "listJobs">;
 
-interface JobRow {
-  id: string;
-  kind: string;
-  collection: string;
-  status: Job["status"];
-  started_at: string;
-  finished_at: string | null;
-  summary: string;
-}
-
 export function createJobStore(client: Client, t: Tables, now: () => string): JobStore {
   return {
     async startJob(kind, collection, summary = {}) {
-      const job: Job = {
-        id: randomUUID(),
-        kind,
-        collection,
-        status: "running",
-        startedAt: now(),
-        finishedAt: null,
-        summary,
-      };
+      const job = startedJob(kind, collection, summary, now());
       await client.query(
         sql`INSERT INTO ${t.jobs} (id, kind, collection, status, pid, host, started_at, summary)
             VALUES (${job.id}, ${kind}, ${collection}, 'running', ${process.pid}, ${hostname()}, ${job.startedAt},
@@ -57,15 +39,7 @@ export function createJobStore(client: Client, t: Tables, now: () => string): Jo
           : sql`SELECT * FROM ${t.jobs} WHERE collection = ANY(${[...access.collections]}::text[])
                 ORDER BY started_at DESC LIMIT ${limit}`,
       );
-      return rows.map((row) => ({
-        id: row.id,
-        kind: row.kind,
-        collection: row.collection,
-        status: row.status,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        summary: JSON.parse(row.summary) as Record<string, unknown>,
-      }));
+      return rows.map(jobFromRow);
     },
   };
 }
@@ -81,13 +55,4 @@ export async function markAbandonedJobs(client: Client, t: Tables, now: () => st
     sql`UPDATE ${t.jobs} SET status = 'interrupted', finished_at = ${now()}
         WHERE id = ANY(${abandoned.map((job) => job.id)}::text[]) AND status = 'running'`,
   );
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

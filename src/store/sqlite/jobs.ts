@@ -1,10 +1,9 @@
 // Ingestion and reindex jobs in SQLite: started and finished in their own short write transactions,
 // and marked interrupted when the process that ran them is gone.
-import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { fullAccess } from "../../core/access.js";
+import { type JobRow, jobFromRow, processExists, startedJob } from "../job-records.js";
 import type { Job, Store } from "../store.js";
-import type { JobRow } from "./rows.js";
 import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
@@ -24,15 +23,7 @@ export function createJobStore(db: Database.Database, writer: Writer, now: () =>
   return {
     startJob: writer.transaction(
       (kind: string, collection: string, summary: Record<string, unknown> = {}) => {
-        const job: Job = {
-          id: randomUUID(),
-          kind,
-          collection,
-          status: "running",
-          startedAt: now(),
-          finishedAt: null,
-          summary,
-        };
+        const job = startedJob(kind, collection, summary, now());
         insertJob.run(job.id, kind, collection, process.pid, job.startedAt, JSON.stringify(summary));
         return job;
       },
@@ -49,15 +40,7 @@ export function createJobStore(db: Database.Database, writer: Writer, now: () =>
         access.collections === "*"
           ? recent.all(limit)
           : recentIn.all(JSON.stringify(access.collections), limit);
-      return rows.map((row) => ({
-        id: row.id,
-        kind: row.kind,
-        collection: row.collection,
-        status: row.status,
-        startedAt: row.started_at,
-        finishedAt: row.finished_at,
-        summary: JSON.parse(row.summary) as Record<string, unknown>,
-      }));
+      return rows.map(jobFromRow);
     },
   };
 }
@@ -79,13 +62,4 @@ export function markAbandonedJobs(db: Database.Database, writer: Writer, now: ()
   writer.transaction(() => {
     for (const job of abandoned()) mark.run(now(), job.id);
   })();
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

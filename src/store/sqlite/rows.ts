@@ -1,7 +1,6 @@
 // Row shapes of the embedded store's tables and their mapping to domain types.
 import type { Chunk, DocumentRecord, SourceFile } from "../../core/document.js";
 import { chunkFromRow, documentFromRow, fileFromRow } from "../record-rows.js";
-import type { JobStatus } from "../store.js";
 
 export interface DocumentRow {
   id: string;
@@ -27,16 +26,6 @@ export interface ChunkRow {
   ordinal: number;
   text: string;
   location: string;
-}
-
-export interface JobRow {
-  id: string;
-  kind: string;
-  collection: string;
-  status: JobStatus;
-  started_at: string;
-  finished_at: string | null;
-  summary: string;
 }
 
 export interface SourceFileRow {
