@@ -1,10 +1,13 @@
 // The migration's source: an embedded data dir, opened read-only (never migrated, never written, so
 // a read-only data dir works and the source stays exactly as it was), read through its own tables.
+
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type Database from "better-sqlite3";
 import { VerityError } from "../../core/errors.js";
 import { openDatabase } from "../sqlite/open-database.js";
+import type { ChunkRow } from "../sqlite/rows.js";
+import type { SpaceRow } from "../sqlite/vector-index.js";
 
 export interface SourceDatabase {
   /** The data dir, resolved. */
@@ -96,14 +99,8 @@ export interface SourceDocument {
   groups: string[];
 }
 
-export interface SourceChunk {
-  rowid: number;
-  id: string;
-  document_id: string;
-  ordinal: number;
-  text: string;
-  location: string;
-}
+/** A chunk as the data dir stores it. */
+export type SourceChunk = ChunkRow;
 
 /** Documents (with their groups) and chunks, in stored order, of the files `fileIds`. */
 export function sourceFileContents(
@@ -133,19 +130,8 @@ export function sourceFileContents(
   return { documents, chunks };
 }
 
-export interface SourceSpace {
-  id: number;
-  collection: string;
-  name: string;
-  provider: string;
-  model: string;
-  dimensions: number;
-  normalised: number;
-  version: string;
-  quantization: "float32" | "int8" | "binary";
-  active: number;
-  created_at: string;
-}
+/** An embedding space as the data dir stores it. */
+export type SourceSpace = SpaceRow;
 
 export function sourceSpaces(db: Database.Database): SourceSpace[] {
   return db

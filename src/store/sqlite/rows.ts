@@ -1,41 +1,28 @@
 // Row shapes of the embedded store's tables and their mapping to domain types.
 import type { Chunk, DocumentRecord, SourceFile } from "../../core/document.js";
-import { chunkFromRow, documentFromRow, fileFromRow } from "../record-rows.js";
+import {
+  type ChunkRowFields,
+  chunkFromRow,
+  type DocumentRowFields,
+  documentFromRow,
+  fileFromRow,
+  type SourceFileRowFields,
+} from "../record-rows.js";
 
-export interface DocumentRow {
-  id: string;
-  collection: string;
-  source: string;
-  file: string;
-  title: string;
-  media_type: string;
-  content_hash: string;
+export interface DocumentRow extends DocumentRowFields {
   size: number;
-  created_at: string;
-  updated_at: string;
-  metadata: string;
   chunk_count: number;
   /** JSON array of the document's access groups. */
   groups: string;
 }
 
-export interface ChunkRow {
+export interface ChunkRow extends ChunkRowFields {
   rowid: number;
-  id: string;
-  document_id: string;
-  ordinal: number;
-  text: string;
-  location: string;
 }
 
-export interface SourceFileRow {
+export interface SourceFileRow extends SourceFileRowFields {
   id: number;
-  collection: string;
-  path: string;
-  content_hash: string;
   size: number;
-  media_type: string;
-  ingested_at: string;
 }
 
 export interface Bm25Row extends ChunkRow {

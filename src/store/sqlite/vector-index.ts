@@ -25,7 +25,7 @@ const rescoreFactor = 10;
 /** Neighbours fetched per wanted result, before the caller's access is applied. */
 const accessOverFetch = 4;
 
-interface SpaceRow {
+export interface SpaceRow {
   id: number;
   collection: string;
   name: string;
