@@ -6,6 +6,7 @@ import type Database from "better-sqlite3";
 import type { ApiKeyRow } from "../api-key-records.js";
 import type { JobRow } from "../job-records.js";
 import { identifier, sql } from "../postgres/sql.js";
+import type { AnswerRow, CallRow } from "../sqlite/ledger.js";
 import type { Target } from "./target.js";
 
 /** A stored job with the process that ran it. */
@@ -30,29 +31,8 @@ export async function copyJobs(target: Target, db: Database.Database): Promise<n
   return jobs.length;
 }
 
-interface AnswerRow {
-  id: number;
-  at: string;
-  collection: string;
-  api_key: string | null;
-  status: string;
-  answerer: string;
-  escalated: number;
-  cost_usd: number;
-  latency_ms: number;
-  strongest_cost_usd: number | null;
-  trace: string;
-}
-
-interface CallRow {
-  answer_id: number;
-  model: string;
-  outcome: string;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number;
-  latency_ms: number;
-}
+/** A model call as the data dir stores it, with the answer it served. */
+type SourceCallRow = CallRow & { answer_id: number };
 
 export function sourceAnswerCount(db: Database.Database): number {
   return db.prepare<[], { n: number }>("SELECT count(*) AS n FROM answers").get()?.n ?? 0;
@@ -77,7 +57,7 @@ export async function copyLedger(
   const answersAfter = db.prepare<[number, number], AnswerRow>(
     "SELECT * FROM answers WHERE id > ? ORDER BY id LIMIT ?",
   );
-  const callsBetween = db.prepare<[number, number], CallRow>(
+  const callsBetween = db.prepare<[number, number], SourceCallRow>(
     "SELECT * FROM model_calls WHERE answer_id > ? AND answer_id <= ? ORDER BY answer_id, rowid",
   );
   for (;;) {

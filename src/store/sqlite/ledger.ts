@@ -30,7 +30,7 @@ function answersWhere(options: LedgerQuery): SqlCondition {
   };
 }
 
-interface AnswerRow {
+export interface AnswerRow {
   id: number;
   at: string;
   collection: string;
@@ -44,7 +44,7 @@ interface AnswerRow {
   trace: string;
 }
 
-interface CallRow {
+export interface CallRow {
   model: string;
   outcome: string;
   input_tokens: number | null;
