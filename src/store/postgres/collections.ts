@@ -1,21 +1,16 @@
 // Collections in Postgres: their rows, their settings (the tokenizer their index is built with) and
 // their counts, over what the caller may read.
+
 import { type Access, fullAccess } from "../../core/access.js";
 import type { Collection } from "../../core/document.js";
-import { VerityError } from "../../core/errors.js";
+import { type CollectionRow, checkTokenizer, settingsOf } from "../collection-settings.js";
 import type { CollectionSettings, CollectionTokenizer } from "../store.js";
 import { collectionCondition, groupCondition, orTrue } from "./access-filter.js";
 import type { Queryable } from "./client.js";
 import { sql } from "./sql.js";
 import type { Tables } from "./tables.js";
 
-const tokenizers: readonly CollectionTokenizer[] = ["default", "cjk"];
-
-export interface CollectionRow {
-  id: number;
-  name: string;
-  tokenizer: CollectionTokenizer;
-}
+export type { CollectionRow };
 
 export interface Collections {
   find(db: Queryable, name: string): Promise<CollectionRow | undefined>;
@@ -48,13 +43,7 @@ export function createCollections(db: Queryable, t: Tables, now: () => string): 
 
     async create(name, settings = {}) {
       const { tokenizer } = settings;
-      if (tokenizer !== undefined && !tokenizers.includes(tokenizer)) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `unknown tokenizer ${JSON.stringify(tokenizer)}; use one of ${tokenizers.join(", ")}`,
-          { option: "tokenizer" },
-        );
-      }
+      checkTokenizer(tokenizer);
       const row = (await find(db, name)) ?? (await insert(db, name, tokenizer ?? "default"));
       return settingsOf(row, tokenizer);
     },
@@ -77,16 +66,4 @@ export function createCollections(db: Queryable, t: Tables, now: () => string): 
       }));
     },
   };
-}
-
-/** An existing collection's settings, checked against those asked for. */
-function settingsOf(row: CollectionRow, tokenizer: CollectionTokenizer | undefined): CollectionSettings {
-  if (tokenizer !== undefined && tokenizer !== row.tokenizer) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `collection "${row.name}" already exists with tokenizer "${row.tokenizer}", and a collection's index cannot change tokenizer; ingest into a new collection to use "${tokenizer}", or leave the tokenizer unset`,
-      { option: "tokenizer" },
-    );
-  }
-  return { tokenizer: row.tokenizer };
 }

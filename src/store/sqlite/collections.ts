@@ -4,19 +4,13 @@
 import type Database from "better-sqlite3";
 import { type Access, fullAccess } from "../../core/access.js";
 import type { Collection } from "../../core/document.js";
-import { VerityError } from "../../core/errors.js";
+import { type CollectionRow, checkTokenizer, settingsOf } from "../collection-settings.js";
 import type { CollectionSettings, CollectionTokenizer } from "../store.js";
 import { collectionCondition, groupCondition } from "./access-filter.js";
 import { createStatementCache } from "./statement-cache.js";
 import type { Writer } from "./writer.js";
 
-const tokenizers: readonly CollectionTokenizer[] = ["default", "cjk"];
-
-export interface CollectionRow {
-  id: number;
-  name: string;
-  tokenizer: CollectionTokenizer;
-}
+export type { CollectionRow };
 
 export interface Collections {
   find(name: string): CollectionRow | undefined;
@@ -55,13 +49,7 @@ export function createCollections(db: Database.Database, writer: Writer, now: ()
 
     create(name, settings = {}) {
       const { tokenizer } = settings;
-      if (tokenizer !== undefined && !tokenizers.includes(tokenizer)) {
-        throw new VerityError(
-          "E_INVALID_INPUT",
-          `unknown tokenizer ${JSON.stringify(tokenizer)}; use one of ${tokenizers.join(", ")}`,
-          { option: "tokenizer" },
-        );
-      }
+      checkTokenizer(tokenizer);
       // An existing collection needs no write, so this also works on a read-only store.
       const existing = byName.get(name);
       return existing ? settingsOf(existing, tokenizer) : createInTransaction(name, tokenizer);
@@ -86,16 +74,4 @@ export function createCollections(db: Database.Database, writer: Writer, now: ()
         }));
     },
   };
-}
-
-/** An existing collection's settings, checked against those asked for. */
-function settingsOf(row: CollectionRow, tokenizer: CollectionTokenizer | undefined): CollectionSettings {
-  if (tokenizer !== undefined && tokenizer !== row.tokenizer) {
-    throw new VerityError(
-      "E_INVALID_INPUT",
-      `collection "${row.name}" already exists with tokenizer "${row.tokenizer}", and a collection's index cannot change tokenizer; ingest into a new collection to use "${tokenizer}", or leave the tokenizer unset`,
-      { option: "tokenizer" },
-    );
-  }
-  return { tokenizer: row.tokenizer };
 }
