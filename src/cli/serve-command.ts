@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { VerityError } from "../core/errors.js";
 import type { CliIo } from "./cli-io.js";
-import type { GlobalOptions } from "./global-options.js";
+import { commandOptionSources, type GlobalOptions } from "./global-options.js";
 import { stopSignal } from "./stop-signal.js";
 
 interface ServeCommandContext {
@@ -61,13 +61,7 @@ export function addServeCommand(program: Command, context: ServeCommandContext):
         import("../server/settings/server-settings.js"),
         import("../server/start-server.js"),
       ]);
-      const resolved = await resolveVerityOptions({
-        ...global,
-        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        ...(options.config ? { config: options.config } : {}),
-        env: io.env,
-        cwd: io.cwd,
-      });
+      const resolved = await resolveVerityOptions(commandOptionSources(global, options, io));
       const fromFile = parseServerSettings(resolved.configFile?.server, resolved.configFile?.path);
       const settings = {
         ...fromFile,

@@ -9,7 +9,7 @@ import type { Command } from "commander";
 import { VerityError } from "../core/errors.js";
 import { nonNegativeInteger, positiveInteger } from "./arguments.js";
 import type { CliIo } from "./cli-io.js";
-import type { GlobalOptions } from "./global-options.js";
+import { commandOptionSources, type GlobalOptions } from "./global-options.js";
 import { stopSignal } from "./stop-signal.js";
 
 interface WorkerCommandContext {
@@ -45,13 +45,7 @@ export function addWorkerCommand(program: Command, context: WorkerCommandContext
       const { io } = context;
       const global = program.opts<GlobalOptions>();
       const { resolveVerityOptions } = await import("../resolve-options.js");
-      const resolved = await resolveVerityOptions({
-        ...global,
-        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        ...(options.config ? { config: options.config } : {}),
-        env: io.env,
-        cwd: io.cwd,
-      });
+      const resolved = await resolveVerityOptions(commandOptionSources(global, options, io));
       const url = resolved.databaseUrl;
       if (url === undefined) {
         throw new VerityError(
