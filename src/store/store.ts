@@ -40,6 +40,19 @@ export interface PutFileInput {
   groups?: readonly string[];
 }
 
+/** The Store methods about files, documents and chunks (each store implements them in one module). */
+export type DocumentMethods =
+  | "getFile"
+  | "listFiles"
+  | "setFileGroups"
+  | "putFile"
+  | "removeFile"
+  | "removeDocument"
+  | "listDocuments"
+  | "getDocument"
+  | "getDocumentText"
+  | "getChunks";
+
 export interface PutFileResult {
   added: number;
   replaced: number;

@@ -8,7 +8,7 @@ import { type Access, fullAccess } from "../../core/access.js";
 import { accessGroups } from "../../core/document.js";
 import { cjkIndexText } from "../../core/terms.js";
 import { putFileTally, type WrittenDocument } from "../put-file-tally.js";
-import type { NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
+import type { DocumentMethods, NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
 import {
   always,
   collectionCondition,
@@ -31,19 +31,7 @@ import { join, type Sql, sql } from "./sql.js";
 import { restoredText, storedText } from "./stored-text.js";
 import type { Tables } from "./tables.js";
 
-export type DocumentStore = Pick<
-  Store,
-  | "getFile"
-  | "listFiles"
-  | "setFileGroups"
-  | "putFile"
-  | "removeFile"
-  | "removeDocument"
-  | "listDocuments"
-  | "getDocument"
-  | "getDocumentText"
-  | "getChunks"
->;
+export type DocumentStore = Pick<Store, DocumentMethods>;
 
 export interface DocumentContext {
   client: Client;

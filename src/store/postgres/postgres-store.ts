@@ -148,13 +148,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
         (SELECT coalesce(sum(octet_length(d.text)), 0) FROM ${t.documents} d JOIN ${t.collections} c ON c.id = d.collection_id
            WHERE ${collection} AND ${ofDocument(sql`d.id`)}) AS text_bytes`,
     );
-    return {
-      collections: Number(row?.collections ?? 0),
-      files: Number(row?.files ?? 0),
-      documents: Number(row?.documents ?? 0),
-      chunks: Number(row?.chunks ?? 0),
-      textBytes: Number(row?.text_bytes ?? 0),
-    };
+    return countsOf(row);
   }
 
   const store: PostgresStore = {
@@ -208,11 +202,7 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
                    pg_database_size(current_database()) AS database_bytes`,
       );
       return {
-        collections: Number(row?.collections ?? 0),
-        files: Number(row?.files ?? 0),
-        documents: Number(row?.documents ?? 0),
-        chunks: Number(row?.chunks ?? 0),
-        textBytes: Number(row?.text_bytes ?? 0),
+        ...countsOf(row),
         databaseBytes: Number(row?.database_bytes ?? 0),
         bm25Ranking: "postgres_bm25",
       };
@@ -221,4 +211,17 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
     close: () => client.close(),
   };
   return guardStoreErrors(store, errorContext);
+}
+
+/** The counts of a stats query's row (Postgres returns count(*) as a string). */
+function countsOf(
+  row: Record<string, string | number> | undefined,
+): Omit<StoreStats, "databaseBytes" | "bm25Ranking"> {
+  return {
+    collections: Number(row?.collections ?? 0),
+    files: Number(row?.files ?? 0),
+    documents: Number(row?.documents ?? 0),
+    chunks: Number(row?.chunks ?? 0),
+    textBytes: Number(row?.text_bytes ?? 0),
+  };
 }

@@ -8,7 +8,7 @@ import { type Access, fullAccess } from "../../core/access.js";
 import { accessGroups } from "../../core/document.js";
 import { cjkIndexText } from "../../core/terms.js";
 import { putFileTally, type WrittenDocument } from "../put-file-tally.js";
-import type { NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
+import type { DocumentMethods, NewDocument, PutFileInput, PutFileResult, Store } from "../store.js";
 import {
   collectionCondition,
   documentCondition,
@@ -30,21 +30,7 @@ import { createStatementCache } from "./statement-cache.js";
 import type { Synchronous } from "./store-errors.js";
 import type { Writer } from "./writer.js";
 
-export type DocumentStore = Synchronous<
-  Pick<
-    Store,
-    | "getFile"
-    | "listFiles"
-    | "setFileGroups"
-    | "putFile"
-    | "removeFile"
-    | "removeDocument"
-    | "listDocuments"
-    | "getDocument"
-    | "getDocumentText"
-    | "getChunks"
-  >
->;
+export type DocumentStore = Synchronous<Pick<Store, DocumentMethods>>;
 
 export interface DocumentContext {
   db: Database.Database;
