@@ -62,6 +62,9 @@ export function surfaceNames(text: string): Set<string> {
   return values;
 }
 
+/** Most words added or removed between two texts that still make one statement (see `replacesAnswer`). */
+const maxRestatementEdits = 64;
+
 /** Longest run of words that can stand in for one answer ("Angelique Kerber" for "Ashleigh Barty"). */
 const maxSubstitution = 4;
 
@@ -95,7 +98,10 @@ function replacesAnswer(
   fromValues: ReadonlySet<string>,
   toValues: ReadonlySet<string>,
 ): boolean {
-  const changes = diffArrays([...from], [...to]);
+  // Two restatements differ by a few words; a diff that needs more edits than this is not one, and
+  // stopping there keeps two long, shuffled texts from costing their lengths multiplied.
+  const changes = diffArrays([...from], [...to], { maxEditLength: maxRestatementEdits });
+  if (!changes) return false;
   const answersIn = (run: readonly string[], own: ReadonlySet<string>, theirs: ReadonlySet<string>) =>
     run.filter((word) => own.has(word) && !theirs.has(word)).length;
   const isAnswerRun = (run: readonly string[], own: ReadonlySet<string>, theirs: ReadonlySet<string>) =>
