@@ -9,7 +9,7 @@ import { type AnswerDraft, type Answerer, type AnswerRequest, noPassagesDraft } 
 import { closestSources } from "../closest-sources.js";
 import { type AnswerPolicy, applyAnswerPolicy } from "../verify/answer-policy.js";
 import type { Judge } from "../verify/judge.js";
-import type { VerifyOptions } from "../verify/verifier.js";
+import { type VerifyOptions, verificationSignals } from "../verify/verifier.js";
 import { type CitedSentence, parseCitations, splitAnswer } from "./citations.js";
 import { packContext } from "./context-packing.js";
 import { declineMarker, systemPrompt } from "./prompt.js";
@@ -141,6 +141,15 @@ export function createGenerativeAnswerer(options: GenerativeAnswererOptions): An
           });
         }
       };
+      // Read the passages for verification while the model writes, not when its first sentence is
+      // done: their sentences, stems and word forms (the first answer of a process also loads WordNet).
+      setImmediate(() =>
+        verificationSignals(
+          "",
+          passages.map((passage) => passage.chunk.text),
+          options.verify?.verifier,
+        ),
+      );
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(), model.timeoutMs);
       const abortSignal = request.signal ? AbortSignal.any([timeout.signal, request.signal]) : timeout.signal;
