@@ -99,6 +99,14 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
     logger,
     authenticate: createAuthenticator({ keys: options.verity.keys, disabled: options.noAuth === true }),
   };
+  const mediaTokens = createMediaTokens({
+    secret: await mediaTokenSecret(options.dataDir),
+    keys: options.verity.keys,
+    disabled: options.noAuth === true,
+    lifetimeMs: settings.timeouts.mediaLinkMs,
+  });
+  // On a database, the job runner holds the queue's connections and timers: an app that fails to
+  // come up stops it, or the process would live on without serving.
   const jobs = options.jobQueue
     ? await (await import("./jobs/queue/queued-job-runner.js")).createQueuedJobRunner({
         verity,
@@ -109,140 +117,139 @@ export async function createServerApp(options: ServerAppOptions): Promise<Server
         ...options.jobQueue,
       })
     : createJobRunner({ verity, uploads, metrics, logger });
-  const mediaTokens = createMediaTokens({
-    secret: await mediaTokenSecret(options.dataDir),
-    keys: options.verity.keys,
-    disabled: options.noAuth === true,
-    lifetimeMs: settings.timeouts.mediaLinkMs,
-  });
-
-  app.setErrorHandler((error, request, reply) => {
-    const { status, body, unexpected } = errorReply(error, settings.limits);
-    if (unexpected) request.log.error({ err: unexpected }, "unexpected error");
-    if (error instanceof RetryLaterError) reply.header("retry-after", String(error.retryAfterSeconds));
-    if (status === 401) reply.header("www-authenticate", 'Bearer realm="verity"');
-    return reply.code(status).type("application/json; charset=utf-8").send(body);
-  });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: {
-        code: "E_NOT_FOUND",
-        message: `no route ${request.method} ${request.url.split("?")[0]}; /api/v1/openapi.json lists them`,
-      },
-    }),
-  );
-
-  // Who is calling, before anything else runs; the rate limit (a route hook) then counts per key.
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
-    if (request.is404 || request.routeOptions.config.public === true) return;
-    const token = (request.query as { token?: unknown }).token;
-    if (
-      request.routeOptions.config.mediaToken === true &&
-      request.headers.authorization === undefined &&
-      typeof token === "string"
-    ) {
-      const { name, id } = request.params as { name?: string; id?: string };
-      request.caller = await mediaTokens.authenticate(token, {
-        collection: name ?? "",
-        documentId: id ?? "",
-      });
-      return;
-    }
-    request.caller = await context.authenticate(request.headers.authorization);
-  });
-  // One log line and one metric per request: no headers, bodies, questions or answers, and no URL
-  // (its route pattern only), so a media link's token never reaches the log.
-  app.addHook("onResponse", async (request, reply) => {
-    const route = request.routeOptions.url ?? "unmatched";
-    metrics.observeRequest({
-      method: request.method,
-      route,
-      status: reply.statusCode,
-      seconds: reply.elapsedTime / 1000,
+  try {
+    app.setErrorHandler((error, request, reply) => {
+      const { status, body, unexpected } = errorReply(error, settings.limits);
+      if (unexpected) request.log.error({ err: unexpected }, "unexpected error");
+      if (error instanceof RetryLaterError) reply.header("retry-after", String(error.retryAfterSeconds));
+      if (status === 401) reply.header("www-authenticate", 'Bearer realm="verity"');
+      return reply.code(status).type("application/json; charset=utf-8").send(body);
     });
-    request.log.info(
-      {
+    app.setNotFoundHandler((request, reply) =>
+      reply.code(404).send({
+        error: {
+          code: "E_NOT_FOUND",
+          message: `no route ${request.method} ${request.url.split("?")[0]}; /api/v1/openapi.json lists them`,
+        },
+      }),
+    );
+
+    // Who is calling, before anything else runs; the rate limit (a route hook) then counts per key.
+    app.addHook("onRequest", async (request, reply) => {
+      reply.header("x-request-id", request.id);
+      if (request.is404 || request.routeOptions.config.public === true) return;
+      const token = (request.query as { token?: unknown }).token;
+      if (
+        request.routeOptions.config.mediaToken === true &&
+        request.headers.authorization === undefined &&
+        typeof token === "string"
+      ) {
+        const { name, id } = request.params as { name?: string; id?: string };
+        request.caller = await mediaTokens.authenticate(token, {
+          collection: name ?? "",
+          documentId: id ?? "",
+        });
+        return;
+      }
+      request.caller = await context.authenticate(request.headers.authorization);
+    });
+    // One log line and one metric per request: no headers, bodies, questions or answers, and no URL
+    // (its route pattern only), so a media link's token never reaches the log.
+    app.addHook("onResponse", async (request, reply) => {
+      const route = request.routeOptions.url ?? "unmatched";
+      metrics.observeRequest({
         method: request.method,
         route,
         status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-        ...(request.caller?.keyId ? { keyId: request.caller.keyId } : {}),
+        seconds: reply.elapsedTime / 1000,
+      });
+      request.log.info(
+        {
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+          ...(request.caller?.keyId ? { keyId: request.caller.keyId } : {}),
+        },
+        "request",
+      );
+    });
+
+    await app.register(rateLimit, {
+      global: true,
+      max: settings.rateLimit.max,
+      timeWindow: settings.rateLimit.windowMs,
+      allowList: (request) => request.routeOptions.config.public === true,
+      keyGenerator: (request) =>
+        request.caller?.keyId ? `key:${request.caller.keyId}` : `address:${request.ip}`,
+      errorResponseBuilder: (_request, limit) =>
+        new RetryLaterError(
+          `too many requests for this API key: at most ${limit.max} per ${settings.rateLimit.windowMs / 1000} s; retry in ${limit.after} (server.rateLimit)`,
+          Math.max(1, Math.ceil(limit.ttl / 1000)),
+        ),
+    });
+    await app.register(multipart, {
+      throwFileSizeLimit: true,
+      limits: {
+        fileSize: settings.limits.uploadBytes,
+        files: settings.limits.uploadFiles,
+        fields: 20,
+        fieldSize: 64 * 1024,
+        parts: settings.limits.uploadFiles + 20,
+        headerPairs: 100,
       },
-      "request",
-    );
-  });
-
-  await app.register(rateLimit, {
-    global: true,
-    max: settings.rateLimit.max,
-    timeWindow: settings.rateLimit.windowMs,
-    allowList: (request) => request.routeOptions.config.public === true,
-    keyGenerator: (request) =>
-      request.caller?.keyId ? `key:${request.caller.keyId}` : `address:${request.ip}`,
-    errorResponseBuilder: (_request, limit) =>
-      new RetryLaterError(
-        `too many requests for this API key: at most ${limit.max} per ${settings.rateLimit.windowMs / 1000} s; retry in ${limit.after} (server.rateLimit)`,
-        Math.max(1, Math.ceil(limit.ttl / 1000)),
-      ),
-  });
-  await app.register(multipart, {
-    throwFileSizeLimit: true,
-    limits: {
-      fileSize: settings.limits.uploadBytes,
-      files: settings.limits.uploadFiles,
-      fields: 20,
-      fieldSize: 64 * 1024,
-      parts: settings.limits.uploadFiles + 20,
-      headerPairs: 100,
-    },
-  });
-
-  const routes = createRouteTable(app);
-  addHealthRoutes(routes, {
-    metrics,
-    checkReady: async () => {
-      await options.verity.store.hasCollection("");
-    },
-  });
-  addCollectionRoutes(routes, context, uploads, jobs);
-  addDocumentRoutes(routes, context, uploads, jobs, mediaTokens);
-  const endJobStreams = addJobRoutes(routes, jobs);
-  addAskRoutes(routes, context, settings.limits);
-  addStatsRoutes(routes, context, createRoutingLookup(options.models));
-  addKeyRoutes(routes, context);
-  addSessionRoute(routes, context);
-  addOpenApiRoute(routes);
-  app.addHook("preClose", async () => endJobStreams());
-
-  // The OpenAI-compatible endpoint (/v1) and MCP (/mcp): the other adapters over the same context.
-  await app.register(openAiRoutes(context));
-  await app.register(mcpRoutes(context));
-  // The web app at `/`: static files only, talking to the API above like any other client.
-  await addWebApp(app, options.webRoot);
-
-  // Requests in flight, counted on the raw server so hijacked responses (event streams) count too.
-  let inFlight = 0;
-  let idle: (() => void) | undefined;
-  app.server.on("request", (_request, response) => {
-    inFlight++;
-    response.once("close", () => {
-      inFlight--;
-      if (inFlight === 0) idle?.();
     });
-  });
-  const drain = async (graceMs: number) => {
-    const closed = app.close();
-    const quiet = new Promise<void>((resolve) => {
-      idle = resolve;
-      if (inFlight === 0) resolve();
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([quiet, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
-    app.server.closeAllConnections();
-    await closed;
-  };
 
-  return { app, drain, context, routes: routes.routes, jobs, uploads, metrics };
+    const routes = createRouteTable(app);
+    addHealthRoutes(routes, {
+      metrics,
+      checkReady: async () => {
+        await options.verity.store.hasCollection("");
+      },
+    });
+    addCollectionRoutes(routes, context, uploads, jobs);
+    addDocumentRoutes(routes, context, uploads, jobs, mediaTokens);
+    const endJobStreams = addJobRoutes(routes, jobs);
+    addAskRoutes(routes, context, settings.limits);
+    addStatsRoutes(routes, context, createRoutingLookup(options.models));
+    addKeyRoutes(routes, context);
+    addSessionRoute(routes, context);
+    addOpenApiRoute(routes);
+    app.addHook("preClose", async () => endJobStreams());
+
+    // The OpenAI-compatible endpoint (/v1) and MCP (/mcp): the other adapters over the same context.
+    await app.register(openAiRoutes(context));
+    await app.register(mcpRoutes(context));
+    // The web app at `/`: static files only, talking to the API above like any other client.
+    await addWebApp(app, options.webRoot);
+
+    // Requests in flight, counted on the raw server so hijacked responses (event streams) count too.
+    let inFlight = 0;
+    let idle: (() => void) | undefined;
+    app.server.on("request", (_request, response) => {
+      inFlight++;
+      response.once("close", () => {
+        inFlight--;
+        if (inFlight === 0) idle?.();
+      });
+    });
+    const drain = async (graceMs: number) => {
+      const closed = app.close();
+      const quiet = new Promise<void>((resolve) => {
+        idle = resolve;
+        if (inFlight === 0) resolve();
+      });
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([quiet, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+      app.server.closeAllConnections();
+      await closed;
+    };
+
+    return { app, drain, context, routes: routes.routes, jobs, uploads, metrics };
+  } catch (error) {
+    await jobs.stop().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    throw error;
+  }
 }

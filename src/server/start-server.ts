@@ -68,6 +68,7 @@ export async function startServer({
     pino.destination({ dest: logFd, sync: true }),
   );
   const verity = createVerity({ ...options, logger: logger.child({ component: "engine" }) });
+  let served: ServerApp | undefined;
   try {
     if (!noAuth && !isLoopback(settings.host) && !(await verity.keys.exists())) {
       throw new VerityError(
@@ -84,7 +85,7 @@ export async function startServer({
     }
     // On Postgres nothing else makes the data dir, which still holds uploads and the media-link secret.
     mkdirSync(options.dataDir, { recursive: true });
-    const served = await createServerApp({
+    const server = await createServerApp({
       verity,
       settings,
       dataDir: realpathSync(options.dataDir),
@@ -93,12 +94,17 @@ export async function startServer({
       ...(options.models ? { models: options.models } : {}),
       ...(options.databaseUrl ? { jobQueue: { url: options.databaseUrl, concurrency: worker ? 1 : 0 } } : {}),
     });
-    await served.uploads.cleanStaging();
-    await served.app.listen({ host: settings.host, port: settings.port });
-    const address = served.app.server.address();
+    served = server;
+    await server.uploads.cleanStaging();
+    await server.app
+      .listen({ host: settings.host, port: settings.port })
+      .catch((error: NodeJS.ErrnoException) => {
+        throw listenError(error, settings.host, settings.port);
+      });
+    const address = server.app.server.address();
     const port = typeof address === "object" && address ? address.port : settings.port;
     const url = `http://${settings.host.includes(":") ? `[${settings.host}]` : settings.host}:${port}`;
-    const resumed = await served.jobs.resumeInterrupted();
+    const resumed = await server.jobs.resumeInterrupted();
     if (resumed.length > 0) logger.info({ jobs: resumed.map((job) => job.id) }, "resumed interrupted jobs");
     logger.info(
       { url, auth: noAuth ? "off" : (await verity.keys.exists()) ? "keys" : "none yet (loopback)" },
@@ -109,11 +115,11 @@ export async function startServer({
     const close = async () => {
       const deadline = Date.now() + settings.timeouts.shutdownMs;
       try {
-        await served.drain(settings.timeouts.shutdownMs);
+        await server.drain(settings.timeouts.shutdownMs);
         // Jobs left unfinished at the deadline stay in the store and resume at the next start.
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
-          served.jobs.stop(),
+          server.jobs.stop(),
           new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now())))),
         ]);
         clearTimeout(timer);
@@ -124,7 +130,7 @@ export async function startServer({
       }
     };
     return {
-      ...served,
+      ...server,
       url,
       close: () => {
         closing ??= close();
@@ -132,7 +138,37 @@ export async function startServer({
       },
     };
   } catch (error) {
+    // Not serving (its port taken, say): the queue's connections go too, so the process can exit.
+    await served?.drain(0).catch(() => undefined);
+    await served?.jobs.stop().catch(() => undefined);
     await verity.close();
     throw error;
   }
+}
+
+/** Why the server could not listen, with what to do about it; other failures as they are. */
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host}:${port}`;
+  if (error.code === "EADDRINUSE") {
+    return new VerityError(
+      "E_CONFIG",
+      `${where} is in use by another program (another verity serve?): stop it, or choose another port with --port (0 picks a free one)`,
+      { option: "port", cause: error },
+    );
+  }
+  if (error.code === "EACCES") {
+    return new VerityError(
+      "E_CONFIG",
+      `this user may not listen on ${where} (ports below 1024 need privileges): choose a port from 1024 up with --port`,
+      { option: "port", cause: error },
+    );
+  }
+  if (error.code === "EADDRNOTAVAIL") {
+    return new VerityError(
+      "E_CONFIG",
+      `${host} is not an address of this machine: choose one it has with --host (127.0.0.1 for this machine only, 0.0.0.0 for every interface)`,
+      { option: "host", cause: error },
+    );
+  }
+  return error;
 }

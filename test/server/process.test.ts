@@ -1,6 +1,7 @@
 // The server as a process: SIGTERM drains in-flight requests and exits 0; kill -9 in the middle of an
 // upload leaves nothing half-stored; kill -9 in the middle of an upload's ingestion is resumed at the
-// next start; and without keys it refuses to listen beyond loopback unless told --no-auth.
+// next start; without keys it refuses to listen beyond loopback unless told --no-auth; and a port in
+// use is named, with the option to change it.
 
 import { existsSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
@@ -211,5 +212,18 @@ describe("without keys", () => {
     running = await serve("--no-auth");
     expect(running.log()).toContain("AUTHENTICATION IS OFF");
     expect((await fetch(`${running.url}/api/v1/collections`)).status).toBe(200);
+  });
+});
+
+describe("a port already in use", () => {
+  it("says so, naming --port, and exits with E_CONFIG's code", async () => {
+    running = await serve();
+    const port = new URL(running.url).port;
+    const result = await runCliProcess(["serve", "--port", port, "--data-dir", join(dir, "second")]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("E_CONFIG");
+    expect(result.stderr).toContain(`127.0.0.1:${port} is in use`);
+    expect(result.stderr).toContain("--port");
+    expect(result.stderr).not.toContain("unexpected error");
   });
 });

@@ -2,8 +2,9 @@
 // `verity serve` replicas only queueing (--no-worker) and `verity worker`s running the jobs, all on one
 // database and one data dir. Uploads to either replica are ingested once, by one worker, and either
 // replica reports every job; a worker killed mid-job leaves it to another, which skips the files
-// already stored; a worker that cannot read a staged upload fails the job naming the file; and a
-// worker without a database URL says how to give one.
+// already stored; a worker that cannot read a staged upload fails the job naming the file; a replica
+// that cannot listen exits rather than living on with the queue open; and a worker without a database
+// URL says how to give one.
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -320,6 +321,18 @@ describe("replicas and workers on one PostgreSQL", { tags: ["postgresql"], timeo
     expect((await json(response)).job).toMatchObject({ status: "succeeded", result: { added: 3 } });
     running.child.kill("SIGTERM");
     expect(await running.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("a replica that cannot listen closes the queue and exits, instead of living on unseen", async () => {
+    const url = await database();
+    const running = await replica(url);
+    const port = new URL(running.url).port;
+    const args = ["--database-url", url, "--data-dir", dataDir(), "--no-worker"];
+    const second = await runCliProcess(["serve", "--port", port, ...args]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(`127.0.0.1:${port} is in use`);
+    expect(second.stderr).not.toContain("unexpected error");
+    expect((await fetch(`${running.url}/api/v1/collections`)).status).toBe(200);
   });
 });
 
