@@ -1,6 +1,7 @@
 // Handing back the jobs of workers that are gone, on a real PostgreSQL 15: a job leased to a worker
 // whose lock is gone goes back to the queue while it has retries left, and is then given up and
-// recorded as failed in the store, saying why; a live worker's job is left alone.
+// recorded as failed in the store, saying why; a live worker's job is left alone; and the queue is set
+// up once, without a deadlock, when several processes open a new database at once.
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { noopLogger } from "../../src/core/logger.js";
@@ -88,6 +89,32 @@ describe("handing back lost jobs", { tags: ["postgresql"] }, () => {
       await alive.end().catch(() => undefined);
       await queue.close();
       await store.close();
+    }
+  });
+
+  it("is set up once when several queues, each with its own connections, open a new database at once", async () => {
+    server ??= startPostgresServer();
+    for (let round = 0; round < 6; round++) {
+      const url = await (await server).createDatabase();
+      const store = await createPostgresStore({ url });
+      // Each queue has its own connections, as each replica or worker has.
+      const opened = await Promise.allSettled(
+        Array.from({ length: 5 }, () =>
+          createJobQueue({ url, store, logger: noopLogger, checkMs: 3_600_000 }),
+        ),
+      );
+      const queues = opened.flatMap((each) => (each.status === "fulfilled" ? [each.value] : []));
+      try {
+        const failures = opened.flatMap((each) => (each.status === "rejected" ? [String(each.reason)] : []));
+        expect(failures, `round ${round}`).toEqual([]);
+        const [first] = queues;
+        if (!first) throw new Error("no queue");
+        const id = await accepted(store, first);
+        expect(await queues.at(-1)?.look(id)).toMatchObject({ state: "queued" });
+      } finally {
+        await Promise.all(queues.map((queue) => queue.close()));
+        await store.close();
+      }
     }
   });
 });

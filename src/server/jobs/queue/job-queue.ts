@@ -116,8 +116,7 @@ export async function createJobQueue(options: JobQueueOptions): Promise<JobQueue
 
   try {
     await boss.start();
-    await boss.createQueue(queueName, { name: queueName, policy: "standard" });
-    await createTables(pool, schema);
+    await setUp(pool, boss, schema);
   } catch (error) {
     await boss.stop({ graceful: false, wait: true, close: false }).catch(() => undefined);
     await pool.end().catch(() => undefined);
@@ -274,29 +273,36 @@ function attempts(count: number): string {
   return count === 1 ? "once" : `${count} times`;
 }
 
-/** The queue's own table, made once however many processes start at the same time. */
-async function createTables(pool: Pool, schema: string): Promise<void> {
+/**
+ * The queue and the queue's own table, made once however many processes start at the same time.
+ * pg-boss's createQueue is not safe to run twice at once: two processes making the queue each wait
+ * for the other's locks (a deadlock PostgreSQL breaks by failing one), so its setup is serialised
+ * under an advisory lock held by a connection of its own, and skipped when the queue exists.
+ */
+async function setUp(pool: Pool, boss: PgBoss, schema: string): Promise<void> {
   const client = await pool.connect();
   try {
-    await client.query("BEGIN");
-    await client.query(`SELECT pg_advisory_xact_lock(${lockSpace}, 0)`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.running_jobs (
-        job_id uuid PRIMARY KEY,
-        worker_key integer NOT NULL,
-        worker text NOT NULL,
-        done integer NOT NULL DEFAULT 0,
-        total integer NOT NULL DEFAULT 0,
-        unit text NOT NULL DEFAULT 'files',
-        eta_ms integer,
-        started_at timestamptz NOT NULL DEFAULT now(),
-        updated_at timestamptz NOT NULL DEFAULT now()
-      )`,
-    );
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => undefined);
-    throw error;
+    await client.query("SELECT pg_advisory_lock($1, 0)", [lockSpace]);
+    try {
+      if (!(await boss.getQueue(queueName))) {
+        await boss.createQueue(queueName, { name: queueName, policy: "standard" });
+      }
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.running_jobs (
+          job_id uuid PRIMARY KEY,
+          worker_key integer NOT NULL,
+          worker text NOT NULL,
+          done integer NOT NULL DEFAULT 0,
+          total integer NOT NULL DEFAULT 0,
+          unit text NOT NULL DEFAULT 'files',
+          eta_ms integer,
+          started_at timestamptz NOT NULL DEFAULT now(),
+          updated_at timestamptz NOT NULL DEFAULT now()
+        )`,
+      );
+    } finally {
+      await client.query("SELECT pg_advisory_unlock($1, 0)", [lockSpace]);
+    }
   } finally {
     client.release();
   }
