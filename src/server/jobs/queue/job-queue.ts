@@ -281,6 +281,8 @@ function attempts(count: number): string {
  */
 async function setUp(pool: Pool, boss: PgBoss, schema: string): Promise<void> {
   const client = await pool.connect();
+  // A connection that could not let go of the lock is closed, not pooled with it still held.
+  let unlocked = false;
   try {
     await client.query("SELECT pg_advisory_lock($1, 0)", [lockSpace]);
     try {
@@ -302,8 +304,9 @@ async function setUp(pool: Pool, boss: PgBoss, schema: string): Promise<void> {
       );
     } finally {
       await client.query("SELECT pg_advisory_unlock($1, 0)", [lockSpace]);
+      unlocked = true;
     }
   } finally {
-    client.release();
+    client.release(!unlocked);
   }
 }
