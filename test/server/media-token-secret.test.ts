@@ -1,6 +1,5 @@
 // The media-link secret in the data dir: made once, kept whole, and the same for every server that
 // starts over one data dir at the same moment (replicas on one database), in processes of their own.
-import { spawn } from "node:child_process";
 import {
   chmodSync,
   mkdirSync,
@@ -16,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mediaTokenSecret, mediaTokenSecretFile } from "../../src/server/auth/media-token-secret.js";
-import { repositoryRoot } from "../support/cli-process.js";
+import { runTsProcess } from "../support/cli-process.js";
 
 const moduleUrl = new URL("../../src/server/auth/media-token-secret.ts", import.meta.url);
 
@@ -29,29 +28,15 @@ afterEach(() => {
 });
 
 /** The secret as a process of its own reads or makes it, all of them starting at `startAt`. */
-function secretInProcess(dataDir: string, startAt: number): Promise<string> {
+async function secretInProcess(dataDir: string, startAt: number): Promise<string> {
   const code = `
     const { mediaTokenSecret } = await import(${JSON.stringify(fileURLToPath(moduleUrl))});
     while (Date.now() < ${startAt}) {}
     process.stdout.write((await mediaTokenSecret(${JSON.stringify(dataDir)})).toString("hex"));
   `;
-  const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-    cwd: repositoryRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (data: Buffer) => {
-    out += data;
-  });
-  child.stderr.on("data", (data: Buffer) => {
-    err += data;
-  });
-  return new Promise((resolve, reject) =>
-    child.on("close", (status) =>
-      status === 0 ? resolve(out) : reject(new Error(`exit ${status}: ${err}`)),
-    ),
-  );
+  const run = await runTsProcess(["--input-type=module", "-e", code]);
+  if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
+  return run.stdout;
 }
 
 describe("the media-link secret", () => {

@@ -17,8 +17,16 @@ export function runCliProcess(
   args: readonly string[],
   options: Pick<SpawnOptions, "uid" | "gid"> = {},
 ): Promise<CliRun> {
+  return runTsProcess(["src/cli/main.ts", ...args], options);
+}
+
+/** Runs Node with TypeScript support (tsx) and `args` from the repository root until it exits. */
+export function runTsProcess(
+  args: readonly string[],
+  options: Pick<SpawnOptions, "uid" | "gid"> = {},
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], {
       cwd: repositoryRoot,
       stdio: ["ignore", "pipe", "pipe"],
       ...options,
