@@ -68,7 +68,7 @@ describe("the media-link secret", () => {
     expect(readFileSync(join(dir, mediaTokenSecretFile))).toEqual(made);
   });
 
-  it("names the file and the fix when it cannot be read or written", async () => {
+  it("names the file and the fix when it cannot be read or written, or is far too large", async () => {
     mkdirSync(join(dir, mediaTokenSecretFile));
     await expect(mediaTokenSecret(dir)).rejects.toMatchObject({
       code: "E_CONFIG",
@@ -83,6 +83,14 @@ describe("the media-link secret", () => {
       });
       chmodSync(dir, 0o700);
     }
+    // A large file in its place (not one this server made) is refused unread, and left as it was.
+    const large = Buffer.alloc(64 * 1024 * 1024, 7);
+    writeFileSync(join(dir, mediaTokenSecretFile), large);
+    await expect(mediaTokenSecret(dir)).rejects.toMatchObject({
+      code: "E_CONFIG",
+      message: expect.stringContaining(`could not be read (${large.length} bytes, where a secret is 32`),
+    });
+    expect(statSync(join(dir, mediaTokenSecretFile)).size).toBe(large.length);
     await expect(mediaTokenSecret(join(dir, "missing"))).rejects.toMatchObject({
       code: "E_CONFIG",
       message: expect.stringContaining("could not be written (ENOENT)"),

@@ -6,13 +6,15 @@
 // written whole under a temporary name and then linked to its own: a link fails when the name exists,
 // so one server's secret wins and the others read it, never a file half written.
 import { randomBytes } from "node:crypto";
-import { link, readFile, rename, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { VerityError } from "../../core/errors.js";
 
 export const mediaTokenSecretFile = "media-token.key";
 
 const secretBytes = 32;
+/** Larger than this, the file is not a secret (a wrong file in its place), and is not read. */
+const largestSecretBytes = 4096;
 
 /** The data folder's media-link secret, made (32 random bytes) at first use. */
 export async function mediaTokenSecret(dataDir: string): Promise<Buffer> {
@@ -42,11 +44,18 @@ export async function mediaTokenSecret(dataDir: string): Promise<Buffer> {
   return secret;
 }
 
+/** The secret, or undefined when there is none yet; a file far larger than a secret is refused unread. */
 async function readSecret(path: string): Promise<Buffer | undefined> {
-  return readFile(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
+  try {
+    const { size } = await stat(path);
+    if (size > largestSecretBytes) {
+      throw new Error(`${size} bytes, where a secret is ${secretBytes}: not a file this server made`);
+    }
+    return await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw unusable(path, "read", error);
-  });
+  }
 }
 
 function unusable(path: string, what: string, error: unknown): VerityError {
